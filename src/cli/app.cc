@@ -1,0 +1,78 @@
+#include "cli/app.h"
+
+#include <iostream>
+
+#include "service/local_backend.h"
+
+namespace latchkey::cli {
+
+Result<Backend*> CliState::backend() {
+  if (!backend_) {
+    LocalBackendOptions options;
+    options.env = env_;
+    options.home = LatchkeyHome(env_);
+    auto local = LocalBackend::Open(std::move(options));
+    if (!local) return tl::unexpected(local.error());
+    backend_ = std::move(*local);
+  }
+  return backend_.get();
+}
+
+Context CliState::MakeContext() {
+  if (!http_) http_ = MakeCurlHttpClient();
+  auto implicit = env_.Get("LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS");
+  return Context{*http_, Now(), env_, implicit && (*implicit == "true" || *implicit == "1")};
+}
+
+OutputFormat CliState::format() const {
+  auto f = ParseOutputFormat(output);
+  return f ? *f : OutputFormat::kTable;
+}
+
+void AddOutputOption(CLI::App& command, CliState& state) {
+  command.add_option("-o,--output", state.output, "Output format: table, json or yaml")
+      ->check(CLI::IsMember({"table", "json", "yaml"}));
+}
+
+void OnRun(CLI::App& command, CliState& state, std::function<Result<void>()> body) {
+  command.callback([&state, body = std::move(body)] { state.action = body; });
+}
+
+int RunCli(int argc, char** argv) {
+  CliState state(Environment::FromProcess());
+  CLI::App app{"Latchkey: a credential broker that hands out short-lived, down-scoped "
+               "credentials for one resource at a time",
+               "latchkey"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("latchkey 0.1.0"));
+  auto* connectors = app.add_subcommand("service-connector", "Register and use service connectors");
+  connectors->alias("connector");
+  connectors->require_subcommand(1);
+  AddTypeCommands(*connectors, state);
+  AddConnectorCommands(*connectors, state);
+  AddConnectorUseCommands(*connectors, state);
+  auto* secrets = app.add_subcommand("secret", "Create and manage encrypted secrets");
+  secrets->require_subcommand(1);
+  AddSecretCommands(*secrets, state);
+
+  try {
+    app.parse(argc, argv);
+  } catch (CLI::ParseError const& e) {
+    return app.exit(e);
+  }
+  if (!state.action) return 0;
+  Result<void> result;
+  try {
+    result = state.action();
+  } catch (std::exception const& e) {
+    // Library exceptions carry no secret values (we never hand them any), so naming them is safe.
+    result = Fail(ErrorCode::kInternal, std::string("unexpected failure: ") + e.what());
+  }
+  if (!result) {
+    std::cerr << "Error: " << result.error().message << "\n";
+    return ExitCodeFor(result.error().code);
+  }
+  return 0;
+}
+
+}  // namespace latchkey::cli

@@ -1,0 +1,47 @@
+// The CLI: CLI11 command tree, one shared state, and error-to-exit-code mapping. Each command
+// file adds its subcommands; a command's callback stores the action run after parsing.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <memory>
+
+#include "cli/output.h"
+#include "core/context.h"
+#include "service/backend.h"
+
+namespace latchkey::cli {
+
+class CliState {
+ public:
+  explicit CliState(Environment env) : env_(std::move(env)) {}
+
+  Environment const& env() const { return env_; }
+  // Opened on first use, so `list-types` needs no store.
+  Result<Backend*> backend();
+  // A connector context for work the CLI does itself (configuring local clients).
+  Context MakeContext();
+
+  std::string output = "table";
+  OutputFormat format() const;
+  std::function<Result<void>()> action;
+
+ private:
+  Environment env_;
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<HttpClient> http_;
+};
+
+// Adds `-o/--output table|json|yaml` to a command.
+void AddOutputOption(CLI::App& command, CliState& state);
+// Sets `state.action` to `body` when `command` is selected.
+void OnRun(CLI::App& command, CliState& state, std::function<Result<void>()> body);
+
+void AddTypeCommands(CLI::App& group, CliState& state);
+void AddConnectorCommands(CLI::App& group, CliState& state);
+void AddConnectorUseCommands(CLI::App& group, CliState& state);
+void AddSecretCommands(CLI::App& group, CliState& state);
+
+int RunCli(int argc, char** argv);
+
+}  // namespace latchkey::cli

@@ -1,0 +1,243 @@
+// `service-connector register | list | describe | update | delete`.
+#include <iostream>
+
+#include "cli/app.h"
+#include "cli/extra_args.h"
+#include "cli/render.h"
+#include "cli/wizard.h"
+#include "core/model_json.h"
+
+namespace latchkey::cli {
+namespace {
+
+OptString Opt(std::string const& s) { return s.empty() ? OptString{} : OptString{s}; }
+
+// Options shared by register and update.
+struct ConnectorArgs {
+  std::string name;
+  std::string new_name;
+  std::string connector_type;
+  std::string auth_method;
+  std::string resource_type;
+  std::string resource_id;
+  std::string description;
+  std::vector<std::string> labels;
+  std::vector<std::string> remove_attrs;
+  std::optional<int64_t> expiration_seconds;
+  std::string expires_at;
+  std::optional<int64_t> expires_skew_tolerance;
+  bool no_verify = false;
+  bool auto_configure = false;
+  bool interactive = false;
+  bool show_secrets = false;
+  bool client = false;
+};
+
+void AddCommonOptions(CLI::App& cmd, ConnectorArgs& a) {
+  cmd.add_option("-a,--auth-method", a.auth_method, "Authentication method");
+  cmd.add_option("-r,--resource-type", a.resource_type, "Resource type (omit for all)");
+  cmd.add_option("--resource-id,--ri", a.resource_id, "Resource ID (omit for several)");
+  cmd.add_option("-d,--description", a.description, "Description");
+  cmd.add_option("-l,--label", a.labels, "Label k=v (repeatable)");
+  cmd.add_option("--expiration-seconds", a.expiration_seconds,
+                 "Lifetime of the temporary credentials issued to clients");
+  cmd.add_option("--expires-at", a.expires_at,
+                 "When the configured credentials expire (YYYY-MM-DD HH:MM:SS, UTC)");
+  cmd.add_option("--expires-skew-tolerance", a.expires_skew_tolerance,
+                 "Seconds before expiry at which credentials count as expired (default 300)");
+  cmd.add_flag("--no-verify", a.no_verify, "Save without verifying the credentials");
+  cmd.add_flag("-x,--show-secrets", a.show_secrets, "Show secret values in the output");
+  cmd.allow_extras();
+}
+
+Result<std::optional<TimePoint>> ExpiresAt(std::string const& text) {
+  if (text.empty()) return std::optional<TimePoint>{};
+  auto t = ParseTimestamp(text);
+  if (!t) return tl::unexpected(t.error());
+  return std::optional<TimePoint>(*t);
+}
+
+void PrintSaved(CliState& state, SavedConnector const& saved, char const* verb, bool show) {
+  if (state.format() != OutputFormat::kTable) {
+    PrintStructured(state.format(), ToJson(saved.connector, show));
+    return;
+  }
+  if (saved.resources) {
+    std::cout << "Successfully " << verb << " service connector `" << saved.connector.name
+              << "` with access to the following resources:\n"
+              << RenderResources(*saved.resources);
+  } else {
+    std::cout << "Successfully " << verb << " service connector `" << saved.connector.name
+              << "` (not verified).\n";
+  }
+}
+
+Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::string> extras) {
+  auto backend = state.backend();
+  if (!backend) return tl::unexpected(backend.error());
+  auto values = ParseAttributeArgs(extras);
+  if (!values) return tl::unexpected(values.error());
+  auto labels = ParseLabels(a.labels);
+  if (!labels) return tl::unexpected(labels.error());
+  auto expires_at = ExpiresAt(a.expires_at);
+  if (!expires_at) return tl::unexpected(expires_at.error());
+
+  RegisterRequest request;
+  Connector& d = request.draft;
+  d.name = a.name;
+  d.connector_type = a.connector_type;
+  d.auth_method = a.auth_method;
+  if (!a.resource_type.empty()) d.resource_types = {a.resource_type};
+  d.resource_id = Opt(a.resource_id);
+  d.description = a.description;
+  for (auto const& [k, v] : *labels) d.labels[k] = v.value_or("");
+  d.expiration_seconds = a.expiration_seconds;
+  d.expires_at = *expires_at;
+  d.expires_skew_tolerance = a.expires_skew_tolerance;
+  for (auto const& [k, v] : *values) request.values[k] = v;
+  request.verify = !a.no_verify;
+  request.auto_configure = a.auto_configure;
+
+  if (a.interactive) {
+    auto wizard = RunRegisterWizard(**backend, std::move(request), std::cin, std::cerr);
+    if (!wizard) return tl::unexpected(wizard.error());
+    request = std::move(*wizard);
+  } else {
+    if (d.name.empty()) return Fail(ErrorCode::kInvalidArgument, "a connector NAME is required (or use -i)");
+    if (d.connector_type.empty()) return Fail(ErrorCode::kInvalidArgument, "--type is required (or use -i)");
+  }
+  auto saved = (*backend)->RegisterConnector(std::move(request));
+  if (!saved) return tl::unexpected(saved.error());
+  PrintSaved(state, *saved, "registered", a.show_secrets);
+  return {};
+}
+
+Result<void> Update(CliState& state, ConnectorArgs const& a, std::vector<std::string> extras) {
+  auto backend = state.backend();
+  if (!backend) return tl::unexpected(backend.error());
+  auto values = ParseAttributeArgs(extras);
+  if (!values) return tl::unexpected(values.error());
+  auto labels = ParseLabels(a.labels);
+  if (!labels) return tl::unexpected(labels.error());
+  auto expires_at = ExpiresAt(a.expires_at);
+  if (!expires_at) return tl::unexpected(expires_at.error());
+  UpdateRequest request;
+  request.name_or_id = a.name;
+  request.new_name = Opt(a.new_name);
+  if (!a.description.empty()) request.description = a.description;
+  request.auth_method = Opt(a.auth_method);
+  request.resource_type = Opt(a.resource_type);
+  request.resource_id = Opt(a.resource_id);
+  for (auto const& [k, v] : *values) request.values[k] = v;
+  request.remove_attrs = a.remove_attrs;
+  request.labels = *labels;
+  request.expiration_seconds = a.expiration_seconds;
+  request.expires_at = *expires_at;
+  request.expires_skew_tolerance = a.expires_skew_tolerance;
+  request.verify = !a.no_verify;
+  auto saved = (*backend)->UpdateConnector(std::move(request));
+  if (!saved) return tl::unexpected(saved.error());
+  PrintSaved(state, *saved, "updated", a.show_secrets);
+  return {};
+}
+
+}  // namespace
+
+void AddConnectorCommands(CLI::App& group, CliState& state) {
+  auto reg = std::make_shared<ConnectorArgs>();
+  auto* r = group.add_subcommand("register", "Register a service connector");
+  r->add_option("name", reg->name, "Connector name");
+  r->add_option("-t,--type", reg->connector_type, "Connector type");
+  AddCommonOptions(*r, *reg);
+  r->add_flag("--auto-configure", reg->auto_configure,
+              "Lift credentials from the local environment (kubeconfig, docker config, ...)");
+  r->add_flag("-i,--interactive", reg->interactive, "Ask for each setting interactively");
+  AddOutputOption(*r, state);
+  OnRun(*r, state, [&state, reg, r] { return Register(state, *reg, r->remaining()); });
+
+  auto upd = std::make_shared<ConnectorArgs>();
+  auto* u = group.add_subcommand("update", "Update a service connector (attributes merge)");
+  u->add_option("name_or_id", upd->name, "Connector name, ID or ID prefix")->required();
+  u->add_option("--name", upd->new_name, "New name");
+  AddCommonOptions(*u, *upd);
+  u->add_option("--remove-attr", upd->remove_attrs,
+                "Remove an attribute (or resource_id, resource_type, expiration_seconds)");
+  AddOutputOption(*u, state);
+  OnRun(*u, state, [&state, upd, u] { return Update(state, *upd, u->remaining()); });
+
+  auto filter = std::make_shared<ConnectorArgs>();
+  auto* l = group.add_subcommand("list", "List service connectors");
+  l->add_option("--name", filter->name, "Exact name");
+  l->add_option("-t,--type", filter->connector_type, "Connector type");
+  l->add_option("-a,--auth-method", filter->auth_method, "Auth method");
+  l->add_option("-r,--resource-type", filter->resource_type, "Resource type");
+  l->add_option("--resource-id,--ri", filter->resource_id, "Resource ID");
+  l->add_option("-l,--label", filter->labels, "Label k or k=v (repeatable)");
+  AddOutputOption(*l, state);
+  OnRun(*l, state, [&state, filter]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    auto labels = ParseLabels(filter->labels);
+    if (!labels) return tl::unexpected(labels.error());
+    ConnectorFilter f{Opt(filter->name), Opt(filter->connector_type), Opt(filter->auth_method),
+                      Opt(filter->resource_type), Opt(filter->resource_id), {}};
+    for (auto const& [k, v] : *labels) f.labels.emplace_back(k, v);
+    auto connectors = (*backend)->ListConnectors(f);
+    if (!connectors) return tl::unexpected(connectors.error());
+    if (state.format() != OutputFormat::kTable) {
+      nlohmann::json out = nlohmann::json::array();
+      for (auto const& c : *connectors) out.push_back(ToJson(c, false));
+      PrintStructured(state.format(), out);
+    } else if (connectors->empty()) {
+      std::cout << "No service connectors found.\n";
+    } else {
+      std::cout << RenderConnectorList(*connectors, Now());
+    }
+    return {};
+  });
+
+  auto desc = std::make_shared<ConnectorArgs>();
+  auto* d = group.add_subcommand("describe", "Show a service connector");
+  d->add_option("name_or_id", desc->name, "Connector name, ID or ID prefix")->required();
+  d->add_flag("-x,--show-secrets", desc->show_secrets, "Show secret values");
+  d->add_option("-r,--resource-type", desc->resource_type, "Resource type (implies --client)");
+  d->add_option("--resource-id,--ri", desc->resource_id, "Resource ID (implies --client)");
+  d->add_flag("-c,--client", desc->client, "Show the client connector a consumer would receive");
+  AddOutputOption(*d, state);
+  OnRun(*d, state, [&state, desc]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    bool client = desc->client || !desc->resource_type.empty() || !desc->resource_id.empty();
+    auto c = client ? (*backend)->GetConnectorClient(desc->name, Opt(desc->resource_type),
+                                                     Opt(desc->resource_id))
+                    : (*backend)->GetConnector(desc->name, desc->show_secrets);
+    if (!c) return tl::unexpected(c.error());
+    if (state.format() != OutputFormat::kTable) {
+      PrintStructured(state.format(), ToJson(*c, desc->show_secrets));
+    } else {
+      std::cout << RenderConnectorDetails(*c, Now(), desc->show_secrets);
+    }
+    return {};
+  });
+
+  auto del = std::make_shared<std::string>();
+  auto* x = group.add_subcommand("delete", "Delete a service connector");
+  x->add_option("name_or_id", *del, "Connector name, ID or ID prefix")->required();
+  x->add_flag("-y,--yes")->description("Do not ask for confirmation (there is none)");
+  AddOutputOption(*x, state);
+  OnRun(*x, state, [&state, del]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    auto c = (*backend)->GetConnector(*del, false);
+    if (!c) return tl::unexpected(c.error());
+    if (auto r = (*backend)->DeleteConnector(c->id); !r) return r;
+    if (state.format() != OutputFormat::kTable) {
+      PrintStructured(state.format(), {{"id", c->id}, {"name", c->name}, {"deleted", true}});
+    } else {
+      std::cout << "Deleted service connector `" << c->name << "`.\n";
+    }
+    return {};
+  });
+}
+
+}  // namespace latchkey::cli

@@ -1,0 +1,69 @@
+#include "cli/extra_args.h"
+
+#include <optional>
+
+#include "common/strings.h"
+
+namespace latchkey::cli {
+namespace {
+
+constexpr size_t kMaxFileValueBytes = 1 << 20;
+
+Result<std::string> ExpandValue(std::string const& name, std::string const& value) {
+  if (StartsWith(value, "@@")) return value.substr(1);
+  if (!StartsWith(value, "@")) return value;
+  std::string path = value.substr(1), contents;
+  if (!ReadFile(path, contents)) {
+    return Fail(ErrorCode::kInvalidArgument, "cannot read file '" + path + "' for --" + name);
+  }
+  if (contents.size() > kMaxFileValueBytes) {
+    return Fail(ErrorCode::kInvalidArgument, "file '" + path + "' for --" + name + " is over 1 MiB");
+  }
+  return contents;
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::string>> ParseAttributeArgs(std::vector<std::string> const& args) {
+  std::map<std::string, std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    std::string const& arg = args[i];
+    if (!StartsWith(arg, "--") || arg.size() == 2) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "unexpected argument '" + arg + "'; attributes are given as --name=value");
+    }
+    std::string name, value;
+    auto eq = arg.find('=');
+    if (eq != std::string::npos) {
+      name = arg.substr(2, eq - 2);
+      value = arg.substr(eq + 1);
+    } else {
+      name = arg.substr(2);
+      if (i + 1 >= args.size() || StartsWith(args[i + 1], "--")) {
+        return Fail(ErrorCode::kInvalidArgument, "attribute --" + name + " needs a value");
+      }
+      value = args[++i];
+    }
+    for (char& ch : name) {
+      if (ch == '-') ch = '_';
+    }
+    auto expanded = ExpandValue(name, value);
+    if (!expanded) return tl::unexpected(expanded.error());
+    out[name] = *expanded;
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::optional<std::string>>> ParseLabels(
+    std::vector<std::string> const& labels) {
+  std::map<std::string, std::optional<std::string>> out;
+  for (auto const& l : labels) {
+    auto eq = l.find('=');
+    std::string key = eq == std::string::npos ? l : l.substr(0, eq);
+    if (key.empty()) return Fail(ErrorCode::kInvalidArgument, "invalid label '" + l + "'");
+    out[key] = eq == std::string::npos ? std::nullopt : std::optional<std::string>(l.substr(eq + 1));
+  }
+  return out;
+}
+
+}  // namespace latchkey::cli

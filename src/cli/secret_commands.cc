@@ -1,0 +1,183 @@
+// `latchkey secret create | list | get | update | rename | delete | rotate-key`.
+#include <yaml-cpp/yaml.h>
+
+#include <iostream>
+
+#include "cli/app.h"
+#include "cli/extra_args.h"
+#include "cli/render.h"
+#include "common/strings.h"
+#include "core/model_json.h"
+
+namespace latchkey::cli {
+namespace {
+
+struct SecretArgs {
+  std::string name;
+  std::string new_name;
+  std::string values;  // -v JSON|YAML|@file
+  std::vector<std::string> remove_keys;
+  bool show_secrets = false;
+};
+
+// `-v` takes a JSON or YAML mapping of string values, inline or from @file.
+Result<std::map<std::string, std::string>> ParseValuesOption(std::string const& text) {
+  std::map<std::string, std::string> out;
+  if (text.empty()) return out;
+  std::string body = text;
+  if (StartsWith(text, "@")) {
+    if (!ReadFile(text.substr(1), body)) {
+      return Fail(ErrorCode::kInvalidArgument, "cannot read file '" + text.substr(1) + "'");
+    }
+  }
+  try {
+    YAML::Node node = YAML::Load(body);  // JSON is YAML too
+    if (!node.IsMap()) throw YAML::Exception(YAML::Mark::null_mark(), "not a mapping");
+    for (auto const& kv : node) {
+      if (!kv.second.IsScalar()) throw YAML::Exception(YAML::Mark::null_mark(), "nested value");
+      out[kv.first.as<std::string>()] = kv.second.as<std::string>();
+    }
+  } catch (YAML::Exception const&) {
+    // The parser's message may quote the input, which holds secret values: don't repeat it.
+    return Fail(ErrorCode::kInvalidArgument,
+                "--values must be a JSON or YAML mapping of keys to string values");
+  }
+  return out;
+}
+
+Result<std::map<std::string, std::string>> CollectValues(SecretArgs const& a,
+                                                         std::vector<std::string> const& extras) {
+  auto values = ParseValuesOption(a.values);
+  if (!values) return values;
+  auto attrs = ParseAttributeArgs(extras);
+  if (!attrs) return attrs;
+  for (auto const& [k, v] : *attrs) (*values)[k] = v;
+  return values;
+}
+
+void PrintSecret(CliState& state, Secret const& s, bool show, std::string const& headline) {
+  if (state.format() != OutputFormat::kTable) {
+    PrintStructured(state.format(), ToJson(s, show));
+  } else {
+    if (!headline.empty()) std::cout << headline << "\n";
+    std::cout << RenderSecret(s, show);
+  }
+}
+
+}  // namespace
+
+void AddSecretCommands(CLI::App& group, CliState& state) {
+  auto a = std::make_shared<SecretArgs>();
+
+  auto* create = group.add_subcommand("create", "Create a secret: --key=value ... or -v JSON|YAML|@file");
+  create->add_option("name", a->name, "Secret name")->required();
+  create->add_option("-v,--values", a->values, "Values as a JSON/YAML mapping, or @file");
+  create->allow_extras();
+  AddOutputOption(*create, state);
+  OnRun(*create, state, [&state, a, create]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    auto values = CollectValues(*a, create->remaining());
+    if (!values) return tl::unexpected(values.error());
+    auto s = (*backend)->CreateSecret(a->name, *values);
+    if (!s) return tl::unexpected(s.error());
+    PrintSecret(state, *s, false, "Created secret `" + s->name + "`.");
+    return {};
+  });
+
+  auto* list = group.add_subcommand("list", "List secrets (names and keys, never values)");
+  AddOutputOption(*list, state);
+  OnRun(*list, state, [&state]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    auto secrets = (*backend)->ListSecrets();
+    if (!secrets) return tl::unexpected(secrets.error());
+    if (state.format() != OutputFormat::kTable) {
+      nlohmann::json out = nlohmann::json::array();
+      for (auto const& s : *secrets) out.push_back(ToJson(s, false));
+      PrintStructured(state.format(), out);
+    } else if (secrets->empty()) {
+      std::cout << "No secrets found.\n";
+    } else {
+      std::cout << RenderSecretList(*secrets);
+    }
+    return {};
+  });
+
+  auto* get = group.add_subcommand("get", "Show a secret ([HIDDEN] values unless --show-secrets)");
+  get->add_option("name", a->name, "Secret name, ID or ID prefix")->required();
+  get->add_flag("-x,--show-secrets", a->show_secrets, "Show the values");
+  AddOutputOption(*get, state);
+  OnRun(*get, state, [&state, a]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    auto s = (*backend)->GetSecret(a->name, a->show_secrets);
+    if (!s) return tl::unexpected(s.error());
+    PrintSecret(state, *s, a->show_secrets, "");
+    return {};
+  });
+
+  auto* update = group.add_subcommand("update", "Merge new values into a secret");
+  update->add_option("name", a->name, "Secret name, ID or ID prefix")->required();
+  update->add_option("-v,--values", a->values, "Values as a JSON/YAML mapping, or @file");
+  update->add_option("--remove-key,--remove-keys", a->remove_keys, "Remove a key (repeatable)");
+  update->allow_extras();
+  AddOutputOption(*update, state);
+  OnRun(*update, state, [&state, a, update]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    auto values = CollectValues(*a, update->remaining());
+    if (!values) return tl::unexpected(values.error());
+    auto s = (*backend)->UpdateSecret(a->name, *values, a->remove_keys);
+    if (!s) return tl::unexpected(s.error());
+    PrintSecret(state, *s, false, "Updated secret `" + s->name + "`.");
+    return {};
+  });
+
+  auto* rename = group.add_subcommand("rename", "Rename a secret");
+  rename->add_option("name", a->name, "Secret name, ID or ID prefix")->required();
+  rename->add_option("new_name", a->new_name, "New name");
+  rename->add_option("-n,--new-name", a->new_name, "New name");
+  AddOutputOption(*rename, state);
+  OnRun(*rename, state, [&state, a]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    auto s = (*backend)->RenameSecret(a->name, a->new_name);
+    if (!s) return tl::unexpected(s.error());
+    PrintSecret(state, *s, false, "Renamed secret to `" + s->name + "`.");
+    return {};
+  });
+
+  auto* del = group.add_subcommand("delete", "Delete a secret");
+  del->add_option("name", a->name, "Secret name, ID or ID prefix")->required();
+  del->add_flag("-y,--yes")->description("Do not ask for confirmation (there is none)");
+  AddOutputOption(*del, state);
+  OnRun(*del, state, [&state, a]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    if (auto r = (*backend)->DeleteSecret(a->name); !r) return r;
+    if (state.format() != OutputFormat::kTable) {
+      PrintStructured(state.format(), {{"name", a->name}, {"deleted", true}});
+    } else {
+      std::cout << "Deleted secret `" << a->name << "`.\n";
+    }
+    return {};
+  });
+
+  auto* rotate = group.add_subcommand("rotate-key", "Re-encrypt every secret value with a new key");
+  AddOutputOption(*rotate, state);
+  OnRun(*rotate, state, [&state]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    auto count = (*backend)->RotateSecretsKey();
+    if (!count) return tl::unexpected(count.error());
+    if (state.format() != OutputFormat::kTable) {
+      PrintStructured(state.format(), {{"reencrypted_values", *count}});
+    } else {
+      std::cout << "Re-encrypted " << *count << " secret values with a new key.\n";
+    }
+    return {};
+  });
+}
+
+}  // namespace latchkey::cli

@@ -1,0 +1,46 @@
+// Typed errors for every fallible call. Messages are shown to users verbatim, so they must never
+// contain a secret value.
+#pragma once
+
+#include <string>
+#include <tl/expected.hpp>
+#include <utility>
+
+namespace latchkey {
+
+enum class ErrorCode {
+  kInvalidArgument,
+  kNotFound,
+  kAlreadyExists,
+  kPermissionDenied,
+  kUnauthenticated,
+  kFailedPrecondition,
+  kUnavailable,
+  kDeadlineExceeded,
+  kInternal,
+};
+
+struct Error {
+  ErrorCode code = ErrorCode::kInternal;
+  std::string message;
+};
+
+template <class T>
+using Result = tl::expected<T, Error>;
+
+// Shorthand so failing paths read `return Fail(ErrorCode::kNotFound, "...")`.
+inline tl::unexpected<Error> Fail(ErrorCode code, std::string message) {
+  return tl::unexpected<Error>(Error{code, std::move(message)});
+}
+
+// Re-wraps an error with a leading context ("verifying connector 'x': ...").
+inline tl::unexpected<Error> Fail(Error const& cause, std::string const& context) {
+  return tl::unexpected<Error>(Error{cause.code, context + ": " + cause.message});
+}
+
+std::string ErrorCodeName(ErrorCode code);
+
+// Process exit status for a CLI command that failed with `code` (1 = generic failure).
+int ExitCodeFor(ErrorCode code);
+
+}  // namespace latchkey

@@ -1,0 +1,23 @@
+// Small string helpers shared by every layer.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace latchkey {
+
+std::vector<std::string> Split(std::string_view text, char sep);
+std::string Join(std::vector<std::string> const& parts, std::string_view sep);
+std::string Trim(std::string_view text);
+std::string ToLower(std::string_view text);
+bool StartsWith(std::string_view text, std::string_view prefix);
+bool EndsWith(std::string_view text, std::string_view suffix);
+
+// Truthy spellings accepted for boolean fields and environment switches.
+bool IsTruthy(std::string_view text);
+
+// Reads a whole file; empty optional-like failure is reported by the caller.
+bool ReadFile(std::string const& path, std::string& out);
+
+}  // namespace latchkey

@@ -1,0 +1,28 @@
+// Wall-clock helpers. Logic takes `TimePoint now` as an argument; only the edges call Now().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "common/error.h"
+
+namespace latchkey {
+
+using Clock = std::chrono::system_clock;
+using TimePoint = std::chrono::time_point<Clock, std::chrono::seconds>;
+
+TimePoint Now();
+
+// ISO-8601 UTC with a trailing Z: "2026-11-23T11:44:53Z".
+std::string FormatIso8601(TimePoint t);
+
+// Accepts "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS[.frac][Z|+hh:mm]" (upstream's --expires-at
+// forms); a value without a zone is UTC.
+Result<TimePoint> ParseTimestamp(std::string const& text);
+
+// "11h59m56s", "3d4h0m0s", "45s".
+std::string FormatDuration(std::chrono::seconds d);
+
+}  // namespace latchkey

@@ -1,0 +1,39 @@
+// Everything a connector may touch outside its own inputs: HTTP, the time, the environment and
+// the implicit-auth switch. Nothing in a connector reads globals, so tests pass fakes and a
+// fixed time.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/time_util.h"
+#include "http/http_client.h"
+
+namespace latchkey {
+
+class Environment {
+ public:
+  Environment() = default;
+  explicit Environment(std::map<std::string, std::string> vars) : vars_(std::move(vars)) {}
+  static Environment FromProcess();
+
+  std::optional<std::string> Get(std::string const& name) const;
+  void Set(std::string const& name, std::string value) { vars_[name] = std::move(value); }
+  // $HOME, or "/" when unset.
+  std::string Home() const;
+
+ private:
+  std::map<std::string, std::string> vars_;
+};
+
+struct Context {
+  HttpClient& http;
+  TimePoint now;
+  Environment env;
+  bool allow_implicit_auth = false;
+  std::chrono::milliseconds timeout{15000};  // bound for each outbound call
+};
+
+}  // namespace latchkey

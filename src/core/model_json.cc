@@ -1,0 +1,110 @@
+#include "core/model_json.h"
+
+namespace latchkey {
+namespace {
+
+template <class T>
+nlohmann::json OrNull(std::optional<T> const& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+nlohmann::json SecretMap(std::map<std::string, std::string> const& values, bool show) {
+  nlohmann::json out = nlohmann::json::object();
+  for (auto const& [k, v] : values) out[k] = show ? v : kHidden;
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json ToJson(Connector const& c, bool show_secrets) {
+  return {
+      {"id", c.id},
+      {"name", c.name},
+      {"connector_type", c.connector_type},
+      {"auth_method", c.auth_method},
+      {"resource_types", c.resource_types},
+      {"resource_id", OrNull(c.resource_id)},
+      {"supports_instances", c.supports_instances},
+      {"configuration", c.configuration},
+      {"secrets", SecretMap(c.secrets, show_secrets)},
+      {"secret_id", OrNull(c.secret_id)},
+      {"labels", c.labels},
+      {"expiration_seconds", OrNull(c.expiration_seconds)},
+      {"expires_at", c.expires_at ? nlohmann::json(FormatIso8601(*c.expires_at)) : nullptr},
+      {"expires_skew_tolerance", OrNull(c.expires_skew_tolerance)},
+      {"description", c.description},
+      {"owner", c.owner},
+      {"created", FormatIso8601(c.created)},
+      {"updated", FormatIso8601(c.updated)},
+  };
+}
+
+nlohmann::json ToJson(ResourcesReport const& r) {
+  nlohmann::json resources = nlohmann::json::array();
+  for (auto const& t : r.resources) {
+    resources.push_back({{"resource_type", t.resource_type},
+                         {"resource_ids", OrNull(t.resource_ids)},
+                         {"error", OrNull(t.error)}});
+  }
+  return {{"id", OrNull(r.id)},
+          {"name", OrNull(r.name)},
+          {"connector_type", r.connector_type},
+          {"resources", resources},
+          {"error", OrNull(r.error)}};
+}
+
+nlohmann::json ToJson(Secret const& s, bool show_secrets) {
+  return {{"id", s.id},
+          {"name", s.name},
+          {"values", SecretMap(s.values, show_secrets)},
+          {"owner", s.owner},
+          {"created", FormatIso8601(s.created)},
+          {"updated", FormatIso8601(s.updated)}};
+}
+
+nlohmann::json ToJson(AuthMethodSpec const& a) {
+  nlohmann::json fields = nlohmann::json::array();
+  for (auto const& f : a.fields) {
+    fields.push_back({{"name", f.name},
+                      {"type", FieldTypeName(f.type)},
+                      {"secret", f.secret},
+                      {"required", f.required},
+                      {"default", OrNull(f.default_value)},
+                      {"title", f.title}});
+  }
+  return {{"name", a.name},
+          {"auth_method", a.auth_method},
+          {"description", a.description},
+          {"config_fields", fields},
+          {"min_expiration_seconds", OrNull(a.min_expiration_seconds)},
+          {"default_expiration_seconds", OrNull(a.default_expiration_seconds)},
+          {"max_expiration_seconds", OrNull(a.max_expiration_seconds)}};
+}
+
+nlohmann::json ToJson(ResourceTypeSpec const& r) {
+  return {{"name", r.name},
+          {"resource_type", r.resource_type},
+          {"emoji", r.emoji},
+          {"description", r.description},
+          {"auth_methods", r.auth_methods},
+          {"supports_instances", r.supports_instances},
+          {"resource_id_forms", r.id_forms}};
+}
+
+nlohmann::json ToJson(ConnectorTypeSpec const& spec) {
+  nlohmann::json resource_types = nlohmann::json::array();
+  for (auto const& r : spec.resource_types) resource_types.push_back(ToJson(r));
+  nlohmann::json auth_methods = nlohmann::json::array();
+  for (auto const& a : spec.auth_methods) auth_methods.push_back(ToJson(a));
+  return {{"name", spec.name},
+          {"connector_type", spec.connector_type},
+          {"emoji", spec.emoji},
+          {"description", spec.description},
+          {"resource_types", resource_types},
+          {"auth_methods", auth_methods},
+          {"supports_auto_configuration", spec.supports_auto_configuration},
+          {"local", spec.local},
+          {"remote", spec.remote}};
+}
+
+}  // namespace latchkey

@@ -1,0 +1,103 @@
+#include <curl/curl.h>
+
+#include <mutex>
+
+#include "common/strings.h"
+#include "http/http_client.h"
+
+namespace latchkey {
+
+std::optional<std::string> HttpResponse::Header(std::string const& lowercase_name) const {
+  for (auto const& [k, v] : headers) {
+    if (k == lowercase_name) return v;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+size_t OnHeader(char* data, size_t size, size_t n, void* user) {
+  std::string line(data, size * n);
+  auto* headers = static_cast<HttpHeaders*>(user);
+  if (StartsWith(line, "HTTP/")) headers->clear();  // a redirect or 100-continue restarts them
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    headers->emplace_back(ToLower(Trim(line.substr(0, colon))), Trim(line.substr(colon + 1)));
+  }
+  return size * n;
+}
+
+void SetBlob(CURL* curl, CURLoption option, std::string const& pem) {
+  curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+  curl_easy_setopt(curl, option, &blob);
+}
+
+class CurlHttpClient : public HttpClient {
+ public:
+  CurlHttpClient() {
+    static std::once_flag once;
+    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  }
+
+  Result<HttpResponse> Send(HttpRequest const& request) override {
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    if (!curl) return Fail(ErrorCode::kInternal, "could not initialise libcurl");
+    CURL* c = curl.get();
+    HttpResponse response;
+    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    }
+    curl_slist* header_list = nullptr;
+    for (auto const& [k, v] : request.headers) {
+      header_list = curl_slist_append(header_list, (k + ": " + v).c_str());
+    }
+    header_list = curl_slist_append(header_list, "Expect:");
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(std::min<long>(request.timeout.count(), 10000)));
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "latchkey/0.1");
+    if (request.tls.insecure) {
+      curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+    } else if (request.tls.ca_pem) {
+      SetBlob(c, CURLOPT_CAINFO_BLOB, *request.tls.ca_pem);
+    }
+    if (request.tls.client_cert_pem && request.tls.client_key_pem) {
+      SetBlob(c, CURLOPT_SSLCERT_BLOB, *request.tls.client_cert_pem);
+      curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+      SetBlob(c, CURLOPT_SSLKEY_BLOB, *request.tls.client_key_pem);
+      curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+    }
+    CURLcode rc = curl_easy_perform(c);
+    curl_slist_free_all(header_list);
+    if (rc != CURLE_OK) {
+      ErrorCode code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kDeadlineExceeded
+                                                       : ErrorCode::kUnavailable;
+      // The URL carries no credentials (they travel in headers), so naming it is safe.
+      return Fail(code, request.method + " " + request.url + " failed: " + curl_easy_strerror(rc));
+    }
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+    return response;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<HttpClient> MakeCurlHttpClient() { return std::make_unique<CurlHttpClient>(); }
+
+}  // namespace latchkey

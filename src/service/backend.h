@@ -1,0 +1,98 @@
+// The use cases of Latchkey, as one interface. The CLI talks only to a Backend: LocalBackend runs
+// them in-process on the embedded store; a REST client will implement the same interface.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/connector_validation.h"
+#include "core/model.h"
+#include "core/spec.h"
+#include "store/store.h"
+
+namespace latchkey {
+
+struct TypeFilter {
+  OptString connector_type;
+  OptString resource_type;
+  OptString auth_method;
+};
+
+struct RegisterRequest {
+  // name, connector_type, auth_method (may be empty with auto-configure or a single method),
+  // resource_types (none = every type the method serves), resource_id, labels, description,
+  // expiration_seconds, expires_at, expires_skew_tolerance.
+  Connector draft;
+  RawValues values;  // attribute values, secret or not
+  bool verify = true;
+  bool auto_configure = false;
+};
+
+struct UpdateRequest {
+  std::string name_or_id;
+  OptString new_name;
+  OptString description;
+  OptString auth_method;
+  OptString resource_type;
+  OptString resource_id;
+  RawValues values;                                      // merged into the current attributes
+  std::vector<std::string> remove_attrs;                 // attributes, or resource_id/...
+  std::map<std::string, std::optional<std::string>> labels;  // nullopt removes the label
+  std::optional<int64_t> expiration_seconds;
+  std::optional<TimePoint> expires_at;
+  std::optional<int64_t> expires_skew_tolerance;
+  bool verify = true;
+};
+
+struct SavedConnector {
+  Connector connector;
+  std::optional<ResourcesReport> resources;  // when verified
+};
+
+struct ResourceQuery {
+  OptString connector_type;
+  OptString resource_type;
+  OptString resource_id;
+  bool exclude_errors = false;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+
+  virtual std::vector<ConnectorTypeSpec const*> ListConnectorTypes(TypeFilter const& filter) = 0;
+  virtual Result<ConnectorTypeSpec const*> GetConnectorType(std::string const& connector_type) = 0;
+
+  virtual Result<SavedConnector> RegisterConnector(RegisterRequest request) = 0;
+  // Verifies an unsaved configuration (the interactive wizard's check before saving).
+  virtual Result<ResourcesReport> VerifyDraft(RegisterRequest request) = 0;
+  virtual Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) = 0;
+  // Secret values are filled in only with `reveal_secrets` (owner rights).
+  virtual Result<Connector> GetConnector(std::string const& name_or_id, bool reveal_secrets) = 0;
+  virtual Result<SavedConnector> UpdateConnector(UpdateRequest request) = 0;
+  virtual Result<void> DeleteConnector(std::string const& name_or_id) = 0;
+  virtual Result<ResourcesReport> VerifyConnector(std::string const& name_or_id,
+                                                  OptString const& resource_type,
+                                                  OptString const& resource_id,
+                                                  bool list_resources) = 0;
+  virtual Result<std::vector<ResourcesReport>> ListResources(ResourceQuery const& query) = 0;
+  virtual Result<Connector> GetConnectorClient(std::string const& name_or_id,
+                                               OptString const& resource_type,
+                                               OptString const& resource_id) = 0;
+
+  virtual Result<Secret> CreateSecret(std::string const& name,
+                                      std::map<std::string, std::string> const& values) = 0;
+  virtual Result<std::vector<Secret>> ListSecrets() = 0;  // values' keys only
+  virtual Result<Secret> GetSecret(std::string const& name_or_id, bool reveal_values) = 0;
+  virtual Result<Secret> UpdateSecret(std::string const& name_or_id,
+                                      std::map<std::string, std::string> const& values,
+                                      std::vector<std::string> const& remove_keys) = 0;
+  virtual Result<Secret> RenameSecret(std::string const& name_or_id, std::string const& new_name) = 0;
+  virtual Result<void> DeleteSecret(std::string const& name_or_id) = 0;
+  // Re-encrypts every stored secret value with a fresh (or the newly configured) key.
+  virtual Result<size_t> RotateSecretsKey() = 0;
+};
+
+}  // namespace latchkey

@@ -1,0 +1,337 @@
+#include "service/local_backend.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <future>
+
+#include "common/file_util.h"
+#include "common/strings.h"
+#include "core/connector_ops.h"
+#include "core/registry.h"
+#include "crypto/random.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace latchkey {
+namespace {
+
+bool ImplicitAuthAllowed(Environment const& env) {
+  auto v = env.Get("LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS");
+  return v && IsTruthy(*v);
+}
+
+// A registration or update is refused when verification failed for every resource type.
+Result<void> RequireVerified(ResourcesReport const& report) {
+  if (report.error) {
+    return Fail(ErrorCode::kUnauthenticated, "verification failed: " + *report.error);
+  }
+  bool any_ok = std::any_of(report.resources.begin(), report.resources.end(),
+                            [](TypedResources const& r) { return !r.error; });
+  if (!any_ok && !report.resources.empty()) {
+    return Fail(ErrorCode::kUnauthenticated,
+                "verification failed: " + report.resources.front().error.value_or("unknown error"));
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string LatchkeyHome(Environment const& env) {
+  auto home = env.Get("LATCHKEY_HOME");
+  if (home && !home->empty()) return *home;
+  return env.Home() + "/.latchkey";
+}
+
+Result<std::unique_ptr<LocalBackend>> LocalBackend::Open(LocalBackendOptions options) {
+  if (auto r = EnsureDirectory(options.home, 0700); !r) return tl::unexpected(r.error());
+  auto store = SqliteStore::Open(options.home + "/latchkey.db");
+  if (!store) return tl::unexpected(store.error());
+  return std::make_unique<LocalBackend>(std::move(options), std::move(*store), MakeCurlHttpClient());
+}
+
+LocalBackend::LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> store,
+                           std::unique_ptr<HttpClient> http)
+    : options_(std::move(options)),
+      store_(std::move(store)),
+      http_(std::move(http)),
+      box_([env = options_.env, home = options_.home]() -> Result<KeyRing> {
+        if (auto key = env.Get("LATCHKEY_SECRETS_KEY"); key && !key->empty()) {
+          return KeyRing::FromEnvironmentValue(*key);
+        }
+        return KeyRing::LoadOrCreateFile(home + "/secrets.key");
+      }) {}
+
+Context LocalBackend::MakeContext() {
+  return Context{*http_, Now(), options_.env, ImplicitAuthAllowed(options_.env), options_.timeout};
+}
+
+std::vector<ConnectorTypeSpec const*> LocalBackend::ListConnectorTypes(TypeFilter const& f) {
+  std::vector<ConnectorTypeSpec const*> out;
+  for (auto const& t : AllConnectorTypes()) {
+    ConnectorTypeSpec const& s = t->Spec();
+    if (f.connector_type && s.connector_type != *f.connector_type) continue;
+    if (f.resource_type && !s.FindResourceType(*f.resource_type)) continue;
+    if (f.auth_method && !s.FindAuthMethod(*f.auth_method)) continue;
+    out.push_back(&s);
+  }
+  return out;
+}
+
+Result<ConnectorTypeSpec const*> LocalBackend::GetConnectorType(std::string const& connector_type) {
+  auto type = RequireConnectorType(connector_type);
+  if (!type) return tl::unexpected(type.error());
+  return &(*type)->Spec();
+}
+
+Result<Connector> LocalBackend::BuildDraft(RegisterRequest& request, Context& ctx) {
+  Connector c = request.draft;
+  auto type = RequireConnectorType(c.connector_type);
+  if (!type) return tl::unexpected(type.error());
+  RawValues values = request.values;
+  if (request.auto_configure) {
+    OptString method = c.auth_method.empty() ? OptString{} : OptString{c.auth_method};
+    OptString rt = c.resource_types.empty() ? OptString{} : OptString{c.resource_types[0]};
+    auto detected = (*type)->AutoConfigure(ctx, method, rt, c.resource_id);
+    if (!detected) return Fail(detected.error(), "auto-configuration failed");
+    if (c.auth_method.empty()) c.auth_method = detected->auth_method;
+    if (c.resource_types.empty()) c.resource_types = detected->resource_types;
+    if (!c.resource_id) c.resource_id = detected->resource_id;
+    if (!c.expires_at) c.expires_at = detected->expires_at;
+    RawValues found = CurrentValues(*detected);
+    for (auto& [k, v] : values) found[k] = v;  // explicit values win over detected ones
+    values = std::move(found);
+  }
+  if (c.auth_method.empty()) {
+    auto const& methods = (*type)->Spec().auth_methods;
+    if (methods.size() != 1) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "choose an authentication method with --auth-method: " +
+                      Join((*type)->Spec().AuthMethodNames(), ", "));
+    }
+    c.auth_method = methods[0].auth_method;
+  }
+  if (auto r = NormalizeConnector(**type, c, values); !r) return tl::unexpected(r.error());
+  return c;
+}
+
+Result<ResourcesReport> LocalBackend::VerifyDraft(RegisterRequest request) {
+  Context ctx = MakeContext();
+  auto c = BuildDraft(request, ctx);
+  if (!c) return tl::unexpected(c.error());
+  auto const* type = FindConnectorType(c->connector_type);
+  return latchkey::VerifyConnector(ctx, *type, *c, std::nullopt, c->resource_id);
+}
+
+Result<SavedConnector> LocalBackend::RegisterConnector(RegisterRequest request) {
+  if (request.draft.name.empty()) return Fail(ErrorCode::kInvalidArgument, "a connector name is required");
+  Context ctx = MakeContext();
+  auto c = BuildDraft(request, ctx);
+  if (!c) return tl::unexpected(c.error());
+  c->id = crypto::NewUuid();
+  c->owner = options_.owner;
+  c->created = c->updated = ctx.now;
+  SavedConnector saved;
+  if (request.verify) {
+    // Fail fast on a clashing name before spending time on remote verification.
+    if (auto existing = store_->FindConnector(c->name); existing && existing->name == c->name) {
+      return Fail(ErrorCode::kAlreadyExists,
+                  "a service connector named '" + c->name + "' already exists");
+    }
+    auto const* type = FindConnectorType(c->connector_type);
+    ResourcesReport report = latchkey::VerifyConnector(ctx, *type, *c, std::nullopt, c->resource_id);
+    if (auto r = RequireVerified(report); !r) return tl::unexpected(r.error());
+    saved.resources = std::move(report);
+  }
+  std::optional<SecretRecord> secret;
+  if (!c->secrets.empty()) {
+    auto sealed = SealSecrets("connector-" + c->id, c->secrets, true, ctx.now);
+    if (!sealed) return tl::unexpected(sealed.error());
+    c->secret_id = sealed->id;
+    secret = std::move(*sealed);
+  }
+  if (auto r = store_->CreateConnector(*c, secret); !r) return tl::unexpected(r.error());
+  saved.connector = std::move(*c);
+  return saved;
+}
+
+Result<std::vector<Connector>> LocalBackend::ListConnectors(ConnectorFilter const& filter) {
+  return store_->ListConnectors(filter);
+}
+
+Result<void> LocalBackend::Reveal(Connector& c) {
+  if (!c.secret_id) return {};
+  auto record = store_->GetSecretById(*c.secret_id);
+  if (!record) return tl::unexpected(record.error());
+  c.secrets.clear();
+  for (auto const& v : record->values) {
+    auto plain = box_.Open(record->id, v);
+    if (!plain) return tl::unexpected(plain.error());
+    c.secrets[v.key] = *plain;
+  }
+  return {};
+}
+
+Result<Connector> LocalBackend::GetConnector(std::string const& name_or_id, bool reveal_secrets) {
+  auto c = store_->FindConnector(name_or_id);
+  if (!c) return c;
+  if (reveal_secrets) {
+    if (auto r = Reveal(*c); !r) return tl::unexpected(r.error());
+  }
+  return c;
+}
+
+Result<SavedConnector> LocalBackend::UpdateConnector(UpdateRequest request) {
+  auto current = GetConnector(request.name_or_id, true);
+  if (!current) return tl::unexpected(current.error());
+  Connector c = *current;
+  auto const* type = FindConnectorType(c.connector_type);
+  if (!type) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                "connector type '" + c.connector_type + "' is not available in this build");
+  }
+  RawValues values = CurrentValues(c);
+  if (request.new_name) c.name = *request.new_name;
+  if (request.description) c.description = *request.description;
+  if (request.auth_method && *request.auth_method != c.auth_method) {
+    c.auth_method = *request.auth_method;
+    if (!request.resource_type && c.resource_types.size() > 1) c.resource_types.clear();
+  }
+  if (request.resource_type) c.resource_types = {*request.resource_type};
+  if (request.resource_id) c.resource_id = *request.resource_id;
+  if (request.expiration_seconds) c.expiration_seconds = request.expiration_seconds;
+  if (request.expires_at) c.expires_at = request.expires_at;
+  if (request.expires_skew_tolerance) c.expires_skew_tolerance = request.expires_skew_tolerance;
+  for (auto const& [k, v] : request.values) values[k] = v;
+  for (auto const& attr : request.remove_attrs) {
+    if (attr == "resource_id") {
+      c.resource_id.reset();
+    } else if (attr == "resource_type" || attr == "resource_types") {
+      c.resource_types.clear();
+      c.resource_id.reset();
+    } else if (attr == "expiration_seconds") {
+      c.expiration_seconds.reset();
+    } else if (attr == "expires_at") {
+      c.expires_at.reset();
+    } else if (attr == "expires_skew_tolerance") {
+      c.expires_skew_tolerance.reset();
+    } else if (!values.erase(attr)) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "connector '" + c.name + "' has no attribute '" + attr + "' to remove");
+    }
+  }
+  for (auto const& [k, v] : request.labels) {
+    if (v) {
+      c.labels[k] = *v;
+    } else {
+      c.labels.erase(k);
+    }
+  }
+  if (c.resource_types.size() == 1 && !c.supports_instances && !request.resource_id) {
+    c.resource_id.reset();  // a single-instance ID is re-derived from the new configuration
+  }
+  if (auto r = NormalizeConnector(*type, c, values); !r) return tl::unexpected(r.error());
+  Context ctx = MakeContext();
+  c.updated = ctx.now;
+  SavedConnector saved;
+  if (request.verify) {
+    ResourcesReport report = latchkey::VerifyConnector(ctx, *type, c, std::nullopt, c.resource_id);
+    if (auto r = RequireVerified(report); !r) return tl::unexpected(r.error());
+    saved.resources = std::move(report);
+  }
+  std::optional<SecretRecord> secret;
+  c.secret_id.reset();
+  if (!c.secrets.empty()) {
+    // A fresh secret record per update: the old one is deleted in the same transaction.
+    auto sealed = SealSecrets("connector-" + c.id + "-" + crypto::NewUuid().substr(0, 8),
+                              c.secrets, true, ctx.now);
+    if (!sealed) return tl::unexpected(sealed.error());
+    c.secret_id = sealed->id;
+    secret = std::move(*sealed);
+  }
+  if (auto r = store_->UpdateConnector(c, secret); !r) return tl::unexpected(r.error());
+  saved.connector = std::move(c);
+  return saved;
+}
+
+Result<void> LocalBackend::DeleteConnector(std::string const& name_or_id) {
+  auto c = store_->FindConnector(name_or_id);
+  if (!c) return tl::unexpected(c.error());
+  return store_->DeleteConnector(c->id);
+}
+
+Result<ResourcesReport> LocalBackend::VerifyConnector(std::string const& name_or_id,
+                                                      OptString const& resource_type,
+                                                      OptString const& resource_id,
+                                                      bool list_resources) {
+  auto c = GetConnector(name_or_id, true);
+  if (!c) return tl::unexpected(c.error());
+  auto type = RequireConnectorType(c->connector_type);
+  if (!type) return tl::unexpected(type.error());
+  Context ctx = MakeContext();
+  return latchkey::VerifyConnector(ctx, **type, *c, resource_type, resource_id, list_resources);
+}
+
+Result<std::vector<ResourcesReport>> LocalBackend::ListResources(ResourceQuery const& query) {
+  ConnectorFilter filter;
+  filter.connector_type = query.connector_type;
+  filter.resource_type = query.resource_type;
+  auto connectors = store_->ListConnectors(filter);
+  if (!connectors) return tl::unexpected(connectors.error());
+  std::vector<ResourcesReport> reports(connectors->size());
+  // Secrets are opened up front on this thread: the store connection and the key ring are not
+  // shared with the verification threads.
+  std::vector<std::optional<Error>> reveal_errors(connectors->size());
+  for (size_t i = 0; i < connectors->size(); ++i) {
+    if (auto r = Reveal((*connectors)[i]); !r) reveal_errors[i] = r.error();
+  }
+  // Connectors are verified in parallel, a bounded number at a time; each outbound call is
+  // bounded by the context's timeout.
+  size_t next = 0;
+  while (next < connectors->size()) {
+    std::vector<std::future<void>> batch;
+    for (size_t n = 0; n < options_.verify_parallelism && next < connectors->size(); ++n, ++next) {
+      batch.push_back(std::async(std::launch::async, [this, &connectors, &reports, &query,
+                                                      &reveal_errors, i = next] {
+        Connector const& c = (*connectors)[i];
+        ResourcesReport& report = reports[i];
+        auto const* type = FindConnectorType(c.connector_type);
+        if (!type) {
+          report = ResourcesReport{c.id, c.name, c.connector_type, {}, {}};
+          report.error = "the '" + c.connector_type + "' connector type is not available";
+          return;
+        }
+        if (reveal_errors[i]) {
+          report = ResourcesReport{c.id, c.name, c.connector_type, {}, {}};
+          report.error = reveal_errors[i]->message;
+          return;
+        }
+        Context ctx = MakeContext();
+        report = latchkey::VerifyConnector(ctx, *type, c, query.resource_type, query.resource_id);
+      }));
+    }
+    for (auto& f : batch) f.get();
+  }
+  if (query.exclude_errors) {
+    std::vector<ResourcesReport> ok;
+    for (auto& r : reports) {
+      if (r.error) continue;
+      std::erase_if(r.resources, [](TypedResources const& t) { return t.error.has_value(); });
+      if (!r.resources.empty()) ok.push_back(std::move(r));
+    }
+    return ok;
+  }
+  return reports;
+}
+
+Result<Connector> LocalBackend::GetConnectorClient(std::string const& name_or_id,
+                                                   OptString const& resource_type,
+                                                   OptString const& resource_id) {
+  auto c = GetConnector(name_or_id, true);
+  if (!c) return tl::unexpected(c.error());
+  auto type = RequireConnectorType(c->connector_type);
+  if (!type) return tl::unexpected(type.error());
+  Context ctx = MakeContext();
+  return latchkey::GetConnectorClient(ctx, **type, *c, resource_type, resource_id);
+}
+
+}  // namespace latchkey

@@ -1,0 +1,113 @@
+#include "store/sqlite/sqlite_db.h"
+
+namespace latchkey::sqlite {
+
+Statement::Statement(sqlite3* db, char const* sql) : db_(db) {
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement& Statement::Bind(int index, std::string const& value) {
+  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::optional<std::string> const& value) {
+  if (value) return Bind(index, *value);
+  sqlite3_bind_null(stmt_, index);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::optional<long long> const& value) {
+  if (value) {
+    sqlite3_bind_int64(stmt_, index, *value);
+  } else {
+    sqlite3_bind_null(stmt_, index);
+  }
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, std::string const& bytes) {
+  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Result<bool> Statement::Step() {
+  if (!stmt_) return Fail(ErrorCode::kInternal, std::string("bad SQL: ") + sqlite3_errmsg(db_));
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  return tl::unexpected(StepError(db_, "record"));
+}
+
+std::string Statement::Text(int column) const {
+  auto const* p = sqlite3_column_text(stmt_, column);
+  return p ? std::string(reinterpret_cast<char const*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+           : std::string();
+}
+
+std::optional<std::string> Statement::OptText(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  return Text(column);
+}
+
+std::optional<long long> Statement::OptInt(int column) const {
+  if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Statement::Blob(int column) const {
+  auto const* p = sqlite3_column_blob(stmt_, column);
+  return p ? std::string(static_cast<char const*>(p),
+                         static_cast<size_t>(sqlite3_column_bytes(stmt_, column)))
+           : std::string();
+}
+
+Result<Database> Database::Open(std::string const& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                           nullptr);
+  if (rc != SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Fail(ErrorCode::kUnavailable, "cannot open database " + path + ": " + msg);
+  }
+  // Several CLI processes may write at once: wait for the lock instead of failing.
+  sqlite3_busy_timeout(db, 15000);
+  Database database(db);
+  for (char const* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+                             "PRAGMA synchronous=NORMAL"}) {
+    if (auto r = database.Exec(pragma); !r) return tl::unexpected(r.error());
+  }
+  return database;
+}
+
+Database::~Database() { sqlite3_close(db_); }
+
+Result<void> Database::Exec(char const* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Fail(ErrorCode::kUnavailable, "database error: " + msg);
+  }
+  return {};
+}
+
+std::string Database::LastError() const { return sqlite3_errmsg(db_); }
+
+Error StepError(sqlite3* db, std::string const& what) {
+  int ext = sqlite3_extended_errcode(db);
+  if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY) {
+    return Error{ErrorCode::kAlreadyExists, what + " already exists"};
+  }
+  if (ext == SQLITE_CONSTRAINT_FOREIGNKEY) {
+    return Error{ErrorCode::kFailedPrecondition, what + " is still referenced"};
+  }
+  return Error{ErrorCode::kUnavailable, std::string("database error: ") + sqlite3_errmsg(db)};
+}
+
+}  // namespace latchkey::sqlite

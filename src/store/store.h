@@ -1,0 +1,64 @@
+// Persistence of connectors and secrets. Secret values only ever reach a Store sealed; the
+// service layer seals and opens them. Implementations: sqlite/ (embedded default).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/model.h"
+#include "secrets/secret_box.h"
+
+namespace latchkey {
+
+struct SecretRecord {
+  std::string id;
+  std::string name;
+  std::string owner;
+  bool internal = false;  // a connector's own secret: hidden from `secret list`
+  TimePoint created{};
+  TimePoint updated{};
+  std::vector<EncryptedValue> values;
+};
+
+struct ConnectorFilter {
+  std::optional<std::string> name;
+  std::optional<std::string> connector_type;
+  std::optional<std::string> auth_method;
+  std::optional<std::string> resource_type;
+  std::optional<std::string> resource_id;
+  // key, and optionally the value it must have
+  std::vector<std::pair<std::string, std::optional<std::string>>> labels;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Connectors come back with `secrets` holding the key names only (empty values).
+  virtual Result<void> CreateConnector(Connector const& c, std::optional<SecretRecord> const& secret) = 0;
+  // Exact ID, exact name, or a unique ID prefix.
+  virtual Result<Connector> FindConnector(std::string const& name_or_id) = 0;
+  virtual Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) = 0;
+  // With `secret`, the connector's secret is replaced by it (the old one is deleted).
+  virtual Result<void> UpdateConnector(Connector const& c, std::optional<SecretRecord> const& secret) = 0;
+  virtual Result<void> DeleteConnector(std::string const& id) = 0;
+
+  virtual Result<void> CreateSecret(SecretRecord const& s) = 0;
+  virtual Result<SecretRecord> GetSecretById(std::string const& id) = 0;
+  // User secrets only; exact ID, exact name, or a unique ID prefix.
+  virtual Result<SecretRecord> FindSecret(std::string const& name_or_id) = 0;
+  virtual Result<std::vector<SecretRecord>> ListSecrets() = 0;  // user secrets, values' keys only
+  // Replaces name, updated time and the whole set of values.
+  virtual Result<void> UpdateSecret(SecretRecord const& s) = 0;
+  virtual Result<void> DeleteSecret(std::string const& id) = 0;
+
+  // Re-seals every stored value in one transaction (key rotation); returns how many.
+  using Reseal = std::function<Result<EncryptedValue>(std::string const& secret_id,
+                                                      EncryptedValue const& value)>;
+  virtual Result<size_t> ResealAll(Reseal const& reseal) = 0;
+};
+
+}  // namespace latchkey

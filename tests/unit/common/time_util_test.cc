@@ -1,0 +1,48 @@
+#include "common/time_util.h"
+
+#include <gtest/gtest.h>
+
+#include "core/model.h"
+
+namespace latchkey {
+namespace {
+
+TEST(TimeUtil, ParsesUpstreamAndIsoForms) {
+  auto a = ParseTimestamp("2026-11-23 11:44:53");
+  auto b = ParseTimestamp("2026-11-23T11:44:53Z");
+  auto c = ParseTimestamp("2026-11-23T12:44:53.123+01:00");
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(*a, *b);
+  EXPECT_EQ(*a, *c);
+  EXPECT_EQ(FormatIso8601(*a), "2026-11-23T11:44:53Z");
+}
+
+TEST(TimeUtil, RefusesGarbage) {
+  EXPECT_FALSE(ParseTimestamp("tomorrow"));
+  EXPECT_FALSE(ParseTimestamp("2026-13-01 00:00:00"));
+  EXPECT_FALSE(ParseTimestamp("2026-11-23 11:44:53 PST"));
+}
+
+TEST(TimeUtil, FormatsDurationsLikeTheSeeds) {
+  EXPECT_EQ(FormatDuration(std::chrono::seconds(43196)), "11h59m56s");
+  EXPECT_EQ(FormatDuration(std::chrono::seconds(45)), "45s");
+  EXPECT_EQ(FormatDuration(std::chrono::seconds(90061)), "1d1h1m1s");
+}
+
+TEST(Expiry, OneSkewRuleForDisplayAndRefusal) {
+  TimePoint now = *ParseTimestamp("2026-01-01 00:00:00");
+  Connector c;
+  EXPECT_EQ(ExpiresInText(c, now), "N/A");
+  EXPECT_FALSE(HasExpired(c, now));
+  c.expires_at = now + std::chrono::seconds(301);  // default skew is 300 s
+  EXPECT_FALSE(HasExpired(c, now));
+  EXPECT_EQ(ExpiresInText(c, now), "5m1s");
+  c.expires_at = now + std::chrono::seconds(299);
+  EXPECT_TRUE(HasExpired(c, now));
+  EXPECT_EQ(ExpiresInText(c, now), "Expired!");
+  c.expires_skew_tolerance = 0;
+  EXPECT_FALSE(HasExpired(c, now));
+}
+
+}  // namespace
+}  // namespace latchkey
