@@ -34,7 +34,7 @@ test-asan: deps
 	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j 2
 
 bench: build
-	bash bench/list_connectors.sh $(BUILD_DIR)/latchkey
+	python3 bench/list_connectors.py $(BUILD_DIR)/latchkey
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -130,6 +130,7 @@ std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_
       "Service connector '{}' of type '{}' with id '{}' is owned by user '{}'.\n", c.name,
       c.connector_type, c.id, c.owner);
   TextTable props({"PROPERTY", "VALUE"});
+  props.set_row_lines(false);
   props.AddRow({"ID", c.id});
   props.AddRow({"NAME", c.name});
   props.AddRow({"TYPE", TypeWithEmoji(c.connector_type)});
@@ -151,6 +152,7 @@ std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_
   out += Centered(title, width) + "\n" + rendered;
 
   TextTable config({"PROPERTY", "VALUE"});
+  config.set_row_lines(false);
   for (auto const& [k, v] : c.configuration.items()) config.AddRow({k, ValueText(v)});
   for (auto const& [k, v] : c.secrets) config.AddRow({k, show_secrets ? v : kHidden});
   if (!config.empty()) {

@@ -86,9 +86,9 @@ std::string TextTable::Render() const {
   for (auto const& r : rows_) measure(r);
   std::string out = Rule(widths, "┏", "━", "┯", "┓");
   out += Row(widths, headers_);
-  for (auto const& r : rows_) {
-    out += Rule(widths, "┠", "─", "┼", "┨");
-    out += Row(widths, r);
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    if (row_lines_ || i == 0) out += Rule(widths, "┠", "─", "┼", "┨");
+    out += Row(widths, rows_[i]);
   }
   out += Rule(widths, "┗", "━", "┷", "┛");
   return out;

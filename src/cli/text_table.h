@@ -17,11 +17,14 @@ class TextTable {
   // Cells may hold several lines separated by '\n'.
   void AddRow(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
   bool empty() const { return rows_.empty(); }
+  // Rules between rows help multi-line cells; property tables read better without them.
+  void set_row_lines(bool on) { row_lines_ = on; }
   std::string Render() const;
 
  private:
   std::vector<std::string> headers_;
   std::vector<std::vector<std::string>> rows_;
+  bool row_lines_ = true;
 };
 
 // A title line centred over `width` columns, as the seeds print above describe tables.

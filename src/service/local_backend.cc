@@ -46,7 +46,9 @@ Result<std::unique_ptr<LocalBackend>> LocalBackend::Open(LocalBackendOptions opt
   if (auto r = EnsureDirectory(options.home, 0700); !r) return tl::unexpected(r.error());
   auto store = SqliteStore::Open(options.home + "/latchkey.db");
   if (!store) return tl::unexpected(store.error());
-  return std::make_unique<LocalBackend>(std::move(options), std::move(*store), MakeCurlHttpClient());
+  // The HTTP client is created on first use: commands that only read the store skip libcurl's
+  // global initialisation, which dominates a cold `list`.
+  return std::make_unique<LocalBackend>(std::move(options), std::move(*store), nullptr);
 }
 
 LocalBackend::LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> store,
@@ -62,6 +64,9 @@ LocalBackend::LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> s
       }) {}
 
 Context LocalBackend::MakeContext() {
+  std::call_once(http_once_, [this] {
+    if (!http_) http_ = MakeCurlHttpClient();
+  });
   return Context{*http_, Now(), options_.env, ImplicitAuthAllowed(options_.env), options_.timeout};
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 
 #include "core/context.h"
 #include "http/http_client.h"
@@ -25,6 +26,7 @@ class LocalBackend : public Backend {
  public:
   // Opens (and creates) the SQLite store under `options.home`.
   static Result<std::unique_ptr<LocalBackend>> Open(LocalBackendOptions options);
+  // `http` may be null: a libcurl client is then created on first use.
   LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> store,
                std::unique_ptr<HttpClient> http);
 
@@ -69,7 +71,8 @@ class LocalBackend : public Backend {
 
   LocalBackendOptions options_;
   std::unique_ptr<Store> store_;
-  std::unique_ptr<HttpClient> http_;
+  std::unique_ptr<HttpClient> http_;  // null until first needed (see Open)
+  std::once_flag http_once_;
   SecretBox box_;
 };
 
