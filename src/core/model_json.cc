@@ -17,26 +17,28 @@ nlohmann::json SecretMap(std::map<std::string, std::string> const& values, bool 
 }  // namespace
 
 nlohmann::json ToJson(Connector const& c, bool show_secrets) {
-  return {
-      {"id", c.id},
-      {"name", c.name},
-      {"connector_type", c.connector_type},
-      {"auth_method", c.auth_method},
-      {"resource_types", c.resource_types},
-      {"resource_id", OrNull(c.resource_id)},
-      {"supports_instances", c.supports_instances},
-      {"configuration", c.configuration},
-      {"secrets", SecretMap(c.secrets, show_secrets)},
-      {"secret_id", OrNull(c.secret_id)},
-      {"labels", c.labels},
-      {"expiration_seconds", OrNull(c.expiration_seconds)},
-      {"expires_at", c.expires_at ? nlohmann::json(FormatIso8601(*c.expires_at)) : nullptr},
-      {"expires_skew_tolerance", OrNull(c.expires_skew_tolerance)},
-      {"description", c.description},
-      {"owner", c.owner},
-      {"created", FormatIso8601(c.created)},
-      {"updated", FormatIso8601(c.updated)},
-  };
+  // Filled member by member: brace-initialiser lists deep-copy every value, which dominated
+  // `list -o json` over many connectors.
+  nlohmann::json j = nlohmann::json::object();
+  j["id"] = c.id;
+  j["name"] = c.name;
+  j["connector_type"] = c.connector_type;
+  j["auth_method"] = c.auth_method;
+  j["resource_types"] = c.resource_types;
+  j["resource_id"] = OrNull(c.resource_id);
+  j["supports_instances"] = c.supports_instances;
+  j["configuration"] = c.configuration;
+  j["secrets"] = SecretMap(c.secrets, show_secrets);
+  j["secret_id"] = OrNull(c.secret_id);
+  j["labels"] = c.labels;
+  j["expiration_seconds"] = OrNull(c.expiration_seconds);
+  j["expires_at"] = c.expires_at ? nlohmann::json(FormatIso8601(*c.expires_at)) : nullptr;
+  j["expires_skew_tolerance"] = OrNull(c.expires_skew_tolerance);
+  j["description"] = c.description;
+  j["owner"] = c.owner;
+  j["created"] = FormatIso8601(c.created);
+  j["updated"] = FormatIso8601(c.updated);
+  return j;
 }
 
 nlohmann::json ToJson(ResourcesReport const& r) {
