@@ -99,9 +99,11 @@ class CliEnv:
         self.kube_dir = os.path.join(self.root, "kube")
         self.kubeconfig = os.path.join(self.kube_dir, "config")
         self.inputs = os.path.join(self.root, "inputs")
-        for d in (self.home, self.latchkey_home, self.docker_config, self.kube_dir, self.inputs):
+        self.tmpdir = os.path.join(self.root, "tmp")
+        for d in (self.home, self.latchkey_home, self.docker_config, self.kube_dir, self.inputs, self.tmpdir):
             os.makedirs(d, mode=0o700)
         self.history: list[Result] = []
+        self._spawned: list[subprocess.Popen] = []
         self.secrets: dict[str, str] = {}  # value -> label
 
     # -- environment -----------------------------------------------------------
@@ -116,6 +118,7 @@ class CliEnv:
             "LATCHKEY_HOME": self.latchkey_home,
             "DOCKER_CONFIG": self.docker_config,
             "KUBECONFIG": self.kubeconfig,
+            "TMPDIR": self.tmpdir,
             "NO_PROXY": "127.0.0.1,localhost",
             "no_proxy": "127.0.0.1,localhost",
         })
@@ -126,6 +129,8 @@ class CliEnv:
     def client_env(self, extra: dict | None = None) -> dict:
         """Environment for real clients (skopeo, docker, kubectl) run by tests."""
         env = self.environ(extra)
+        env["TMPDIR"] = os.path.join(self.root, "client-tmp")
+        os.makedirs(env["TMPDIR"], mode=0o700, exist_ok=True)
         env["REGISTRY_AUTH_FILE"] = os.path.join(self.root, "no-such-registry-auth.json")
         env["XDG_RUNTIME_DIR"] = os.path.join(self.root, "xdg-runtime")
         os.makedirs(env["XDG_RUNTIME_DIR"], mode=0o700, exist_ok=True)
@@ -166,6 +171,7 @@ class CliEnv:
         p = subprocess.Popen([self.binary, *[str(a) for a in args]], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=self.environ(env_extra), cwd=self.root)
         p.latchkey_argv = [str(a) for a in args]
+        self._spawned.append(p)
         return p
 
     def collect(self, p: subprocess.Popen, timeout: float = 120) -> Result:
@@ -181,18 +187,29 @@ class CliEnv:
         return res
 
     # -- leak scanning -------------------------------------------------------------
-    def home_files(self) -> list[str]:
+    @staticmethod
+    def _files_under(root: str) -> list[str]:
         files = []
-        for dirpath, _dirs, names in os.walk(self.latchkey_home):
+        for dirpath, _dirs, names in os.walk(root):
             for n in names:
                 p = os.path.join(dirpath, n)
                 if os.path.isfile(p) and not os.path.islink(p):
                     files.append(p)
         return files
 
+    def home_files(self) -> list[str]:
+        """Every file under LATCHKEY_HOME (db, -wal, -shm, key files, logs...)."""
+        return self._files_under(self.latchkey_home)
+
+    def scanned_files(self) -> list[str]:
+        """LATCHKEY_HOME, plus leftovers in the CLI's $TMPDIR and $HOME (neither
+        should ever hold a plaintext secret; DOCKER_CONFIG and KUBECONFIG, which
+        legitimately receive credentials on `login`, live outside both)."""
+        return self.home_files() + self._files_under(self.tmpdir) + self._files_under(self.home)
+
     def file_leaks(self) -> list[str]:
         found = []
-        for path in self.home_files():
+        for path in self.scanned_files():
             with open(path, "rb") as f:
                 data = f.read()
             for value, label in self.secrets.items():
@@ -218,6 +235,11 @@ class CliEnv:
         return self.file_leaks() + self.output_leaks()
 
     def cleanup(self) -> None:
+        # Any CLI process a failed test left running is stopped by its own PID.
+        for p in self._spawned:
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
         shutil.rmtree(self.root, ignore_errors=True)
 
 
