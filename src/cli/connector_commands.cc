@@ -184,7 +184,10 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
     for (auto const& [k, v] : *labels) f.labels.emplace_back(k, v);
     auto connectors = (*backend)->ListConnectors(f);
     if (!connectors) return tl::unexpected(connectors.error());
-    if (state.format() != OutputFormat::kTable) {
+    if (state.format() == OutputFormat::kJson) {
+      JsonArrayWriter out;
+      for (auto const& c : *connectors) out.Add(ToJson(c, false));
+    } else if (state.format() == OutputFormat::kYaml) {
       nlohmann::json out = nlohmann::json::array();
       for (auto const& c : *connectors) out.push_back(ToJson(c, false));
       PrintStructured(state.format(), out);

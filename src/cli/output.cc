@@ -52,4 +52,21 @@ void PrintStructured(OutputFormat format, nlohmann::json const& value) {
   }
 }
 
+JsonArrayWriter::JsonArrayWriter() { std::cout << "["; }
+
+void JsonArrayWriter::Add(nlohmann::json const& element) {
+  std::string text = element.dump(2);
+  std::string indented;
+  indented.reserve(text.size() + text.size() / 8);
+  indented += first_ ? "\n  " : ",\n  ";
+  for (char c : text) {
+    indented += c;
+    if (c == '\n') indented += "  ";
+  }
+  std::cout << indented;
+  first_ = false;
+}
+
+JsonArrayWriter::~JsonArrayWriter() { std::cout << (first_ ? "]\n" : "\n]\n"); }
+
 }  // namespace latchkey::cli

@@ -15,4 +15,16 @@ std::string ToYaml(nlohmann::json const& value);
 // Prints `value` as JSON or YAML (callers print tables themselves).
 void PrintStructured(OutputFormat format, nlohmann::json const& value);
 
+// Prints a JSON array one element at a time, so a long list never holds its whole document
+// in memory (the cold `list -o json` over many connectors is a measured path).
+class JsonArrayWriter {
+ public:
+  JsonArrayWriter();
+  void Add(nlohmann::json const& element);
+  ~JsonArrayWriter();
+
+ private:
+  bool first_ = true;
+};
+
 }  // namespace latchkey::cli

@@ -77,6 +77,10 @@ Result<Database> Database::Open(std::string const& path) {
   }
   // Several CLI processes may write at once: wait for the lock instead of failing.
   sqlite3_busy_timeout(db, 15000);
+  // Keep the WAL file between processes: otherwise every read-only command recreates and
+  // truncates it on open and close.
+  int persist = 1;
+  sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   Database database(db);
   for (char const* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
                              "PRAGMA synchronous=NORMAL"}) {
