@@ -40,9 +40,10 @@ void OnRun(CLI::App& command, CliState& state, std::function<Result<void>()> bod
 
 int RunCli(int argc, char** argv) {
   CliState state(Environment::FromProcess());
-  CLI::App app{"Latchkey: a credential broker that hands out short-lived, down-scoped "
-               "credentials for one resource at a time",
-               "latchkey"};
+  CLI::App app{
+      "Latchkey: a credential broker that hands out short-lived, down-scoped "
+      "credentials for one resource at a time",
+      "latchkey"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("latchkey 0.1.0"));
   auto* connectors = app.add_subcommand("service-connector", "Register and use service connectors");

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "cli/output.h"
+#include "core/connector_type.h"
 #include "core/context.h"
 #include "service/backend.h"
 
@@ -31,6 +32,9 @@ class CliState {
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<HttpClient> http_;
 };
+
+// CLI11 leaves unset string options empty; the backend wants them absent.
+inline OptString Opt(std::string const& s) { return s.empty() ? OptString{} : OptString{s}; }
 
 // Adds `-o/--output table|json|yaml` to a command.
 void AddOutputOption(CLI::App& command, CliState& state);

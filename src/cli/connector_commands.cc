@@ -10,8 +10,6 @@
 namespace latchkey::cli {
 namespace {
 
-OptString Opt(std::string const& s) { return s.empty() ? OptString{} : OptString{s}; }
-
 // Options shared by register and update.
 struct ConnectorArgs {
   std::string name;
@@ -72,15 +70,28 @@ void PrintSaved(CliState& state, SavedConnector const& saved, char const* verb, 
   }
 }
 
-Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::string> extras) {
-  auto backend = state.backend();
-  if (!backend) return tl::unexpected(backend.error());
+// The free-form parts of register/update: attribute arguments, labels and the expiry time.
+struct ParsedExtras {
+  std::map<std::string, std::string> values;
+  std::map<std::string, std::optional<std::string>> labels;
+  std::optional<TimePoint> expires_at;
+};
+
+Result<ParsedExtras> ParseExtras(ConnectorArgs const& a, std::vector<std::string> const& extras) {
   auto values = ParseAttributeArgs(extras);
   if (!values) return tl::unexpected(values.error());
   auto labels = ParseLabels(a.labels);
   if (!labels) return tl::unexpected(labels.error());
   auto expires_at = ExpiresAt(a.expires_at);
   if (!expires_at) return tl::unexpected(expires_at.error());
+  return ParsedExtras{std::move(*values), std::move(*labels), *expires_at};
+}
+
+Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::string> extras) {
+  auto backend = state.backend();
+  if (!backend) return tl::unexpected(backend.error());
+  auto parsed = ParseExtras(a, extras);
+  if (!parsed) return tl::unexpected(parsed.error());
 
   RegisterRequest request;
   Connector& d = request.draft;
@@ -90,11 +101,11 @@ Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::
   if (!a.resource_type.empty()) d.resource_types = {a.resource_type};
   d.resource_id = Opt(a.resource_id);
   d.description = a.description;
-  for (auto const& [k, v] : *labels) d.labels[k] = v.value_or("");
+  for (auto const& [k, v] : parsed->labels) d.labels[k] = v.value_or("");
   d.expiration_seconds = a.expiration_seconds;
-  d.expires_at = *expires_at;
+  d.expires_at = parsed->expires_at;
   d.expires_skew_tolerance = a.expires_skew_tolerance;
-  for (auto const& [k, v] : *values) request.values[k] = v;
+  for (auto const& [k, v] : parsed->values) request.values[k] = v;
   request.verify = !a.no_verify;
   request.auto_configure = a.auto_configure;
 
@@ -103,8 +114,10 @@ Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::
     if (!wizard) return tl::unexpected(wizard.error());
     request = std::move(*wizard);
   } else {
-    if (d.name.empty()) return Fail(ErrorCode::kInvalidArgument, "a connector NAME is required (or use -i)");
-    if (d.connector_type.empty()) return Fail(ErrorCode::kInvalidArgument, "--type is required (or use -i)");
+    if (d.name.empty())
+      return Fail(ErrorCode::kInvalidArgument, "a connector NAME is required (or use -i)");
+    if (d.connector_type.empty())
+      return Fail(ErrorCode::kInvalidArgument, "--type is required (or use -i)");
   }
   auto saved = (*backend)->RegisterConnector(std::move(request));
   if (!saved) return tl::unexpected(saved.error());
@@ -115,12 +128,8 @@ Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::
 Result<void> Update(CliState& state, ConnectorArgs const& a, std::vector<std::string> extras) {
   auto backend = state.backend();
   if (!backend) return tl::unexpected(backend.error());
-  auto values = ParseAttributeArgs(extras);
-  if (!values) return tl::unexpected(values.error());
-  auto labels = ParseLabels(a.labels);
-  if (!labels) return tl::unexpected(labels.error());
-  auto expires_at = ExpiresAt(a.expires_at);
-  if (!expires_at) return tl::unexpected(expires_at.error());
+  auto parsed = ParseExtras(a, extras);
+  if (!parsed) return tl::unexpected(parsed.error());
   UpdateRequest request;
   request.name_or_id = a.name;
   request.new_name = Opt(a.new_name);
@@ -128,11 +137,11 @@ Result<void> Update(CliState& state, ConnectorArgs const& a, std::vector<std::st
   request.auth_method = Opt(a.auth_method);
   request.resource_type = Opt(a.resource_type);
   request.resource_id = Opt(a.resource_id);
-  for (auto const& [k, v] : *values) request.values[k] = v;
+  for (auto const& [k, v] : parsed->values) request.values[k] = v;
   request.remove_attrs = a.remove_attrs;
-  request.labels = *labels;
+  request.labels = parsed->labels;
   request.expiration_seconds = a.expiration_seconds;
-  request.expires_at = *expires_at;
+  request.expires_at = parsed->expires_at;
   request.expires_skew_tolerance = a.expires_skew_tolerance;
   request.verify = !a.no_verify;
   auto saved = (*backend)->UpdateConnector(std::move(request));
@@ -179,8 +188,9 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
     if (!backend) return tl::unexpected(backend.error());
     auto labels = ParseLabels(filter->labels);
     if (!labels) return tl::unexpected(labels.error());
-    ConnectorFilter f{Opt(filter->name), Opt(filter->connector_type), Opt(filter->auth_method),
-                      Opt(filter->resource_type), Opt(filter->resource_id), {}};
+    ConnectorFilter f{Opt(filter->name),        Opt(filter->connector_type),
+                      Opt(filter->auth_method), Opt(filter->resource_type),
+                      Opt(filter->resource_id), {}};
     for (auto const& [k, v] : *labels) f.labels.emplace_back(k, v);
     auto connectors = (*backend)->ListConnectors(f);
     if (!connectors) return tl::unexpected(connectors.error());

@@ -9,8 +9,6 @@
 namespace latchkey::cli {
 namespace {
 
-OptString Opt(std::string const& s) { return s.empty() ? OptString{} : OptString{s}; }
-
 struct UseArgs {
   std::string name;
   std::string connector_type;
@@ -28,7 +26,8 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
   v->add_option("name_or_id", va->name, "Connector name, ID or ID prefix")->required();
   v->add_option("-r,--resource-type", va->resource_type, "Only this resource type");
   v->add_option("--resource-id,--ri", va->resource_id, "Only this resource");
-  v->add_flag("-v,--verify-only", va->verify_only, "Check the credentials without listing resources");
+  v->add_flag("-v,--verify-only", va->verify_only,
+              "Check the credentials without listing resources");
   AddOutputOption(*v, state);
   OnRun(*v, state, [&state, va]() -> Result<void> {
     auto backend = state.backend();
@@ -62,8 +61,8 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
   OnRun(*l, state, [&state, la]() -> Result<void> {
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
-    auto reports = (*backend)->ListResources(
-        {Opt(la->connector_type), Opt(la->resource_type), Opt(la->resource_id), la->exclude_errors});
+    auto reports = (*backend)->ListResources({Opt(la->connector_type), Opt(la->resource_type),
+                                              Opt(la->resource_id), la->exclude_errors});
     if (!reports) return tl::unexpected(reports.error());
     if (state.format() != OutputFormat::kTable) {
       nlohmann::json out = nlohmann::json::array();
@@ -79,7 +78,8 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
   });
 
   auto lg = std::make_shared<UseArgs>();
-  auto* g = group.add_subcommand("login", "Configure a local CLI (docker, kubectl) with a connector");
+  auto* g =
+      group.add_subcommand("login", "Configure a local CLI (docker, kubectl) with a connector");
   g->add_option("name_or_id", lg->name, "Connector name, ID or ID prefix")->required();
   g->add_option("-r,--resource-type", lg->resource_type, "Resource type");
   g->add_option("--resource-id,--ri", lg->resource_id, "Resource ID");

@@ -17,14 +17,16 @@ Result<std::string> ExpandValue(std::string const& name, std::string const& valu
     return Fail(ErrorCode::kInvalidArgument, "cannot read file '" + path + "' for --" + name);
   }
   if (contents.size() > kMaxFileValueBytes) {
-    return Fail(ErrorCode::kInvalidArgument, "file '" + path + "' for --" + name + " is over 1 MiB");
+    return Fail(ErrorCode::kInvalidArgument,
+                "file '" + path + "' for --" + name + " is over 1 MiB");
   }
   return contents;
 }
 
 }  // namespace
 
-Result<std::map<std::string, std::string>> ParseAttributeArgs(std::vector<std::string> const& args) {
+Result<std::map<std::string, std::string>> ParseAttributeArgs(
+    std::vector<std::string> const& args) {
   std::map<std::string, std::string> out;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string const& arg = args[i];
@@ -61,7 +63,8 @@ Result<std::map<std::string, std::optional<std::string>>> ParseLabels(
     auto eq = l.find('=');
     std::string key = eq == std::string::npos ? l : l.substr(0, eq);
     if (key.empty()) return Fail(ErrorCode::kInvalidArgument, "invalid label '" + l + "'");
-    out[key] = eq == std::string::npos ? std::nullopt : std::optional<std::string>(l.substr(eq + 1));
+    out[key] =
+        eq == std::string::npos ? std::nullopt : std::optional<std::string>(l.substr(eq + 1));
   }
   return out;
 }

@@ -41,7 +41,8 @@ std::string Banner(std::string const& text) { return "║ " + text + " ║\n"; }
 
 std::string WithEmoji(std::string const& resource_type) {
   for (auto const& t : AllConnectorTypes()) {
-    if (auto const* r = t->Spec().FindResourceType(resource_type)) return r->emoji + " " + resource_type;
+    if (auto const* r = t->Spec().FindResourceType(resource_type))
+      return r->emoji + " " + resource_type;
   }
   return resource_type;
 }
@@ -58,8 +59,8 @@ std::string RenderConnectorTypes(std::vector<ConnectorTypeSpec const*> const& ty
 }
 
 std::string DescribeConnectorType(ConnectorTypeSpec const& spec) {
-  std::string out = Banner(fmt::format("{} {} (connector type: {})", spec.emoji, spec.name,
-                                       spec.connector_type));
+  std::string out =
+      Banner(fmt::format("{} {} (connector type: {})", spec.emoji, spec.name, spec.connector_type));
   out += "Authentication methods:\n" + Bullets(spec.AuthMethodNames(), "🔒 ");
   std::vector<std::string> rts;
   for (auto const& r : spec.resource_types) rts.push_back(r.emoji + " " + r.resource_type);
@@ -73,16 +74,17 @@ std::string DescribeConnectorType(ConnectorTypeSpec const& spec) {
 }
 
 std::string DescribeResourceType(ConnectorTypeSpec const&, ResourceTypeSpec const& rt) {
-  std::string out = Banner(fmt::format("{} {} (resource type: {})", rt.emoji, rt.name,
-                                       rt.resource_type));
+  std::string out =
+      Banner(fmt::format("{} {} (resource type: {})", rt.emoji, rt.name, rt.resource_type));
   out += "Authentication methods: " + Join(rt.auth_methods, ", ") + "\n";
   out += fmt::format("Supports resource instances: {}\n", rt.supports_instances ? "True" : "False");
   out += "Authentication methods:\n" + Bullets(rt.auth_methods, "🔒 ");
   out += rt.description + "\n";
   if (!rt.id_forms.empty()) {
-    out += "If set, the resource name must identify a resource using one of the following "
-           "formats:\n" +
-           Bullets(rt.id_forms);
+    out +=
+        "If set, the resource name must identify a resource using one of the following "
+        "formats:\n" +
+        Bullets(rt.id_forms);
   }
   return out;
 }
@@ -110,8 +112,8 @@ std::string DescribeAuthMethod(ConnectorTypeSpec const&, AuthMethodSpec const& a
 }
 
 std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePoint now) {
-  TextTable table({"NAME", "ID", "TYPE", "RESOURCE TYPES", "RESOURCE NAME", "OWNER", "EXPIRES IN",
-                   "LABELS"});
+  TextTable table(
+      {"NAME", "ID", "TYPE", "RESOURCE TYPES", "RESOURCE NAME", "OWNER", "EXPIRES IN", "LABELS"});
   for (auto const& c : connectors) {
     std::vector<std::string> rts, labels;
     for (auto const& rt : c.resource_types) rts.push_back(WithEmoji(rt));
@@ -126,9 +128,9 @@ std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePo
 std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_secrets) {
   std::vector<std::string> rts;
   for (auto const& rt : c.resource_types) rts.push_back(WithEmoji(rt));
-  std::string out = fmt::format(
-      "Service connector '{}' of type '{}' with id '{}' is owned by user '{}'.\n", c.name,
-      c.connector_type, c.id, c.owner);
+  std::string out =
+      fmt::format("Service connector '{}' of type '{}' with id '{}' is owned by user '{}'.\n",
+                  c.name, c.connector_type, c.id, c.owner);
   TextTable props({"PROPERTY", "VALUE"});
   props.set_row_lines(false);
   props.AddRow({"ID", c.id});
@@ -170,13 +172,14 @@ std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_
 
 std::string RenderResources(ResourcesReport const& report) {
   TextTable table({"RESOURCE TYPE", "RESOURCE NAMES"});
-  for (auto const& r : report.resources) table.AddRow({WithEmoji(r.resource_type), ResourceCell(r)});
+  for (auto const& r : report.resources)
+    table.AddRow({WithEmoji(r.resource_type), ResourceCell(r)});
   return table.Render();
 }
 
 std::string RenderResourcesList(std::vector<ResourcesReport> const& reports) {
-  TextTable table({"CONNECTOR ID", "CONNECTOR NAME", "CONNECTOR TYPE", "RESOURCE TYPE",
-                   "RESOURCE NAMES"});
+  TextTable table(
+      {"CONNECTOR ID", "CONNECTOR NAME", "CONNECTOR TYPE", "RESOURCE TYPE", "RESOURCE NAMES"});
   for (auto const& report : reports) {
     std::vector<std::string> types, names;
     for (auto const& r : report.resources) {

@@ -69,7 +69,8 @@ void PrintSecret(CliState& state, Secret const& s, bool show, std::string const&
 void AddSecretCommands(CLI::App& group, CliState& state) {
   auto a = std::make_shared<SecretArgs>();
 
-  auto* create = group.add_subcommand("create", "Create a secret: --key=value ... or -v JSON|YAML|@file");
+  auto* create =
+      group.add_subcommand("create", "Create a secret: --key=value ... or -v JSON|YAML|@file");
   create->add_option("name", a->name, "Secret name")->required();
   create->add_option("-v,--values", a->values, "Values as a JSON/YAML mapping, or @file");
   create->allow_extras();

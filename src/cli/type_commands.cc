@@ -14,8 +14,6 @@ struct TypeArgs {
   std::string auth_method;
 };
 
-OptString Opt(std::string const& s) { return s.empty() ? OptString{} : OptString{s}; }
-
 }  // namespace
 
 void AddTypeCommands(CLI::App& group, CliState& state) {
@@ -23,7 +21,8 @@ void AddTypeCommands(CLI::App& group, CliState& state) {
 
   auto* list = group.add_subcommand("list-types", "List the available service connector types");
   list->add_option("-t,--type", args->connector_type, "Only this connector type");
-  list->add_option("-r,--resource-type", args->resource_type, "Only types serving this resource type");
+  list->add_option("-r,--resource-type", args->resource_type,
+                   "Only types serving this resource type");
   list->add_option("-a,--auth-method", args->auth_method, "Only types with this auth method");
   AddOutputOption(*list, state);
   OnRun(*list, state, [&state, args]() -> Result<void> {
@@ -45,8 +44,10 @@ void AddTypeCommands(CLI::App& group, CliState& state) {
 
   auto* describe = group.add_subcommand("describe-type", "Describe a service connector type");
   describe->add_option("type", args->connector_type, "Connector type")->required();
-  auto* rt = describe->add_option("-r,--resource-type", args->resource_type, "Describe a resource type");
-  describe->add_option("-a,--auth-method", args->auth_method, "Describe an auth method")->excludes(rt);
+  auto* rt =
+      describe->add_option("-r,--resource-type", args->resource_type, "Describe a resource type");
+  describe->add_option("-a,--auth-method", args->auth_method, "Describe an auth method")
+      ->excludes(rt);
   AddOutputOption(*describe, state);
   OnRun(*describe, state, [&state, args]() -> Result<void> {
     auto backend = state.backend();
@@ -59,21 +60,28 @@ void AddTypeCommands(CLI::App& group, CliState& state) {
       auto const* r = s.FindResourceType(args->resource_type);
       if (!r) {
         return Fail(ErrorCode::kNotFound, "connector type '" + s.connector_type +
-                                              "' has no resource type '" + args->resource_type + "'");
+                                              "' has no resource type '" + args->resource_type +
+                                              "'");
       }
-      if (table) std::cout << DescribeResourceType(s, *r);
-      else PrintStructured(state.format(), ToJson(*r));
+      if (table)
+        std::cout << DescribeResourceType(s, *r);
+      else
+        PrintStructured(state.format(), ToJson(*r));
     } else if (!args->auth_method.empty()) {
       auto const* a = s.FindAuthMethod(args->auth_method);
       if (!a) {
         return Fail(ErrorCode::kNotFound, "connector type '" + s.connector_type +
                                               "' has no auth method '" + args->auth_method + "'");
       }
-      if (table) std::cout << DescribeAuthMethod(s, *a);
-      else PrintStructured(state.format(), ToJson(*a));
+      if (table)
+        std::cout << DescribeAuthMethod(s, *a);
+      else
+        PrintStructured(state.format(), ToJson(*a));
     } else {
-      if (table) std::cout << DescribeConnectorType(s);
-      else PrintStructured(state.format(), ToJson(s));
+      if (table)
+        std::cout << DescribeConnectorType(s);
+      else
+        PrintStructured(state.format(), ToJson(s));
     }
     return {};
   });

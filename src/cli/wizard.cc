@@ -1,10 +1,10 @@
 #include "cli/wizard.h"
 
+#include <fmt/format.h>
 #include <termios.h>
-#include <iostream>
 #include <unistd.h>
 
-#include <fmt/format.h>
+#include <iostream>
 
 #include "cli/render.h"
 #include "common/strings.h"
@@ -32,7 +32,9 @@ class Prompter {
       ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
       out_ << "\n";
     }
-    if (!ok) return Fail(ErrorCode::kInvalidArgument, "interactive input ended before the wizard finished");
+    if (!ok)
+      return Fail(ErrorCode::kInvalidArgument,
+                  "interactive input ended before the wizard finished");
     return Trim(line);
   }
 
@@ -89,20 +91,24 @@ Result<RegisterRequest> RunRegisterWizard(Backend& backend, RegisterRequest seed
     if (!rt->empty()) d.resource_types = {*rt};
   }
   if (s.supports_auto_configuration && !seed.auto_configure && seed.values.empty()) {
-    auto answer = p.Ask("Lift the credentials from the local environment (auto-configure)? [y/N]: ");
+    auto answer =
+        p.Ask("Lift the credentials from the local environment (auto-configure)? [y/N]: ");
     if (!answer) return tl::unexpected(answer.error());
     seed.auto_configure = IsTruthy(*answer);
   }
   if (!seed.auto_configure) {
     if (d.auth_method.empty()) {
       std::vector<std::string> methods = s.AuthMethodNames();
-      if (!d.resource_types.empty()) methods = s.FindResourceType(d.resource_types[0])->auth_methods;
+      if (!d.resource_types.empty())
+        methods = s.FindResourceType(d.resource_types[0])->auth_methods;
       auto method = p.Choose("Authentication method", methods, false);
       if (!method) return tl::unexpected(method.error());
       d.auth_method = *method;
     }
     AuthMethodSpec const* auth = s.FindAuthMethod(d.auth_method);
-    if (!auth) return Fail(ErrorCode::kInvalidArgument, "unknown authentication method '" + d.auth_method + "'");
+    if (!auth)
+      return Fail(ErrorCode::kInvalidArgument,
+                  "unknown authentication method '" + d.auth_method + "'");
     for (auto const& f : auth->fields) {
       if (seed.values.count(f.name)) continue;
       std::string hint = f.required ? "required" : "optional";
@@ -112,10 +118,10 @@ Result<RegisterRequest> RunRegisterWizard(Backend& backend, RegisterRequest seed
       if (!value->empty()) seed.values[f.name] = *value;
     }
     if (auth->SupportsTemporaryCredentials() && !d.expiration_seconds) {
-      auto value = p.Ask(fmt::format("Lifetime of issued credentials in seconds [{}..{}, default {}]: ",
-                                     auth->min_expiration_seconds.value_or(0),
-                                     auth->max_expiration_seconds.value_or(0),
-                                     auth->default_expiration_seconds.value_or(0)));
+      auto value = p.Ask(fmt::format(
+          "Lifetime of issued credentials in seconds [{}..{}, default {}]: ",
+          auth->min_expiration_seconds.value_or(0), auth->max_expiration_seconds.value_or(0),
+          auth->default_expiration_seconds.value_or(0)));
       if (!value) return tl::unexpected(value.error());
       if (!value->empty()) {
         try {
@@ -132,7 +138,8 @@ Result<RegisterRequest> RunRegisterWizard(Backend& backend, RegisterRequest seed
   auto report = backend.VerifyDraft(seed);
   if (!report) return tl::unexpected(report.error());
   p.out() << RenderResources(*report);
-  if (report->error) return Fail(ErrorCode::kUnauthenticated, "verification failed: " + *report->error);
+  if (report->error)
+    return Fail(ErrorCode::kUnauthenticated, "verification failed: " + *report->error);
   if (d.resource_types.size() == 1 && !d.resource_id) {
     auto const& r = report->resources.at(0);
     if (r.resource_ids && r.resource_ids->size() > 1) {

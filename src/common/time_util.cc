@@ -1,8 +1,9 @@
 #include "common/time_util.h"
 
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <ctime>
-#include <fmt/format.h>
 
 namespace latchkey {
 

@@ -13,13 +13,14 @@ ResourcesReport VerifyConnector(Context& ctx, ConnectorType const& type, Connect
   if (!c.id.empty()) report.id = c.id;
   if (!c.name.empty()) report.name = c.name;
   report.connector_type = c.connector_type;
-  std::vector<std::string> types = resource_type ? std::vector<std::string>{*resource_type}
-                                                 : c.resource_types;
+  std::vector<std::string> types =
+      resource_type ? std::vector<std::string>{*resource_type} : c.resource_types;
   for (auto const& rt : types) report.resources.push_back(TypedResources{rt, {}, {}});
 
   if (HasExpired(c, ctx.now)) {
-    report.SetGlobalError("the connector's credentials have expired; update them with "
-                          "`latchkey service-connector update`");
+    report.SetGlobalError(
+        "the connector's credentials have expired; update them with "
+        "`latchkey service-connector update`");
     return report;
   }
   if (resource_type || resource_id) {
@@ -68,8 +69,8 @@ Result<Connector> GetConnectorClient(Context& ctx, ConnectorType const& type, Co
   auto client = type.Client(ctx, c, target->resource_type, *target->resource_id);
   if (!client) return Fail(client.error(), "connector '" + c.name + "'");
   client->id = c.id;
-  client->name = fmt::format("{} ({} | {} client)", c.name, target->resource_type,
-                             *target->resource_id);
+  client->name =
+      fmt::format("{} ({} | {} client)", c.name, target->resource_type, *target->resource_id);
   client->owner = c.owner;
   client->secret_id.reset();
   client->labels = {};

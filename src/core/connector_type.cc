@@ -24,8 +24,9 @@ Result<Connector> ConnectorType::Client(Context&, Connector const& connector,
 
 Result<Connector> ConnectorType::AutoConfigure(Context&, OptString const&, OptString const&,
                                                OptString const&) const {
-  return Fail(ErrorCode::kFailedPrecondition,
-              "the '" + Spec().connector_type + "' connector type does not support auto-configuration");
+  return Fail(
+      ErrorCode::kFailedPrecondition,
+      "the '" + Spec().connector_type + "' connector type does not support auto-configuration");
 }
 
 Result<std::string> ConnectorType::ConfigureLocalClient(Context&, Connector const&) const {

@@ -28,8 +28,10 @@ Result<nlohmann::json> ConvertValue(ConfigField const& field, nlohmann::json con
     case FieldType::kBoolean: {
       if (value.is_boolean()) return value;
       std::string v = ToLower(Trim(text));
-      if (v == "true" || v == "1" || v == "yes" || v == "y" || v == "on") return nlohmann::json(true);
-      if (v == "false" || v == "0" || v == "no" || v == "n" || v == "off") return nlohmann::json(false);
+      if (v == "true" || v == "1" || v == "yes" || v == "y" || v == "on")
+        return nlohmann::json(true);
+      if (v == "false" || v == "0" || v == "no" || v == "n" || v == "off")
+        return nlohmann::json(false);
       return invalid("a boolean (true/false)");
     }
     case FieldType::kInteger: {
@@ -70,10 +72,11 @@ Result<void> NormalizeConnector(ConnectorType const& type, Connector& c, RawValu
   c.connector_type = spec.connector_type;
   AuthMethodSpec const* auth = spec.FindAuthMethod(c.auth_method);
   if (!auth) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("unknown authentication method '{}' for connector type '{}'; "
-                            "valid methods: {}",
-                            c.auth_method, spec.connector_type, Join(spec.AuthMethodNames(), ", ")));
+    return Fail(
+        ErrorCode::kInvalidArgument,
+        fmt::format("unknown authentication method '{}' for connector type '{}'; "
+                    "valid methods: {}",
+                    c.auth_method, spec.connector_type, Join(spec.AuthMethodNames(), ", ")));
   }
 
   if (c.resource_types.empty()) {
@@ -119,7 +122,8 @@ Result<void> NormalizeConnector(ConnectorType const& type, Connector& c, RawValu
     }
   }
   for (auto const& field : auth->fields) {
-    bool present = field.secret ? secrets.count(field.name) > 0 : configuration.contains(field.name);
+    bool present =
+        field.secret ? secrets.count(field.name) > 0 : configuration.contains(field.name);
     if (present) continue;
     if (field.default_value && !field.secret) {
       auto converted = ConvertValue(field, nlohmann::json(*field.default_value));

@@ -6,10 +6,14 @@ namespace latchkey {
 
 std::string FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kString: return "string";
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kInteger: return "integer";
-    case FieldType::kList: return "list";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kList:
+      return "list";
   }
   return "string";
 }

@@ -22,28 +22,30 @@ unsigned char const* U(std::string_view s) {
 
 Result<std::string> AeadSeal(std::string_view key, std::string_view plaintext,
                              std::string_view associated_data) {
-  if (key.size() != kAeadKeySize) return Fail(ErrorCode::kInternal, "encryption key has wrong size");
+  if (key.size() != kAeadKeySize)
+    return Fail(ErrorCode::kInternal, "encryption key has wrong size");
   std::string nonce = RandomBytes(kNonceSize);
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   std::string out(kNonceSize + plaintext.size() + kTagSize, '\0');
   std::copy(nonce.begin(), nonce.end(), out.begin());
   auto* dst = reinterpret_cast<unsigned char*>(out.data()) + kNonceSize;
   int len = 0;
-  bool ok = ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), U(nonce)) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
-                              static_cast<int>(associated_data.size())) == 1 &&
-            EVP_EncryptUpdate(ctx.get(), dst, &len, U(plaintext),
-                              static_cast<int>(plaintext.size())) == 1 &&
-            EVP_EncryptFinal_ex(ctx.get(), dst + len, &len) == 1 &&
-            EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize,
-                                dst + plaintext.size()) == 1;
+  bool ok =
+      ctx && EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), U(nonce)) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
+                        static_cast<int>(associated_data.size())) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), dst, &len, U(plaintext), static_cast<int>(plaintext.size())) ==
+          1 &&
+      EVP_EncryptFinal_ex(ctx.get(), dst + len, &len) == 1 &&
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagSize, dst + plaintext.size()) == 1;
   if (!ok) return Fail(ErrorCode::kInternal, "encryption failed");
   return out;
 }
 
 Result<std::string> AeadOpen(std::string_view key, std::string_view sealed,
                              std::string_view associated_data) {
-  if (key.size() != kAeadKeySize) return Fail(ErrorCode::kInternal, "encryption key has wrong size");
+  if (key.size() != kAeadKeySize)
+    return Fail(ErrorCode::kInternal, "encryption key has wrong size");
   if (sealed.size() < kNonceSize + kTagSize) {
     return Fail(ErrorCode::kPermissionDenied, "encrypted value is truncated");
   }
@@ -54,7 +56,8 @@ Result<std::string> AeadOpen(std::string_view key, std::string_view sealed,
   std::string out(body.size(), '\0');
   auto* dst = reinterpret_cast<unsigned char*>(out.data());
   int len = 0;
-  bool ok = ctx && EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), U(nonce)) == 1 &&
+  bool ok = ctx &&
+            EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, U(key), U(nonce)) == 1 &&
             EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
                               static_cast<int>(associated_data.size())) == 1 &&
             EVP_DecryptUpdate(ctx.get(), dst, &len, U(body), static_cast<int>(body.size())) == 1 &&

@@ -54,7 +54,8 @@ class CurlHttpClient : public HttpClient {
     if (request.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+                       static_cast<curl_off_t>(request.body.size()));
     }
     curl_slist* header_list = nullptr;
     for (auto const& [k, v] : request.headers) {
@@ -86,8 +87,8 @@ class CurlHttpClient : public HttpClient {
     CURLcode rc = curl_easy_perform(c);
     curl_slist_free_all(header_list);
     if (rc != CURLE_OK) {
-      ErrorCode code = rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kDeadlineExceeded
-                                                       : ErrorCode::kUnavailable;
+      ErrorCode code =
+          rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kDeadlineExceeded : ErrorCode::kUnavailable;
       // The URL carries no credentials (they travel in headers), so naming it is safe.
       return Fail(code, request.method + " " + request.url + " failed: " + curl_easy_strerror(rc));
     }

@@ -66,7 +66,8 @@ Result<KeyRing> KeyRing::LoadOrCreateFile(std::string const& path) {
     int err = errno;
     ::unlink(tmp.c_str());
     if (rc != 0 && err != EEXIST) {
-      return Fail(ErrorCode::kUnavailable, "cannot create key file " + path + ": " + std::strerror(err));
+      return Fail(ErrorCode::kUnavailable,
+                  "cannot create key file " + path + ": " + std::strerror(err));
     }
     if (rc == 0) return ring;
     if (!ReadFile(path, text)) return Fail(ErrorCode::kUnavailable, "cannot read key file " + path);
@@ -82,7 +83,8 @@ Result<KeyRing> KeyRing::LoadOrCreateFile(std::string const& path) {
     return Fail(ErrorCode::kInvalidArgument, "key file " + path + " is corrupt");
   }
   for (auto const& [id, value] : doc["keys"].items()) {
-    if (!value.is_string()) return Fail(ErrorCode::kInvalidArgument, "key file " + path + " is corrupt");
+    if (!value.is_string())
+      return Fail(ErrorCode::kInvalidArgument, "key file " + path + " is corrupt");
     auto key = DecodeKey(value.get<std::string>(), "key file " + path);
     if (!key) return tl::unexpected(key.error());
     ring.keys_[id] = *key;

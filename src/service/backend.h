@@ -37,8 +37,8 @@ struct UpdateRequest {
   OptString auth_method;
   OptString resource_type;
   OptString resource_id;
-  RawValues values;                                      // merged into the current attributes
-  std::vector<std::string> remove_attrs;                 // attributes, or resource_id/...
+  RawValues values;                                          // merged into the current attributes
+  std::vector<std::string> remove_attrs;                     // attributes, or resource_id/...
   std::map<std::string, std::optional<std::string>> labels;  // nullopt removes the label
   std::optional<int64_t> expiration_seconds;
   std::optional<TimePoint> expires_at;
@@ -89,7 +89,8 @@ class Backend {
   virtual Result<Secret> UpdateSecret(std::string const& name_or_id,
                                       std::map<std::string, std::string> const& values,
                                       std::vector<std::string> const& remove_keys) = 0;
-  virtual Result<Secret> RenameSecret(std::string const& name_or_id, std::string const& new_name) = 0;
+  virtual Result<Secret> RenameSecret(std::string const& name_or_id,
+                                      std::string const& new_name) = 0;
   virtual Result<void> DeleteSecret(std::string const& name_or_id) = 0;
   // Re-encrypts every stored secret value with a fresh (or the newly configured) key.
   virtual Result<size_t> RotateSecretsKey() = 0;

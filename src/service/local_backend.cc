@@ -128,7 +128,8 @@ Result<ResourcesReport> LocalBackend::VerifyDraft(RegisterRequest request) {
 }
 
 Result<SavedConnector> LocalBackend::RegisterConnector(RegisterRequest request) {
-  if (request.draft.name.empty()) return Fail(ErrorCode::kInvalidArgument, "a connector name is required");
+  if (request.draft.name.empty())
+    return Fail(ErrorCode::kInvalidArgument, "a connector name is required");
   Context ctx = MakeContext();
   auto c = BuildDraft(request, ctx);
   if (!c) return tl::unexpected(c.error());
@@ -143,7 +144,8 @@ Result<SavedConnector> LocalBackend::RegisterConnector(RegisterRequest request) 
                   "a service connector named '" + c->name + "' already exists");
     }
     auto const* type = FindConnectorType(c->connector_type);
-    ResourcesReport report = latchkey::VerifyConnector(ctx, *type, *c, std::nullopt, c->resource_id);
+    ResourcesReport report =
+        latchkey::VerifyConnector(ctx, *type, *c, std::nullopt, c->resource_id);
     if (auto r = RequireVerified(report); !r) return tl::unexpected(r.error());
     saved.resources = std::move(report);
   }
@@ -247,8 +249,8 @@ Result<SavedConnector> LocalBackend::UpdateConnector(UpdateRequest request) {
   c.secret_id.reset();
   if (!c.secrets.empty()) {
     // A fresh secret record per update: the old one is deleted in the same transaction.
-    auto sealed = SealSecrets("connector-" + c.id + "-" + crypto::NewUuid().substr(0, 8),
-                              c.secrets, true, ctx.now);
+    auto sealed = SealSecrets("connector-" + c.id + "-" + crypto::NewUuid().substr(0, 8), c.secrets,
+                              true, ctx.now);
     if (!sealed) return tl::unexpected(sealed.error());
     c.secret_id = sealed->id;
     secret = std::move(*sealed);

@@ -17,7 +17,8 @@ Result<void> CheckSecretKeys(std::map<std::string, std::string> const& values) {
 
 Result<void> CheckSecretName(std::string const& name) {
   if (name.empty()) return Fail(ErrorCode::kInvalidArgument, "a secret name is required");
-  if (name.size() > 255) return Fail(ErrorCode::kInvalidArgument, "secret names are at most 255 characters");
+  if (name.size() > 255)
+    return Fail(ErrorCode::kInvalidArgument, "secret names are at most 255 characters");
   return {};
 }
 
@@ -141,12 +142,12 @@ Result<size_t> LocalBackend::RotateSecretsKey() {
   if ((*ring)->from_file()) {
     if (auto r = (*ring)->AddFreshActiveKey(); !r) return tl::unexpected(r.error());
   }
-  auto count = store_->ResealAll([this](std::string const& secret_id,
-                                        EncryptedValue const& value) -> Result<EncryptedValue> {
-    auto plain = box_.Open(secret_id, value);
-    if (!plain) return tl::unexpected(plain.error());
-    return box_.Seal(secret_id, value.key, *plain);
-  });
+  auto count = store_->ResealAll(
+      [this](std::string const& secret_id, EncryptedValue const& value) -> Result<EncryptedValue> {
+        auto plain = box_.Open(secret_id, value);
+        if (!plain) return tl::unexpected(plain.error());
+        return box_.Seal(secret_id, value.key, *plain);
+      });
   if (!count) return count;
   if ((*ring)->from_file()) {
     if (auto r = (*ring)->DropInactiveKeys(); !r) return tl::unexpected(r.error());

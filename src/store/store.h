@@ -38,12 +38,14 @@ class Store {
   virtual ~Store() = default;
 
   // Connectors come back with `secrets` holding the key names only (empty values).
-  virtual Result<void> CreateConnector(Connector const& c, std::optional<SecretRecord> const& secret) = 0;
+  virtual Result<void> CreateConnector(Connector const& c,
+                                       std::optional<SecretRecord> const& secret) = 0;
   // Exact ID, exact name, or a unique ID prefix.
   virtual Result<Connector> FindConnector(std::string const& name_or_id) = 0;
   virtual Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) = 0;
   // With `secret`, the connector's secret is replaced by it (the old one is deleted).
-  virtual Result<void> UpdateConnector(Connector const& c, std::optional<SecretRecord> const& secret) = 0;
+  virtual Result<void> UpdateConnector(Connector const& c,
+                                       std::optional<SecretRecord> const& secret) = 0;
   virtual Result<void> DeleteConnector(std::string const& id) = 0;
 
   virtual Result<void> CreateSecret(SecretRecord const& s) = 0;

@@ -23,7 +23,8 @@ class FakeHttpClient : public HttpClient {
   Result<HttpResponse> Send(HttpRequest const& request) override {
     requests.push_back(request);
     if (handler_) return handler_(request);
-    if (queue_.empty()) return Fail(ErrorCode::kUnavailable, "no scripted response for " + request.url);
+    if (queue_.empty())
+      return Fail(ErrorCode::kUnavailable, "no scripted response for " + request.url);
     HttpResponse r = queue_.front();
     queue_.pop_front();
     return r;

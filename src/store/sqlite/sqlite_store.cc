@@ -93,9 +93,9 @@ Result<void> SqliteStore::Migrate() {
     if (!row) return tl::unexpected(row.error());
     size_t version = static_cast<size_t>(q.OptInt(0).value_or(0));
     if (version > migrations.size()) {
-      return Fail(ErrorCode::kFailedPrecondition,
-                  "the database was written by a newer Latchkey (schema " +
-                      std::to_string(version) + ")");
+      return Fail(
+          ErrorCode::kFailedPrecondition,
+          "the database was written by a newer Latchkey (schema " + std::to_string(version) + ")");
     }
     for (size_t i = version; i < migrations.size(); ++i) {
       if (auto r = db_.Exec(migrations[i]); !r) return r;
@@ -110,14 +110,17 @@ Result<void> SqliteStore::InsertSecret(SecretRecord const& s) {
                 "INSERT INTO secrets(id, name, owner, internal, created, updated) "
                 "VALUES(?,?,?,?,?,?)");
   ins.Bind(1, s.id).Bind(2, s.name).Bind(3, s.owner).Bind(4, OptLL<int>(s.internal ? 1 : 0));
-  ins.Bind(5, OptLL(std::optional<long long>(Epoch(s.created))))
-      .Bind(6, OptLL(std::optional<long long>(Epoch(s.updated))));
+  ins.Bind(5, OptEpoch(s.created)).Bind(6, OptEpoch(s.updated));
   if (auto r = ins.Step(); !r) {
     if (r.error().code == ErrorCode::kAlreadyExists) {
       return Fail(ErrorCode::kAlreadyExists, "a secret named '" + s.name + "' already exists");
     }
     return tl::unexpected(r.error());
   }
+  return InsertSecretValues(s);
+}
+
+Result<void> SqliteStore::InsertSecretValues(SecretRecord const& s) {
   for (auto const& v : s.values) {
     Statement val(db_.handle(),
                   "INSERT INTO secret_values(secret_id, key, key_id, sealed) VALUES(?,?,?,?)");
@@ -161,8 +164,8 @@ Result<void> SqliteStore::CreateConnector(Connector const& c,
 
 Result<std::vector<Connector>> SqliteStore::QueryConnectors(std::string const& where,
                                                             std::vector<std::string> const& args) {
-  std::string sql = fmt::format("SELECT {} FROM connectors {} ORDER BY created, name",
-                                kConnectorColumns, where);
+  std::string sql =
+      fmt::format("SELECT {} FROM connectors {} ORDER BY created, name", kConnectorColumns, where);
   Statement q(db_.handle(), sql.c_str());
   for (size_t i = 0; i < args.size(); ++i) q.Bind(static_cast<int>(i + 1), args[i]);
   std::vector<Connector> out;
@@ -280,8 +283,8 @@ Result<void> SqliteStore::CreateSecret(SecretRecord const& s) {
 Result<std::vector<SecretRecord>> SqliteStore::QuerySecrets(std::string const& where,
                                                             std::vector<std::string> const& args,
                                                             bool with_values) {
-  std::string sql = "SELECT id, name, owner, internal, created, updated FROM secrets " + where +
-                    " ORDER BY name";
+  std::string sql =
+      "SELECT id, name, owner, internal, created, updated FROM secrets " + where + " ORDER BY name";
   Statement q(db_.handle(), sql.c_str());
   for (size_t i = 0; i < args.size(); ++i) q.Bind(static_cast<int>(i + 1), args[i]);
   std::vector<SecretRecord> out;
@@ -306,8 +309,8 @@ Result<std::vector<SecretRecord>> SqliteStore::QuerySecrets(std::string const& w
       auto row = v.Step();
       if (!row) return tl::unexpected(row.error());
       if (!*row) break;
-      s.values.push_back(EncryptedValue{v.Text(0), with_values ? v.Text(1) : "",
-                                        with_values ? v.Blob(2) : ""});
+      s.values.push_back(
+          EncryptedValue{v.Text(0), with_values ? v.Text(1) : "", with_values ? v.Blob(2) : ""});
     }
   }
   return out;
@@ -352,13 +355,7 @@ Result<void> SqliteStore::UpdateSecret(SecretRecord const& s) {
     Statement del(db_.handle(), "DELETE FROM secret_values WHERE secret_id = ?1");
     del.Bind(1, s.id);
     if (auto r = del.Step(); !r) return tl::unexpected(r.error());
-    for (auto const& v : s.values) {
-      Statement val(db_.handle(),
-                    "INSERT INTO secret_values(secret_id, key, key_id, sealed) VALUES(?,?,?,?)");
-      val.Bind(1, s.id).Bind(2, v.key).Bind(3, v.key_id).BindBlob(4, v.sealed);
-      if (auto r = val.Step(); !r) return tl::unexpected(r.error());
-    }
-    return {};
+    return InsertSecretValues(s);
   });
 }
 

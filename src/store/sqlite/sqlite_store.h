@@ -13,10 +13,12 @@ class SqliteStore : public Store {
  public:
   static Result<std::unique_ptr<SqliteStore>> Open(std::string const& path);
 
-  Result<void> CreateConnector(Connector const& c, std::optional<SecretRecord> const& secret) override;
+  Result<void> CreateConnector(Connector const& c,
+                               std::optional<SecretRecord> const& secret) override;
   Result<Connector> FindConnector(std::string const& name_or_id) override;
   Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) override;
-  Result<void> UpdateConnector(Connector const& c, std::optional<SecretRecord> const& secret) override;
+  Result<void> UpdateConnector(Connector const& c,
+                               std::optional<SecretRecord> const& secret) override;
   Result<void> DeleteConnector(std::string const& id) override;
 
   Result<void> CreateSecret(SecretRecord const& s) override;
@@ -31,6 +33,7 @@ class SqliteStore : public Store {
   explicit SqliteStore(sqlite::Database db) : db_(std::move(db)) {}
   Result<void> Migrate();
   Result<void> InsertSecret(SecretRecord const& s);
+  Result<void> InsertSecretValues(SecretRecord const& s);
   Result<void> InsertConnectorRow(Connector const& c);
   Result<std::vector<Connector>> QueryConnectors(std::string const& where,
                                                  std::vector<std::string> const& args);

@@ -14,12 +14,23 @@ class TestType : public ConnectorType {
   TestType() {
     spec_.connector_type = "test";
     spec_.auth_methods = {
-        {"Key", "key", "", {{"user", FieldType::kString, false, true, {}, "User"},
-                            {"key", FieldType::kString, true, true, {}, "Key"},
-                            {"insecure", FieldType::kBoolean, false, false, "false", "Skip TLS"},
-                            {"regions", FieldType::kList, false, false, {}, "Regions"}},
-         {}, {}, {}},
-        {"Temp", "temp", "", {{"key", FieldType::kString, true, true, {}, "Key"}}, 900, 3600, 43200},
+        {"Key",
+         "key",
+         "",
+         {{"user", FieldType::kString, false, true, {}, "User"},
+          {"key", FieldType::kString, true, true, {}, "Key"},
+          {"insecure", FieldType::kBoolean, false, false, "false", "Skip TLS"},
+          {"regions", FieldType::kList, false, false, {}, "Regions"}},
+         {},
+         {},
+         {}},
+        {"Temp",
+         "temp",
+         "",
+         {{"key", FieldType::kString, true, true, {}, "Key"}},
+         900,
+         3600,
+         43200},
     };
     spec_.resource_types = {
         {"Bucket", "bucket", "📦", "", {"key", "temp"}, true, {"b://{name}"}},
@@ -60,8 +71,8 @@ Connector Draft(std::string method = "key") {
 TEST(NormalizeConnector, SplitsSecretsAndConvertsTypes) {
   TestType t;
   Connector c = Draft();
-  ASSERT_TRUE(NormalizeConnector(t, c, {{"user", "u"}, {"key", "k"}, {"insecure", "yes"},
-                                        {"regions", "a, b"}}));
+  ASSERT_TRUE(NormalizeConnector(
+      t, c, {{"user", "u"}, {"key", "k"}, {"insecure", "yes"}, {"regions", "a, b"}}));
   EXPECT_EQ(c.secrets.at("key"), "k");
   EXPECT_FALSE(c.configuration.contains("key"));
   EXPECT_EQ(c.configuration["insecure"], true);

@@ -38,7 +38,8 @@ TEST(KeyRing, FileIsCreatedOnceWithMode0600) {
 
 TEST(KeyRing, EnvironmentKeysFirstIsActive) {
   std::string k1 = crypto::RandomBytes(32), k2 = crypto::RandomBytes(32);
-  auto ring = KeyRing::FromEnvironmentValue(crypto::Base64Encode(k1) + "," + crypto::Base64Encode(k2));
+  auto ring =
+      KeyRing::FromEnvironmentValue(crypto::Base64Encode(k1) + "," + crypto::Base64Encode(k2));
   ASSERT_TRUE(ring);
   EXPECT_EQ(ring->active_key(), k1);
   EXPECT_TRUE(ring->Find(KeyRing::KeyIdOf(k2)));

@@ -57,7 +57,8 @@ class LocalBackendTest : public ::testing::Test {
     RegisterRequest r;
     r.draft.name = std::move(name);
     r.draft.connector_type = "docker";
-    r.values = {{"username", "user"}, {"password", password}, {"registry", "https://reg.test:5000"}};
+    r.values = {
+        {"username", "user"}, {"password", password}, {"registry", "https://reg.test:5000"}};
     return r;
   }
 
@@ -70,7 +71,8 @@ TEST_F(LocalBackendTest, RegisterVerifiesAndStoresSecretsSealed) {
   auto saved = backend_->RegisterConnector(DockerRequest("reg", "s3cret-pw"));
   ASSERT_TRUE(saved) << saved.error().message;
   ASSERT_TRUE(saved->resources);
-  EXPECT_EQ(*saved->resources->resources[0].resource_ids, std::vector<std::string>{"reg.test:5000"});
+  EXPECT_EQ(*saved->resources->resources[0].resource_ids,
+            std::vector<std::string>{"reg.test:5000"});
   auto hidden = backend_->GetConnector("reg", false);
   ASSERT_TRUE(hidden);
   EXPECT_EQ(hidden->secrets.at("password"), "");

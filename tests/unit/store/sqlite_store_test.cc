@@ -113,15 +113,17 @@ TEST_F(SqliteStoreTest, UserSecretsAndReseal) {
   ASSERT_TRUE(store_->CreateSecret(internal));
   EXPECT_EQ(store_->ListSecrets()->size(), 1u);  // internal secrets are hidden
   EXPECT_FALSE(store_->FindSecret(internal.name));
-  auto count = store_->ResealAll([](std::string const&, EncryptedValue const& v) -> Result<EncryptedValue> {
-    return EncryptedValue{v.key, "k2", v.sealed + "!"};
-  });
+  auto count =
+      store_->ResealAll([](std::string const&, EncryptedValue const& v) -> Result<EncryptedValue> {
+        return EncryptedValue{v.key, "k2", v.sealed + "!"};
+      });
   ASSERT_TRUE(count);
   EXPECT_EQ(*count, 3u);
   EXPECT_EQ(store_->FindSecret("aws")->values[0].key_id, "k2");
-  auto failing = store_->ResealAll([](std::string const&, EncryptedValue const&) -> Result<EncryptedValue> {
-    return Fail(ErrorCode::kInternal, "boom");
-  });
+  auto failing =
+      store_->ResealAll([](std::string const&, EncryptedValue const&) -> Result<EncryptedValue> {
+        return Fail(ErrorCode::kInternal, "boom");
+      });
   EXPECT_FALSE(failing);
   EXPECT_EQ(store_->FindSecret("aws")->values[0].key_id, "k2") << "a failed reseal changes nothing";
 }
