@@ -70,7 +70,12 @@ int RunCli(int argc, char** argv) {
     result = Fail(ErrorCode::kInternal, std::string("unexpected failure: ") + e.what());
   }
   if (!result) {
-    std::cerr << "Error: " << result.error().message << "\n";
+    // One line, whatever an upstream server put in its error text.
+    std::string message = result.error().message;
+    for (char& c : message) {
+      if (c == '\n' || c == '\r') c = ' ';
+    }
+    std::cerr << "Error: " << message << "\n";
     return ExitCodeFor(result.error().code);
   }
   return 0;

@@ -57,12 +57,16 @@ JsonArrayWriter::JsonArrayWriter() { std::cout << "["; }
 void JsonArrayWriter::Add(nlohmann::json const& element) {
   std::string text = element.dump(2);
   std::string indented;
-  indented.reserve(text.size() + text.size() / 8);
+  indented.reserve(text.size() + text.size() / 8 + 4);
   indented += first_ ? "\n  " : ",\n  ";
-  for (char c : text) {
-    indented += c;
-    if (c == '\n') indented += "  ";
+  // Re-indent by two spaces, appending whole lines rather than characters.
+  size_t start = 0;
+  for (size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
+    indented.append(text, start, nl + 1 - start);
+    indented += "  ";
+    start = nl + 1;
   }
+  indented.append(text, start, std::string::npos);
   std::cout << indented;
   first_ = false;
 }

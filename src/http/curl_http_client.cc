@@ -1,8 +1,7 @@
-#include <curl/curl.h>
-
-#include <mutex>
+#include <memory>
 
 #include "common/strings.h"
+#include "http/curl_library.h"
 #include "http/http_client.h"
 
 namespace latchkey {
@@ -32,67 +31,64 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
-void SetBlob(CURL* curl, CURLoption option, std::string const& pem) {
+void SetBlob(CurlLibrary const& lib, CURL* curl, CURLoption option, std::string const& pem) {
   curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
-  curl_easy_setopt(curl, option, &blob);
+  lib.easy_setopt(curl, option, &blob);
 }
 
 class CurlHttpClient : public HttpClient {
  public:
-  CurlHttpClient() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  }
-
   Result<HttpResponse> Send(HttpRequest const& request) override {
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+    auto loaded = LoadCurlLibrary();
+    if (!loaded) return tl::unexpected(loaded.error());
+    CurlLibrary const& lib = **loaded;
+    std::unique_ptr<CURL, void (*)(CURL*)> curl(lib.easy_init(), lib.easy_cleanup);
     if (!curl) return Fail(ErrorCode::kInternal, "could not initialise libcurl");
     CURL* c = curl.get();
     HttpResponse response;
-    curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-    if (request.method == "HEAD") curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+    lib.easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+    if (request.method == "HEAD") lib.easy_setopt(c, CURLOPT_NOBODY, 1L);
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(request.body.size()));
+      lib.easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
+      lib.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
     curl_slist* header_list = nullptr;
     for (auto const& [k, v] : request.headers) {
-      header_list = curl_slist_append(header_list, (k + ": " + v).c_str());
+      header_list = lib.slist_append(header_list, (k + ": " + v).c_str());
     }
-    header_list = curl_slist_append(header_list, "Expect:");
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, header_list);
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::min<long>(request.timeout.count(), 10000)));
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "latchkey/0.1");
+    header_list = lib.slist_append(header_list, "Expect:");
+    lib.easy_setopt(c, CURLOPT_HTTPHEADER, header_list);
+    lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+    lib.easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+    lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
+    lib.easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
+    lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                    static_cast<long>(std::min<long>(request.timeout.count(), 10000)));
+    lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    lib.easy_setopt(c, CURLOPT_USERAGENT, "latchkey/0.1");
     if (request.tls.insecure) {
-      curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
+      lib.easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+      lib.easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     } else if (request.tls.ca_pem) {
-      SetBlob(c, CURLOPT_CAINFO_BLOB, *request.tls.ca_pem);
+      SetBlob(lib, c, CURLOPT_CAINFO_BLOB, *request.tls.ca_pem);
     }
     if (request.tls.client_cert_pem && request.tls.client_key_pem) {
-      SetBlob(c, CURLOPT_SSLCERT_BLOB, *request.tls.client_cert_pem);
-      curl_easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
-      SetBlob(c, CURLOPT_SSLKEY_BLOB, *request.tls.client_key_pem);
-      curl_easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
+      SetBlob(lib, c, CURLOPT_SSLCERT_BLOB, *request.tls.client_cert_pem);
+      lib.easy_setopt(c, CURLOPT_SSLCERTTYPE, "PEM");
+      SetBlob(lib, c, CURLOPT_SSLKEY_BLOB, *request.tls.client_key_pem);
+      lib.easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
     }
-    CURLcode rc = curl_easy_perform(c);
-    curl_slist_free_all(header_list);
+    CURLcode rc = lib.easy_perform(c);
+    lib.slist_free_all(header_list);
     if (rc != CURLE_OK) {
       ErrorCode code =
           rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kDeadlineExceeded : ErrorCode::kUnavailable;
       // The URL carries no credentials (they travel in headers), so naming it is safe.
-      return Fail(code, request.method + " " + request.url + " failed: " + curl_easy_strerror(rc));
+      return Fail(code, request.method + " " + request.url + " failed: " + lib.easy_strerror(rc));
     }
-    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+    lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
   }
 };
