@@ -2,30 +2,6 @@
 
 namespace latchkey {
 
-std::string ErrorCodeName(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return "invalid_argument";
-    case ErrorCode::kNotFound:
-      return "not_found";
-    case ErrorCode::kAlreadyExists:
-      return "already_exists";
-    case ErrorCode::kPermissionDenied:
-      return "permission_denied";
-    case ErrorCode::kUnauthenticated:
-      return "unauthenticated";
-    case ErrorCode::kFailedPrecondition:
-      return "failed_precondition";
-    case ErrorCode::kUnavailable:
-      return "unavailable";
-    case ErrorCode::kDeadlineExceeded:
-      return "deadline_exceeded";
-    case ErrorCode::kInternal:
-      return "internal";
-  }
-  return "internal";
-}
-
 int ExitCodeFor(ErrorCode code) {
   switch (code) {
     case ErrorCode::kInvalidArgument:

@@ -38,8 +38,6 @@ inline tl::unexpected<Error> Fail(Error const& cause, std::string const& context
   return tl::unexpected<Error>(Error{cause.code, context + ": " + cause.message});
 }
 
-std::string ErrorCodeName(ErrorCode code);
-
 // Process exit status for a CLI command that failed with `code` (1 = generic failure).
 int ExitCodeFor(ErrorCode code);
 

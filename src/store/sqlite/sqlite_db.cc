@@ -1,5 +1,9 @@
 #include "store/sqlite/sqlite_db.h"
 
+#include <chrono>
+#include <random>
+#include <thread>
+
 namespace latchkey::sqlite {
 
 Statement::Statement(sqlite3* db, char const* sql) : db_(db) {
@@ -84,7 +88,7 @@ Result<Database> Database::Open(std::string const& path) {
   Database database(db);
   for (char const* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
-    if (auto r = database.Exec(pragma); !r) return tl::unexpected(r.error());
+    if (auto r = database.ExecWaitingForLock(pragma); !r) return tl::unexpected(r.error());
   }
   return database;
 }
@@ -101,7 +105,18 @@ Result<void> Database::Exec(char const* sql) {
   return {};
 }
 
-std::string Database::LastError() const { return sqlite3_errmsg(db_); }
+Result<void> Database::ExecWaitingForLock(char const* sql) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  std::minstd_rand jitter(std::random_device{}());
+  while (true) {
+    auto r = Exec(sql);
+    if (r || (sqlite3_errcode(db_) & 0xff) != SQLITE_BUSY ||
+        std::chrono::steady_clock::now() > deadline) {
+      return r;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + jitter() % 45));
+  }
+}
 
 Error StepError(sqlite3* db, std::string const& what) {
   int ext = sqlite3_extended_errcode(db);

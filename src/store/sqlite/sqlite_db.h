@@ -43,7 +43,9 @@ class Database {
 
   sqlite3* handle() const { return db_; }
   Result<void> Exec(char const* sql);
-  std::string LastError() const;
+  // Exec that waits out SQLITE_BUSY answers the busy handler does not cover (SQLite returns
+  // some at once to avoid deadlocks, e.g. while another process converts the file to WAL).
+  Result<void> ExecWaitingForLock(char const* sql);
 
  private:
   explicit Database(sqlite3* db) : db_(db) {}
@@ -54,7 +56,7 @@ class Database {
 // leaves nothing half-written.
 template <class F>
 Result<void> InTransaction(Database& db, F&& body) {
-  if (auto r = db.Exec("BEGIN IMMEDIATE"); !r) return r;
+  if (auto r = db.ExecWaitingForLock("BEGIN IMMEDIATE"); !r) return r;
   Result<void> result = body();
   if (!result) {
     (void)db.Exec("ROLLBACK");
