@@ -1,0 +1,23 @@
+// The catalogue entry of the `aws` connector type: six auth methods, four resource types.
+#pragma once
+
+#include "core/spec.h"
+
+namespace latchkey::aws {
+
+inline constexpr char kConnectorType[] = "aws";
+inline constexpr char kGenericResource[] = "aws-generic";
+inline constexpr char kS3Resource[] = "s3-bucket";
+inline constexpr char kEksResource[] = "kubernetes-cluster";
+inline constexpr char kEcrResource[] = "docker-registry";
+
+inline constexpr char kImplicit[] = "implicit";
+inline constexpr char kSecretKey[] = "secret-key";
+inline constexpr char kStsToken[] = "sts-token";
+inline constexpr char kIamRole[] = "iam-role";
+inline constexpr char kSessionToken[] = "session-token";
+inline constexpr char kFederationToken[] = "federation-token";
+
+ConnectorTypeSpec const& AwsSpec();
+
+}  // namespace latchkey::aws
