@@ -47,6 +47,8 @@ class CurlHttpClient : public HttpClient {
     CURL* c = curl.get();
     HttpResponse response;
     lib.easy_setopt(c, CURLOPT_URL, request.url.c_str());
+    // Send the path exactly as signed: S3 keys may contain "." and ".." segments.
+    lib.easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "HEAD") lib.easy_setopt(c, CURLOPT_NOBODY, 1L);
     if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
@@ -55,7 +57,9 @@ class CurlHttpClient : public HttpClient {
     }
     curl_slist* header_list = nullptr;
     for (auto const& [k, v] : request.headers) {
-      header_list = lib.slist_append(header_list, (k + ": " + v).c_str());
+      // curl drops "Name: " with an empty value; "Name;" sends it (signed headers may be empty).
+      std::string line = v.empty() ? k + ";" : k + ": " + v;
+      header_list = lib.slist_append(header_list, line.c_str());
     }
     header_list = lib.slist_append(header_list, "Expect:");
     lib.easy_setopt(c, CURLOPT_HTTPHEADER, header_list);

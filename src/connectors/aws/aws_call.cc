@@ -1,0 +1,157 @@
+#include "connectors/aws/aws_call.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+#include <random>
+#include <thread>
+
+#include "common/strings.h"
+#include "connectors/aws/sigv4.h"
+#include "connectors/aws/uri_encoding.h"
+
+namespace latchkey::aws {
+namespace {
+
+constexpr int kMaxAttempts = 4;
+
+bool Retryable(long status, std::string const& code) {
+  return status == 429 || status >= 500 || code == "Throttling" || code == "ThrottlingException" ||
+         code == "TooManyRequestsException" || code == "RequestLimitExceeded" ||
+         code == "SlowDown" || code == "RequestThrottled";
+}
+
+ErrorCode CodeFor(long status, std::string const& code) {
+  if (code == "InvalidClientTokenId" || code == "SignatureDoesNotMatch" || code == "ExpiredToken" ||
+      code == "ExpiredTokenException" || code == "InvalidAccessKeyId" ||
+      code == "UnrecognizedClientException" || code == "InvalidToken" || code == "AuthFailure" ||
+      code == "InvalidSignatureException" || status == 401) {
+    return ErrorCode::kUnauthenticated;
+  }
+  if (code == "AccessDenied" || code == "AccessDeniedException" || code == "Forbidden" ||
+      code == "UnauthorizedOperation" || status == 403) {
+    return ErrorCode::kPermissionDenied;
+  }
+  if (status == 404 || EndsWith(code, "NotFoundException") || StartsWith(code, "NoSuch")) {
+    return ErrorCode::kNotFound;
+  }
+  if (Retryable(status, code)) return ErrorCode::kUnavailable;
+  return ErrorCode::kFailedPrecondition;
+}
+
+// AWS messages sometimes quote the access key id; nothing credential-shaped leaves this file.
+std::string Scrub(std::string text, AwsCredentials const& creds) {
+  for (std::string const* secret : {&creds.access_key_id, &creds.secret_access_key,
+                                    creds.session_token ? &*creds.session_token : nullptr}) {
+    if (!secret || secret->empty()) continue;
+    for (size_t pos = text.find(*secret); pos != std::string::npos; pos = text.find(*secret, pos)) {
+      text.replace(pos, secret->size(), "[HIDDEN]");
+    }
+  }
+  return text;
+}
+
+std::string DefaultHost(std::string const& service, std::string const& region) {
+  if (service == "ecr") return fmt::format("https://api.ecr.{}.amazonaws.com", region);
+  return fmt::format("https://{}.{}.amazonaws.com", service, region);
+}
+
+}  // namespace
+
+std::string AwsEndpoint::BaseUrl(std::string const& service) const {
+  std::string base;
+  if (service == "sts" && sts_endpoint_url && !sts_endpoint_url->empty()) {
+    base = *sts_endpoint_url;
+  } else if (endpoint_url && !endpoint_url->empty()) {
+    base = *endpoint_url;
+  } else {
+    base = DefaultHost(service, region);
+  }
+  while (EndsWith(base, "/")) base.pop_back();
+  return base;
+}
+
+bool AwsEndpoint::IsCustom(std::string const& service) const {
+  return (service == "sts" && sts_endpoint_url && !sts_endpoint_url->empty()) ||
+         (endpoint_url && !endpoint_url->empty());
+}
+
+std::string FormEncode(std::vector<std::pair<std::string, std::string>> const& params) {
+  std::string out;
+  for (auto const& [k, v] : params) {
+    if (!out.empty()) out += '&';
+    out += UriEncode(k) + "=" + UriEncode(v);
+  }
+  return out;
+}
+
+AwsErrorInfo ParseAwsError(HttpResponse const& response) {
+  AwsErrorInfo info;
+  if (auto type = response.Header("x-amzn-errortype")) info.code = Split(*type, ':')[0];
+  auto json = nlohmann::json::parse(response.body, nullptr, false);
+  if (!json.is_discarded() && json.is_object()) {
+    for (char const* key : {"__type", "code", "Code"}) {
+      if (info.code.empty() && json.contains(key) && json[key].is_string()) {
+        std::string t = json[key].get<std::string>();
+        info.code = t.substr(t.find('#') == std::string::npos ? 0 : t.find('#') + 1);
+      }
+    }
+    for (char const* key : {"message", "Message"}) {
+      if (info.message.empty() && json.contains(key) && json[key].is_string()) {
+        info.message = json[key].get<std::string>();
+      }
+    }
+    return info;
+  }
+  pugi::xml_document doc;
+  if (doc.load_string(response.body.c_str())) {
+    // <ErrorResponse><Error>..</Error></ErrorResponse> (query APIs) or <Error>..</Error> (S3).
+    pugi::xml_node error = doc.select_node("//Error").node();
+    if (error) {
+      info.code = error.child_value("Code");
+      info.message = error.child_value("Message");
+    }
+  }
+  return info;
+}
+
+Result<HttpResponse> SendAws(Context& ctx, AwsEndpoint const& endpoint, AwsCredentials const& creds,
+                             AwsCall const& call) {
+  std::minstd_rand jitter(std::random_device{}());
+  Error last{ErrorCode::kUnavailable, "no attempt made"};
+  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+    if (attempt > 0) {
+      auto base = std::chrono::milliseconds(100 << attempt);
+      std::this_thread::sleep_for(base / 2 + std::chrono::milliseconds(jitter() % base.count()));
+    }
+    HttpRequest request;
+    request.method = call.method;
+    request.url = call.url;
+    request.headers = call.headers;
+    request.body = call.body;
+    request.timeout = ctx.timeout;
+    SigningOptions options;
+    options.unsigned_payload = call.service == "s3";
+    if (auto r = SignRequest(request, creds, endpoint.region, call.service, ctx.now, options); !r) {
+      return tl::unexpected(r.error());
+    }
+    auto response = ctx.http.Send(request);
+    if (!response) {
+      last = response.error();
+      if (last.code == ErrorCode::kUnavailable) continue;  // connection reset, DNS hiccup
+      return tl::unexpected(last);
+    }
+    if (response->status >= 200 && response->status < 300) return response;
+    AwsErrorInfo info = ParseAwsError(*response);
+    std::string what = info.code.empty() ? fmt::format("HTTP {}", response->status) : info.code;
+    std::string message = Scrub(info.message, creds);
+    last = Error{CodeFor(response->status, info.code),
+                 fmt::format("AWS {} {} failed: {}{}", call.service, call.method, what,
+                             message.empty() ? "" : " (" + message + ")")};
+    if (!Retryable(response->status, info.code)) break;
+  }
+  return tl::unexpected(last);
+}
+
+}  // namespace latchkey::aws

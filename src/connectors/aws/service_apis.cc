@@ -1,0 +1,167 @@
+#include "connectors/aws/service_apis.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <pugixml.hpp>
+
+#include "connectors/aws/uri_encoding.h"
+#include "crypto/encoding.h"
+
+namespace latchkey::aws {
+namespace {
+
+constexpr int kMaxPages = 50;  // bounds pagination against a misbehaving endpoint
+
+Result<nlohmann::json> JsonBody(HttpResponse const& response, char const* what) {
+  auto json = nlohmann::json::parse(response.body, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    return Fail(ErrorCode::kUnavailable, fmt::format("{} answered with invalid JSON", what));
+  }
+  return json;
+}
+
+Result<nlohmann::json> CallEcr(Context& ctx, AwsEndpoint const& endpoint,
+                               AwsCredentials const& creds, std::string const& action,
+                               nlohmann::json const& body) {
+  AwsCall call;
+  call.service = "ecr";
+  call.method = "POST";
+  call.url = endpoint.BaseUrl("ecr") + "/";
+  call.headers = {{"content-type", "application/x-amz-json-1.1"},
+                  {"x-amz-target", "AmazonEC2ContainerRegistry_V20150921." + action}};
+  call.body = body.dump();
+  auto response = SendAws(ctx, endpoint, creds, call);
+  if (!response) return tl::unexpected(response.error());
+  return JsonBody(*response, "ECR");
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> ListBuckets(Context& ctx, AwsEndpoint const& endpoint,
+                                             AwsCredentials const& creds) {
+  AwsCall call{"s3", "GET", endpoint.BaseUrl("s3") + "/", {}, ""};
+  auto response = SendAws(ctx, endpoint, creds, call);
+  if (!response) return tl::unexpected(response.error());
+  pugi::xml_document doc;
+  if (!doc.load_string(response->body.c_str())) {
+    return Fail(ErrorCode::kUnavailable, "S3 answered ListBuckets with something that is not XML");
+  }
+  std::vector<std::string> names;
+  for (auto const& node : doc.select_nodes("//Buckets/Bucket/Name")) {
+    names.emplace_back(node.node().child_value());
+  }
+  return names;
+}
+
+Result<void> HeadBucket(Context& ctx, AwsEndpoint const& endpoint, AwsCredentials const& creds,
+                        std::string const& bucket) {
+  std::string url = endpoint.IsCustom("s3") || bucket.find('.') != std::string::npos
+                        ? endpoint.BaseUrl("s3") + "/" + UriEncode(bucket)
+                        : fmt::format("https://{}.s3.{}.amazonaws.com/", bucket, endpoint.region);
+  AwsCall call{"s3", "HEAD", url, {}, ""};
+  auto response = SendAws(ctx, endpoint, creds, call);
+  if (!response) {
+    Error e = response.error();
+    if (e.code == ErrorCode::kNotFound) e.message = "S3 bucket '" + bucket + "' does not exist";
+    if (e.code == ErrorCode::kPermissionDenied) {
+      e.message = "access to S3 bucket '" + bucket + "' is denied";
+    }
+    return tl::unexpected(e);
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> ListEksClusters(Context& ctx, AwsEndpoint const& endpoint,
+                                                 AwsCredentials const& creds) {
+  std::vector<std::string> names;
+  std::string next;
+  for (int page = 0; page < kMaxPages; ++page) {
+    std::string url = endpoint.BaseUrl("eks") + "/clusters";
+    if (!next.empty()) url += "?nextToken=" + UriEncode(next);
+    auto response = SendAws(ctx, endpoint, creds, AwsCall{"eks", "GET", url, {}, ""});
+    if (!response) return tl::unexpected(response.error());
+    auto json = JsonBody(*response, "EKS");
+    if (!json) return tl::unexpected(json.error());
+    for (auto const& n : json->value("clusters", nlohmann::json::array())) {
+      if (n.is_string()) names.push_back(n.get<std::string>());
+    }
+    next = json->contains("nextToken") && (*json)["nextToken"].is_string()
+               ? (*json)["nextToken"].get<std::string>()
+               : "";
+    if (next.empty()) break;
+  }
+  return names;
+}
+
+Result<EksCluster> DescribeEksCluster(Context& ctx, AwsEndpoint const& endpoint,
+                                      AwsCredentials const& creds, std::string const& name) {
+  std::string url = endpoint.BaseUrl("eks") + "/clusters/" + UriEncode(name);
+  auto response = SendAws(ctx, endpoint, creds, AwsCall{"eks", "GET", url, {}, ""});
+  if (!response) {
+    Error e = response.error();
+    if (e.code == ErrorCode::kNotFound) e.message = "EKS cluster '" + name + "' does not exist";
+    return tl::unexpected(e);
+  }
+  auto json = JsonBody(*response, "EKS");
+  if (!json) return tl::unexpected(json.error());
+  auto const& c = (*json)["cluster"];
+  if (!c.is_object()) return Fail(ErrorCode::kUnavailable, "EKS answered without a cluster");
+  EksCluster cluster;
+  cluster.name = c.value("name", name);
+  cluster.arn = c.value("arn", "");
+  cluster.endpoint = c.value("endpoint", "");
+  if (c.contains("certificateAuthority") && c["certificateAuthority"].is_object()) {
+    cluster.ca_data_base64 = c["certificateAuthority"].value("data", "");
+  }
+  if (cluster.endpoint.empty()) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                "EKS cluster '" + name + "' has no API endpoint yet (is it still being created?)");
+  }
+  return cluster;
+}
+
+Result<std::vector<std::string>> DescribeEcrRepositories(Context& ctx, AwsEndpoint const& endpoint,
+                                                         AwsCredentials const& creds) {
+  std::vector<std::string> names;
+  nlohmann::json body = nlohmann::json::object();
+  for (int page = 0; page < kMaxPages; ++page) {
+    auto json = CallEcr(ctx, endpoint, creds, "DescribeRepositories", body);
+    if (!json) return tl::unexpected(json.error());
+    for (auto const& r : json->value("repositories", nlohmann::json::array())) {
+      if (r.is_object()) names.push_back(r.value("repositoryName", ""));
+    }
+    if (!json->contains("nextToken") || !(*json)["nextToken"].is_string()) break;
+    body["nextToken"] = (*json)["nextToken"];
+  }
+  return names;
+}
+
+Result<EcrAuthorization> GetEcrAuthorizationToken(Context& ctx, AwsEndpoint const& endpoint,
+                                                  AwsCredentials const& creds,
+                                                  std::string const& account) {
+  auto json = CallEcr(ctx, endpoint, creds, "GetAuthorizationToken",
+                      {{"registryIds", nlohmann::json::array({account})}});
+  if (!json) return tl::unexpected(json.error());
+  auto const& data = (*json)["authorizationData"];
+  if (!data.is_array() || data.empty() || !data[0].is_object()) {
+    return Fail(ErrorCode::kUnavailable, "ECR answered without authorization data");
+  }
+  auto decoded = crypto::Base64Decode(data[0].value("authorizationToken", ""));
+  auto colon = decoded ? decoded->find(':') : std::string::npos;
+  if (colon == std::string::npos) {
+    return Fail(ErrorCode::kUnavailable, "ECR answered with an unreadable authorization token");
+  }
+  EcrAuthorization auth;
+  auth.username = decoded->substr(0, colon);
+  auth.password = decoded->substr(colon + 1);
+  auth.proxy_endpoint = data[0].value("proxyEndpoint", "");
+  if (data[0].contains("expiresAt") && data[0]["expiresAt"].is_number()) {
+    auth.expires_at = TimePoint(std::chrono::seconds(
+        static_cast<long long>(std::floor(data[0]["expiresAt"].get<double>()))));
+  }
+  return auth;
+}
+
+}  // namespace latchkey::aws
