@@ -58,8 +58,22 @@ ResourcesReport VerifyConnector(Context& ctx, ConnectorType const& type, Connect
 
 Result<Connector> GetConnectorClient(Context& ctx, ConnectorType const& type, Connector const& c,
                                      OptString const& resource_type, OptString const& resource_id) {
-  auto target = ResolveResourceTarget(type, c, resource_type, resource_id, true);
+  auto target = ResolveResourceTarget(type, c, resource_type, resource_id, false);
   if (!target) return tl::unexpected(target.error());
+  ResourceTypeSpec const* spec = type.Spec().FindResourceType(target->resource_type);
+  if (!target->resource_id && spec && !spec->supports_instances && !HasExpired(c, ctx.now)) {
+    // The one resource of this type is discovered by the provider (e.g. the account's ECR
+    // registry).
+    auto ids = type.Verify(ctx, c, target->resource_type, std::nullopt);
+    if (!ids) return Fail(ids.error(), "connector '" + c.name + "'");
+    if (ids->size() == 1) target->resource_id = ids->front();
+  }
+  if (!target->resource_id) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("connector '{}' reaches several {} resources; choose one with "
+                            "--resource-id",
+                            c.name, target->resource_type));
+  }
   if (HasExpired(c, ctx.now)) {
     return Fail(ErrorCode::kFailedPrecondition,
                 fmt::format("the credentials of connector '{}' have expired", c.name));

@@ -156,6 +156,9 @@ Result<void> NormalizeConnector(ConnectorType const& type, Connector& c, RawValu
     }
     if (!r->supports_instances) {
       auto default_id = type.DefaultResourceId(c, r->resource_type);
+      // kFailedPrecondition: the one ID is only known after asking the provider (an ECR
+      // registry is named after the account); verification discovers it.
+      if (!default_id && default_id.error().code == ErrorCode::kFailedPrecondition) return {};
       if (!default_id) return tl::unexpected(default_id.error());
       if (c.resource_id && *c.resource_id != *default_id) {
         return Fail(ErrorCode::kInvalidArgument,
@@ -209,8 +212,11 @@ Result<ResourceTarget> ResolveResourceTarget(ConnectorType const& type, Connecto
   }
   if (!target.resource_id && spec && !spec->supports_instances) {
     auto default_id = type.DefaultResourceId(c, target.resource_type);
-    if (!default_id) return tl::unexpected(default_id.error());
-    target.resource_id = *default_id;
+    if (default_id) {
+      target.resource_id = *default_id;
+    } else if (default_id.error().code != ErrorCode::kFailedPrecondition) {
+      return tl::unexpected(default_id.error());
+    }
   }
   if (require_id && !target.resource_id) {
     return Fail(ErrorCode::kInvalidArgument,

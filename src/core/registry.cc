@@ -1,6 +1,7 @@
 #include "core/registry.h"
 
 #include "common/strings.h"
+#include "connectors/aws/aws_connector.h"
 #include "connectors/docker/docker_connector.h"
 #include "connectors/kubernetes/kubernetes_connector.h"
 
@@ -13,6 +14,7 @@ using Factory = std::unique_ptr<ConnectorType> (*)();
 constexpr Factory kBuiltinConnectorTypes[] = {
     &MakeKubernetesConnectorType,
     &MakeDockerConnectorType,
+    &MakeAwsConnectorType,
 };
 
 }  // namespace

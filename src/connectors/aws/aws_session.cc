@@ -1,0 +1,102 @@
+#include "connectors/aws/aws_session.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "connectors/aws/aws_policies.h"
+#include "connectors/aws/aws_spec.h"
+#include "connectors/aws/sts_api.h"
+
+namespace latchkey::aws {
+namespace {
+
+std::optional<std::string> NonEmpty(std::optional<std::string> v) {
+  if (v && v->empty()) return std::nullopt;
+  return v;
+}
+
+SessionPolicy PolicyFor(Connector const& c, std::string const& resource_type,
+                        std::optional<std::string> const& resource_id, std::string const& region) {
+  SessionPolicy policy;
+  policy.policy = NonEmpty(c.Value("policy"));
+  if (c.configuration.contains("policy_arns") && c.configuration["policy_arns"].is_array()) {
+    for (auto const& arn : c.configuration["policy_arns"]) {
+      if (arn.is_string()) policy.policy_arns.push_back(arn.get<std::string>());
+    }
+  }
+  // Upstream's rule: an explicit policy wins; otherwise scope to the requested resource.
+  if (!policy.policy && policy.policy_arns.empty()) {
+    policy.policy = SessionPolicyFor(resource_type, resource_id, region);
+  }
+  return policy;
+}
+
+}  // namespace
+
+AwsEndpoint EndpointOf(Connector const& c) {
+  return AwsEndpoint{c.Value("region").value_or(""), NonEmpty(c.Value("endpoint_url")),
+                     NonEmpty(c.Value("sts_endpoint_url"))};
+}
+
+Result<AwsCredentials> ConfiguredCredentials(Context const& ctx, Connector const& c) {
+  AwsCredentials creds;
+  if (c.auth_method == kImplicit) {
+    if (!ctx.allow_implicit_auth) {
+      return Fail(ErrorCode::kPermissionDenied,
+                  "the implicit authentication method is disabled; set "
+                  "LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS=true to allow it");
+    }
+    auto id = ctx.env.Get("AWS_ACCESS_KEY_ID"), secret = ctx.env.Get("AWS_SECRET_ACCESS_KEY");
+    if (!id || !secret) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  "implicit authentication found no AWS credentials in the environment "
+                  "(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)");
+    }
+    creds.access_key_id = *id;
+    creds.secret_access_key = *secret;
+    creds.session_token = NonEmpty(ctx.env.Get("AWS_SESSION_TOKEN"));
+    return creds;
+  }
+  auto id = c.Value("aws_access_key_id"), secret = c.Value("aws_secret_access_key");
+  if (!id || !secret) {
+    return Fail(ErrorCode::kInvalidArgument, "the connector has no AWS access keys configured");
+  }
+  creds.access_key_id = *id;
+  creds.secret_access_key = *secret;
+  if (c.auth_method == kStsToken) {
+    creds.session_token = c.Value("aws_session_token");
+    creds.expiration = c.expires_at;
+  }
+  return creds;
+}
+
+Result<AwsCredentials> ClientCredentials(Context& ctx, Connector const& c,
+                                         std::string const& resource_type,
+                                         std::optional<std::string> const& resource_id) {
+  auto base = ConfiguredCredentials(ctx, c);
+  if (!base) return base;
+  AwsEndpoint endpoint = EndpointOf(c);
+  std::chrono::seconds duration(c.expiration_seconds.value_or(3600));
+  std::string session = "latchkey-" + c.id.substr(0, 8);
+  auto role_arn = NonEmpty(c.Value("role_arn"));
+  if (c.auth_method == kIamRole || (c.auth_method == kImplicit && role_arn)) {
+    AssumeRoleRequest request{*role_arn, session, duration,
+                              PolicyFor(c, resource_type, resource_id, endpoint.region),
+                              NonEmpty(c.Value("external_id"))};
+    return AssumeRole(ctx, endpoint, *base, request);
+  }
+  if (c.auth_method == kSessionToken) return GetSessionToken(ctx, endpoint, *base, duration);
+  if (c.auth_method == kFederationToken) {
+    SessionPolicy policy = PolicyFor(c, resource_type, resource_id, endpoint.region);
+    if (!policy.policy && policy.policy_arns.empty()) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  "federation tokens for aws-generic carry no permissions without a policy; "
+                  "configure --policy or --policy_arns");
+    }
+    return GetFederationToken(ctx, endpoint, *base, session, duration, policy);
+  }
+  return base;  // secret-key, sts-token, implicit without a role
+}
+
+}  // namespace latchkey::aws

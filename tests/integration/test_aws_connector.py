@@ -1,0 +1,126 @@
+"""The aws connector against real peers: moto with IAM enforced, and Ceph RGW with STS, which
+enforces session policies (the seeds' down-scoping example).
+
+    python3 -m unittest tests/integration/test_aws_connector.py -v
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import unittest
+
+import boto3
+import botocore.exceptions
+from botocore.config import Config
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import aws_peers  # noqa: E402
+import cli  # noqa: E402
+
+
+def s3_client(endpoint, region, secrets):
+    return boto3.client("s3", endpoint_url=endpoint, region_name=region,
+                        aws_access_key_id=secrets["aws_access_key_id"],
+                        aws_secret_access_key=secrets["aws_secret_access_key"],
+                        aws_session_token=secrets.get("aws_session_token"),
+                        config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 1}))
+
+
+class AwsTestCase(cli.CliTestCase):
+    def register_peer_secrets(self, peer):
+        for value, label in peer.secrets().items():
+            self.env.add_secret(value, label)
+
+    def client_secrets(self, name, resource_id):
+        client = self.lk_ok("service-connector", "describe", name, "--resource-id", resource_id,
+                            "-o", "json", "--show-secrets").json()
+        self.assertEqual(client["connector_type"], "aws")
+        self.assertEqual(client["auth_method"], "sts-token")
+        self.assertIsNotNone(client["expires_at"])
+        for value in client["secrets"].values():
+            self.env.add_secret(value, "issued credential")
+        return client["secrets"]
+
+
+class MotoTest(AwsTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.moto = cls.enterClassContext(aws_peers.moto_server())
+
+    def setUp(self):
+        super().setUp()
+        self.register_peer_secrets(self.moto)
+
+    def test_secret_key_lists_every_resource_type(self):
+        self.lk_ok(*self.register_args("m1", "secret-key"))
+        report = self.lk_ok("service-connector", "verify", "m1", "-o", "json").json()
+        by_type = {r["resource_type"]: r for r in report["resources"]}
+        self.assertEqual(by_type["aws-generic"]["resource_ids"], [self.moto.region])
+        self.assertEqual(sorted(by_type["s3-bucket"]["resource_ids"]),
+                         sorted("s3://" + b for b in self.moto.buckets))
+        self.assertEqual(by_type["kubernetes-cluster"]["resource_ids"], [self.moto.cluster_name])
+        self.assertEqual(by_type["docker-registry"]["resource_ids"],
+                         [f"{self.moto.account_id}.dkr.ecr.{self.moto.region}.amazonaws.com"])
+
+    def register_args(self, name, method, *extra):
+        return ("service-connector", "register", name, "--type", "aws", "--auth-method", method,
+                f"--aws_access_key_id={self.moto.access_key_id}",
+                f"--aws_secret_access_key={self.moto.secret_access_key}",
+                f"--region={self.moto.region}", f"--endpoint_url={self.moto.endpoint}", *extra)
+
+    def test_wrong_secret_key_is_refused_and_not_saved(self):
+        r = self.lk_fail("service-connector", "register", "bad", "--type", "aws",
+                         "--auth-method", "secret-key", f"--aws_access_key_id={self.moto.access_key_id}",
+                         "--aws_secret_access_key=not-the-secret", f"--region={self.moto.region}",
+                         f"--endpoint_url={self.moto.endpoint}")
+        self.assertIn("SignatureDoesNotMatch", r.stderr)
+        self.assertEqual(self.lk_ok("service-connector", "list", "-o", "json").json(), [])
+
+    def test_iam_role_issues_credentials_a_real_client_uses(self):
+        self.lk_ok(*self.register_args("role", "iam-role", f"--role_arn={self.moto.role_arn}",
+                                       "-r", "s3-bucket"))
+        bucket = self.moto.buckets[0]
+        secrets = self.client_secrets("role", f"s3://{bucket}")
+        self.assertNotEqual(secrets["aws_access_key_id"], self.moto.access_key_id)
+        body = s3_client(self.moto.endpoint, self.moto.region, secrets).get_object(
+            Bucket=bucket, Key=self.moto.object_key)["Body"].read()
+        self.assertEqual(body, self.moto.object_body(bucket))
+
+    def test_unknown_resource_is_an_error(self):
+        self.lk_ok(*self.register_args("m2", "secret-key", "-r", "s3-bucket"))
+        r = self.lk_fail("service-connector", "verify", "m2", "--resource-id", "s3://no-such-bucket-x")
+        self.assertIn("no-such-bucket-x", r.stdout + r.stderr)
+
+
+class CephRgwDownScopingTest(AwsTestCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rgw = cls.enterClassContext(aws_peers.ceph_rgw())
+
+    def setUp(self):
+        super().setUp()
+        self.register_peer_secrets(self.rgw)
+
+    def test_iam_role_credentials_reach_one_bucket_only(self):
+        bucket1, bucket2 = self.rgw.buckets[:2]
+        self.lk_ok("service-connector", "register", "rgw", "--type", "aws", "--auth-method", "iam-role",
+                   f"--aws_access_key_id={self.rgw.access_key_id}",
+                   f"--aws_secret_access_key={self.rgw.secret_access_key}",
+                   f"--region={self.rgw.region}", f"--endpoint_url={self.rgw.endpoint}",
+                   f"--role_arn={self.rgw.role_arn}", "-r", "s3-bucket")
+        secrets = self.client_secrets("rgw", f"s3://{bucket1}")
+        s3 = s3_client(self.rgw.endpoint, self.rgw.region, secrets)
+        body = s3.get_object(Bucket=bucket1, Key=self.rgw.object_key)["Body"].read()
+        self.assertEqual(body, self.rgw.object_body(bucket1))
+        for denied in (lambda: s3.get_object(Bucket=bucket2, Key=self.rgw.object_key),
+                       lambda: s3.list_objects_v2(Bucket=bucket2)):
+            with self.assertRaises(botocore.exceptions.ClientError) as e:
+                denied()
+            self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+
+
+if __name__ == "__main__":
+    unittest.main()
