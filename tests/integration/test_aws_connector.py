@@ -6,9 +6,12 @@ enforces session policies (the seeds' down-scoping example).
 
 from __future__ import annotations
 
+import base64
 import os
 import sys
 import unittest
+import urllib.error
+import urllib.request
 
 import boto3
 import botocore.exceptions
@@ -87,6 +90,28 @@ class MotoTest(AwsTestCase):
         body = s3_client(self.moto.endpoint, self.moto.region, secrets).get_object(
             Bucket=bucket, Key=self.moto.object_key)["Body"].read()
         self.assertEqual(body, self.moto.object_body(bucket))
+
+    def test_eks_client_is_a_kubernetes_token_that_sts_accepts(self):
+        self.lk_ok(*self.register_args("eks", "secret-key", "-r", "kubernetes-cluster"))
+        client = self.lk_ok("service-connector", "describe", "eks", "--resource-id",
+                            self.moto.cluster_name, "-o", "json", "--show-secrets").json()
+        self.assertEqual(client["connector_type"], "kubernetes")
+        self.assertEqual(client["auth_method"], "token")
+        token = client["secrets"]["token"]
+        self.env.add_secret(token, "EKS token")
+        self.assertTrue(token.startswith("k8s-aws-v1."))
+        self.assertIn("BEGIN CERTIFICATE", client["secrets"]["certificate_authority"])
+        url = base64.urlsafe_b64decode(token[len("k8s-aws-v1."):] + "==").decode()
+        self.assertTrue(url.startswith(self.moto.endpoint + "/?Action=GetCallerIdentity"), url)
+        self.assertIn("x-k8s-aws-id", url.lower())
+        # What the EKS authenticator does with the token: call STS with the signed header.
+        ok = urllib.request.urlopen(urllib.request.Request(
+            url, headers={"x-k8s-aws-id": self.moto.cluster_name}), timeout=30)
+        self.assertIn(self.moto.user_arn, ok.read().decode())
+        with self.assertRaises(urllib.error.HTTPError) as e:  # the header is part of the signature
+            urllib.request.urlopen(urllib.request.Request(
+                url, headers={"x-k8s-aws-id": "another-cluster"}), timeout=30)
+        self.assertEqual(e.exception.code, 403)
 
     def test_unknown_resource_is_an_error(self):
         self.lk_ok(*self.register_args("m2", "secret-key", "-r", "s3-bucket"))

@@ -519,6 +519,37 @@ class PresignedCallerIdentity:
         return self.app(environ, start_response)
 
 
+def _give_eks_clusters_a_real_ca() -> None:
+    """moto fills certificateAuthority.data with 1400 random characters; EKS sends a base64 PEM
+    certificate there, and clients (Latchkey's EKS client connector, kubectl) parse it. Give
+    every cluster a real, throwaway self-signed CA certificate instead."""
+    import base64
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+    import moto.eks.models as eks_models
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "moto-eks-ca")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(days=1)).not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    data = base64.b64encode(cert.public_bytes(serialization.Encoding.PEM)).decode()
+    original_init = eks_models.Cluster.__init__
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        self.certificate_authority = {"data": data}
+
+    eks_models.Cluster.__init__ = init
+
+
 def serve(host: str, port: int) -> None:
     """Run moto's server app (as ``moto.server.main`` does) with the fixes applied."""
     from werkzeug.serving import run_simple
@@ -526,6 +557,7 @@ def serve(host: str, port: int) -> None:
 
     os.environ.setdefault("MOTO_PORT", str(port))
     _fix_bodiless_payload_hash()
+    _give_eks_clusters_a_real_ca()
     app = DomainDispatcherApplication(create_backend_app)
     app.debug = True
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
