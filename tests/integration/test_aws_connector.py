@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import base64
 import os
+import shutil
+import tempfile
 import sys
 import unittest
 import urllib.error
@@ -112,6 +114,83 @@ class MotoTest(AwsTestCase):
             urllib.request.urlopen(urllib.request.Request(
                 url, headers={"x-k8s-aws-id": "another-cluster"}), timeout=30)
         self.assertEqual(e.exception.code, 403)
+
+    def aws_files(self):
+        d = tempfile.mkdtemp(prefix="lk-awsfiles-")
+        self.addCleanup(shutil.rmtree, d, True)
+        return os.path.join(d, "credentials"), os.path.join(d, "config")
+
+    def test_auto_configure_from_environment_defaults_to_session_token(self):
+        env = {"AWS_ACCESS_KEY_ID": self.moto.access_key_id,
+               "AWS_SECRET_ACCESS_KEY": self.moto.secret_access_key,
+               "AWS_REGION": self.moto.region, "AWS_ENDPOINT_URL": self.moto.endpoint,
+               "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent"}
+        r = self.lk_ok("service-connector", "register", "auto", "--type", "aws", "--auto-configure",
+                       "-r", "s3-bucket", env_extra=env)
+        self.assertIn(f"s3://{self.moto.buckets[0]}", r.stdout)
+        c = self.lk_ok("service-connector", "describe", "auto", "-o", "json").json()
+        self.assertEqual(c["auth_method"], "session-token")
+        self.assertEqual(c["expiration_seconds"], 43200)
+        self.assertEqual(c["secrets"]["aws_secret_access_key"], cli.HIDDEN)
+
+    def test_auto_configure_from_a_role_profile(self):
+        creds, config = self.aws_files()
+        with open(creds, "w") as f:
+            f.write(f"[src]\naws_access_key_id = {self.moto.access_key_id}\n"
+                    f"aws_secret_access_key = {self.moto.secret_access_key}\n")
+        with open(config, "w") as f:
+            f.write(f"[profile ops]\nrole_arn = {self.moto.role_arn}\nsource_profile = src\n"
+                    f"region = {self.moto.region}\nendpoint_url = {self.moto.endpoint}\n")
+        env = {"AWS_PROFILE": "ops", "AWS_SHARED_CREDENTIALS_FILE": creds, "AWS_CONFIG_FILE": config}
+        self.lk_ok("service-connector", "register", "ops", "--type", "aws", "--auto-configure",
+                   "-r", "s3-bucket", env_extra=env)
+        c = self.lk_ok("service-connector", "describe", "ops", "-o", "json").json()
+        self.assertEqual(c["auth_method"], "iam-role")
+        self.assertEqual(c["configuration"]["role_arn"], self.moto.role_arn)
+
+    def test_login_writes_a_profile_that_boto3_uses_and_keeps_others(self):
+        creds, config = self.aws_files()
+        with open(creds, "w") as f:
+            f.write("# my keys\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = x\n")
+        with open(config, "w") as f:
+            f.write("[profile other]\nregion = eu-west-1\ns3 =\n  addressing_style = path\n")
+        self.lk_ok(*self.register_args("role", "iam-role", f"--role_arn={self.moto.role_arn}",
+                                       "-r", "s3-bucket"))
+        bucket = self.moto.buckets[1]
+        env = {"AWS_SHARED_CREDENTIALS_FILE": creds, "AWS_CONFIG_FILE": config}
+        r = self.lk_ok("service-connector", "login", "role", "--resource-id", f"s3://{bucket}",
+                       env_extra=env)
+        profile = r.stdout.split("'")[1]
+        self.assertTrue(profile.startswith("latchkey-"), r.stdout)
+        with open(creds) as f:
+            written = f.read()
+        self.assertIn("# my keys\n[other]\naws_access_key_id = AKIAOTHER", written)
+        with open(config) as f:
+            self.assertIn("s3 =\n  addressing_style = path", f.read())
+        os.environ["AWS_SHARED_CREDENTIALS_FILE"], os.environ["AWS_CONFIG_FILE"] = creds, config
+        try:
+            session = boto3.Session(profile_name=profile)
+            s3 = session.client("s3", endpoint_url=self.moto.endpoint)
+            body = s3.get_object(Bucket=bucket, Key=self.moto.object_key)["Body"].read()
+        finally:
+            del os.environ["AWS_SHARED_CREDENTIALS_FILE"], os.environ["AWS_CONFIG_FILE"]
+        self.assertEqual(body, self.moto.object_body(bucket))
+
+    def test_implicit_is_refused_unless_enabled(self):
+        r = self.lk_fail("service-connector", "register", "imp", "--type", "aws", "--auth-method",
+                         "implicit", f"--region={self.moto.region}",
+                         f"--endpoint_url={self.moto.endpoint}")
+        self.assertIn("LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS", r.stderr)
+
+    def test_expired_sts_token_is_refused(self):
+        r = self.lk_ok(*self.register_args("old", "sts-token", "--aws_session_token=expired-token",
+                                           "--expires-at", "2020-01-01 00:00:00", "--no-verify"))
+        v = self.lk_fail("service-connector", "verify", "old")
+        self.assertIn("expired", v.stdout + v.stderr)
+        d = self.lk_fail("service-connector", "describe", "old", "-r", "aws-generic")
+        self.assertIn("expired", d.stderr)
+        ls = self.lk_ok("service-connector", "list", "--name", "old")
+        self.assertIn("Expired!", ls.stdout)
 
     def test_unknown_resource_is_an_error(self):
         self.lk_ok(*self.register_args("m2", "secret-key", "-r", "s3-bucket"))

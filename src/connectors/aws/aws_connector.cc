@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/strings.h"
+#include "connectors/aws/aws_auto_configure.h"
 #include "connectors/aws/aws_resource_ids.h"
 #include "connectors/aws/aws_session.h"
 #include "connectors/aws/aws_spec.h"
@@ -130,6 +131,15 @@ class AwsConnectorType : public ConnectorType {
     if (creds->session_token) client.secrets["aws_session_token"] = *creds->session_token;
     client.expires_at = creds->expiration;
     return client;
+  }
+
+  Result<Connector> AutoConfigure(Context& ctx, OptString const& auth_method, OptString const& rt,
+                                  OptString const& rid) const override {
+    return aws::AutoConfigureAws(ctx, auth_method, rt, rid);
+  }
+
+  Result<std::string> ConfigureLocalClient(Context& ctx, Connector const& client) const override {
+    return aws::WriteAwsProfile(ctx, client);
   }
 
  private:

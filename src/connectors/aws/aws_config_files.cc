@@ -1,0 +1,115 @@
+#include "connectors/aws/aws_config_files.h"
+
+#include "common/file_util.h"
+#include "common/strings.h"
+
+namespace latchkey::aws {
+namespace {
+
+std::string ConfigSectionName(std::string const& profile) {
+  return profile == "default" ? "default" : "profile " + profile;
+}
+
+IniFile LoadIni(std::string const& path) {
+  std::string text;
+  if (!ReadFile(path, text)) return {};
+  return ParseIni(text);
+}
+
+std::string RenderSection(std::string const& name, IniSection const& section) {
+  std::string out = "[" + name + "]\n";
+  for (auto const& [k, v] : section) out += k + " = " + v + "\n";
+  return out;
+}
+
+// Replaces section `name` of `text` (header to the next header) and keeps every other byte,
+// comments and nested blocks included.
+std::string ReplaceSection(std::string const& text, std::string const& name,
+                           IniSection const& section) {
+  std::vector<std::string> lines = Split(text, '\n');
+  if (!lines.empty() && lines.back().empty()) lines.pop_back();
+  std::string out;
+  bool replaced = false, skipping = false;
+  for (auto const& line : lines) {
+    std::string t = Trim(line);
+    bool header = !t.empty() && t.front() == '[' && t.back() == ']';
+    if (header) skipping = false;
+    if (header && Trim(t.substr(1, t.size() - 2)) == name) {
+      out += RenderSection(name, section);
+      replaced = skipping = true;
+      continue;
+    }
+    if (!skipping) out += line + "\n";
+  }
+  if (!replaced)
+    out += (out.empty() || EndsWith(out, "\n\n") ? "" : "\n") + RenderSection(name, section);
+  return out;
+}
+
+Result<void> WriteSection(std::string const& path, std::string const& name,
+                          IniSection const& section) {
+  std::string text;
+  ReadFile(path, text);  // a missing file starts empty
+  return WriteFileAtomic(path, ReplaceSection(text, name, section), 0600);
+}
+
+}  // namespace
+
+IniFile ParseIni(std::string const& text) {
+  IniFile file;
+  std::string section;
+  bool in_nested = false;
+  for (auto const& raw : Split(text, '\n')) {
+    std::string line = Trim(raw);
+    if (line.empty() || line[0] == '#' || line[0] == ';') continue;
+    if (line.front() == '[' && line.back() == ']') {
+      section = Trim(line.substr(1, line.size() - 2));
+      file[section];
+      in_nested = false;
+      continue;
+    }
+    bool indented = !raw.empty() && (raw[0] == ' ' || raw[0] == '\t');
+    if (indented && in_nested) continue;  // e.g. "s3 =\n  addressing_style = path"
+    auto eq = line.find('=');
+    if (eq == std::string::npos || section.empty()) continue;
+    std::string key = Trim(line.substr(0, eq)), value = Trim(line.substr(eq + 1));
+    in_nested = value.empty();
+    if (!in_nested) file[section][key] = value;
+  }
+  return file;
+}
+
+std::string CredentialsFilePath(Environment const& env) {
+  auto p = env.Get("AWS_SHARED_CREDENTIALS_FILE");
+  return p && !p->empty() ? *p : env.Home() + "/.aws/credentials";
+}
+
+std::string ConfigFilePath(Environment const& env) {
+  auto p = env.Get("AWS_CONFIG_FILE");
+  return p && !p->empty() ? *p : env.Home() + "/.aws/config";
+}
+
+std::string ProfileName(Environment const& env) {
+  auto p = env.Get("AWS_PROFILE");
+  return p && !p->empty() ? *p : "default";
+}
+
+IniSection LoadProfile(Environment const& env, std::string const& profile) {
+  IniSection merged;
+  IniFile config = LoadIni(ConfigFilePath(env));
+  if (auto it = config.find(ConfigSectionName(profile)); it != config.end()) merged = it->second;
+  IniFile credentials = LoadIni(CredentialsFilePath(env));
+  if (auto it = credentials.find(profile); it != credentials.end()) {
+    for (auto const& [k, v] : it->second) merged[k] = v;
+  }
+  return merged;
+}
+
+Result<void> WriteProfile(Environment const& env, std::string const& profile,
+                          IniSection const& credentials, IniSection const& config) {
+  // Each section is written whole: stale keys such as an old session token must go.
+  if (auto r = WriteSection(CredentialsFilePath(env), profile, credentials); !r) return r;
+  return WriteSection(ConfigFilePath(env), ConfigSectionName(profile), config);
+}
+
+}  // namespace latchkey::aws

@@ -1,0 +1,34 @@
+// The AWS CLI's shared files: ~/.aws/credentials ([name] sections) and ~/.aws/config
+// ([default] and [profile name] sections), with the environment overrides AWS_PROFILE,
+// AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE. Read to auto-configure connectors and
+// written (merged, other profiles kept) by `login`.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "common/error.h"
+#include "core/context.h"
+
+namespace latchkey::aws {
+
+using IniSection = std::map<std::string, std::string>;
+using IniFile = std::map<std::string, IniSection>;  // section name as written, e.g. "profile x"
+
+// Parses the INI dialect the AWS CLI writes; nested blocks ("s3 =" + indented lines) are skipped.
+IniFile ParseIni(std::string const& text);
+
+std::string CredentialsFilePath(Environment const& env);
+std::string ConfigFilePath(Environment const& env);
+std::string ProfileName(Environment const& env);  // AWS_PROFILE, else "default"
+
+// The merged settings of `profile`: config-file values overlaid by credentials-file values.
+IniSection LoadProfile(Environment const& env, std::string const& profile);
+
+// Writes `values` into `profile` of the credentials file (keys) and the config file (region,
+// endpoint_url), keeping every other profile, comment and setting byte for byte. Atomic, 0600.
+Result<void> WriteProfile(Environment const& env, std::string const& profile,
+                          IniSection const& credentials, IniSection const& config);
+
+}  // namespace latchkey::aws
