@@ -225,6 +225,20 @@ class CephRgwDownScopingTest(AwsTestCase):
                 denied()
             self.assertEqual(e.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
 
+    def test_session_token_credentials_work_and_are_not_down_scoped(self):
+        bucket2 = self.rgw.buckets[1]
+        self.lk_ok("service-connector", "register", "sess", "--type", "aws", "--auth-method",
+                   "session-token", f"--aws_access_key_id={self.rgw.access_key_id}",
+                   f"--aws_secret_access_key={self.rgw.secret_access_key}",
+                   f"--region={self.rgw.region}", f"--endpoint_url={self.rgw.endpoint}",
+                   "--expiration-seconds", "900", "-r", "s3-bucket")
+        secrets = self.client_secrets("sess", f"s3://{self.rgw.buckets[0]}")
+        self.assertNotEqual(secrets["aws_access_key_id"], self.rgw.access_key_id)
+        # GetSessionToken carries all of the user's permissions (upstream documents this).
+        body = s3_client(self.rgw.endpoint, self.rgw.region, secrets).get_object(
+            Bucket=bucket2, Key=self.rgw.object_key)["Body"].read()
+        self.assertEqual(body, self.rgw.object_body(bucket2))
+
 
 if __name__ == "__main__":
     unittest.main()
