@@ -35,6 +35,7 @@ test-asan: deps
 
 bench: build
 	python3 bench/list_connectors.py $(BUILD_DIR)/latchkey
+	python3 bench/sigv4_vs_botocore.py $(BUILD_DIR)/bench/sigv4_throughput
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

@@ -1,4 +1,4 @@
-// HMAC-SHA256 (RFC 2104), the keyed hash behind AWS Signature Version 4's signing-key chain.
+// HMAC-SHA256 (OpenSSL EVP_MAC), the keyed hash behind AWS Signature Version 4's signing-key chain.
 #pragma once
 
 #include <string>

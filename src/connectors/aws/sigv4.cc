@@ -6,6 +6,7 @@
 #include <array>
 #include <chrono>
 #include <utility>
+#include <vector>
 
 #include "connectors/aws/canonical_request.h"
 #include "connectors/aws/signing_url.h"
@@ -16,6 +17,28 @@
 
 namespace latchkey::aws {
 namespace {
+
+// The signing key depends only on the secret, the day, the region and the service, so it is
+// derived once per day and scope (as the AWS SDKs do) rather than with four HMACs per request.
+// Per thread, a few entries: the key is no more secret than the secret it comes from, which
+// the caller holds in memory anyway.
+std::string CachedSigningKey(std::string_view secret, std::string_view date,
+                             std::string_view region, std::string_view service) {
+  struct Entry {
+    std::string secret, date, region, service, key;
+  };
+  thread_local std::vector<Entry> cache;
+  for (auto const& e : cache) {
+    if (e.date == date && e.region == region && e.service == service && e.secret == secret) {
+      return e.key;
+    }
+  }
+  std::string key = DeriveSigningKey(secret, date, region, service);
+  if (cache.size() >= 8) cache.erase(cache.begin());
+  cache.push_back(
+      {std::string(secret), std::string(date), std::string(region), std::string(service), key});
+  return key;
+}
 
 constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
 
@@ -134,7 +157,7 @@ std::string Sign(AwsCredentials const& creds, std::string_view amz_date, std::st
   std::string string_to_sign =
       StringToSign(amz_date, CredentialScope(date, region, service), canonical_request);
   std::string signature = SignatureHex(
-      DeriveSigningKey(creds.secret_access_key, date, region, service), string_to_sign);
+      CachedSigningKey(creds.secret_access_key, date, region, service), string_to_sign);
   if (trace != nullptr) {
     trace->canonical_request = canonical_request;
     trace->string_to_sign = std::move(string_to_sign);
