@@ -9,7 +9,9 @@ from __future__ import annotations
 import base64
 import os
 import shutil
+import subprocess
 import tempfile
+import time
 import sys
 import unittest
 import urllib.error
@@ -22,6 +24,8 @@ from botocore.config import Config
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import aws_peers  # noqa: E402
 import cli  # noqa: E402
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def s3_client(endpoint, region, secrets):
@@ -191,6 +195,53 @@ class MotoTest(AwsTestCase):
         self.assertIn("expired", d.stderr)
         ls = self.lk_ok("service-connector", "list", "--name", "old")
         self.assertIn("Expired!", ls.stdout)
+
+    def metadata_server(self, container_token="ctok-" + "x" * 8):
+        d = tempfile.mkdtemp(prefix="lk-meta-")
+        self.addCleanup(shutil.rmtree, d, True)
+        port_file = os.path.join(d, "port")
+        proc = subprocess.Popen([sys.executable, os.path.join(REPO, "tests", "fakes", "aws_metadata_server.py"),
+                                 "--port-file", port_file, "--access-key-id", self.moto.access_key_id,
+                                 "--secret-access-key", self.moto.secret_access_key,
+                                 "--container-token", container_token])
+        self.addCleanup(lambda: (proc.terminate(), proc.wait(10)))
+        for _ in range(100):
+            if os.path.exists(port_file):
+                with open(port_file) as f:
+                    return f"http://127.0.0.1:{f.read()}"
+            time.sleep(0.05)
+        self.fail("metadata fake did not start")
+
+    def implicit_env(self, **extra):
+        env = {"LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS": "true",
+               "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent",
+               "AWS_EC2_METADATA_DISABLED": "true"}
+        env.update(extra)
+        return env
+
+    def register_implicit(self, name, env):
+        return self.lk("service-connector", "register", name, "--type", "aws", "--auth-method",
+                       "implicit", f"--region={self.moto.region}",
+                       f"--endpoint_url={self.moto.endpoint}", "-r", "s3-bucket", env_extra=env)
+
+    def test_implicit_from_the_container_credentials_endpoint(self):
+        url = self.metadata_server("ctok-right")
+        r = self.register_implicit("ecs", self.implicit_env(
+            AWS_CONTAINER_CREDENTIALS_FULL_URI=url + "/creds", AWS_CONTAINER_AUTHORIZATION_TOKEN="ctok-right"))
+        self.assertEqual(r.returncode, 0, r.describe())
+        self.assertIn(f"s3://{self.moto.buckets[0]}", r.stdout)
+        bad = self.register_implicit("ecs2", self.implicit_env(
+            AWS_CONTAINER_CREDENTIALS_FULL_URI=url + "/creds", AWS_CONTAINER_AUTHORIZATION_TOKEN="ctok-wrong"))
+        self.assertNotEqual(bad.returncode, 0)
+        self.assertIn("container credentials endpoint", bad.stderr)
+
+    def test_implicit_from_imdsv2(self):
+        url = self.metadata_server()
+        env = self.implicit_env(AWS_EC2_METADATA_SERVICE_ENDPOINT=url)
+        del env["AWS_EC2_METADATA_DISABLED"]
+        r = self.register_implicit("ec2", env)
+        self.assertEqual(r.returncode, 0, r.describe())
+        self.assertIn(f"s3://{self.moto.buckets[1]}", r.stdout)
 
     def test_unknown_resource_is_an_error(self):
         self.lk_ok(*self.register_args("m2", "secret-key", "-r", "s3-bucket"))

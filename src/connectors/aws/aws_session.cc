@@ -6,6 +6,7 @@
 
 #include "connectors/aws/aws_policies.h"
 #include "connectors/aws/aws_spec.h"
+#include "connectors/aws/implicit_credentials.h"
 #include "connectors/aws/sts_api.h"
 
 namespace latchkey::aws {
@@ -39,7 +40,7 @@ AwsEndpoint EndpointOf(Connector const& c) {
                      NonEmpty(c.Value("sts_endpoint_url"))};
 }
 
-Result<AwsCredentials> ConfiguredCredentials(Context const& ctx, Connector const& c) {
+Result<AwsCredentials> ConfiguredCredentials(Context& ctx, Connector const& c) {
   AwsCredentials creds;
   if (c.auth_method == kImplicit) {
     if (!ctx.allow_implicit_auth) {
@@ -47,16 +48,7 @@ Result<AwsCredentials> ConfiguredCredentials(Context const& ctx, Connector const
                   "the implicit authentication method is disabled; set "
                   "LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS=true to allow it");
     }
-    auto id = ctx.env.Get("AWS_ACCESS_KEY_ID"), secret = ctx.env.Get("AWS_SECRET_ACCESS_KEY");
-    if (!id || !secret) {
-      return Fail(ErrorCode::kFailedPrecondition,
-                  "implicit authentication found no AWS credentials in the environment "
-                  "(AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY)");
-    }
-    creds.access_key_id = *id;
-    creds.secret_access_key = *secret;
-    creds.session_token = NonEmpty(ctx.env.Get("AWS_SESSION_TOKEN"));
-    return creds;
+    return ImplicitCredentials(ctx, NonEmpty(c.Value("profile_name")));
   }
   auto id = c.Value("aws_access_key_id"), secret = c.Value("aws_secret_access_key");
   if (!id || !secret) {

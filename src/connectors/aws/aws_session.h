@@ -13,10 +13,9 @@ namespace latchkey::aws {
 
 AwsEndpoint EndpointOf(Connector const& c);
 
-// The long-lived (or configured temporary) credentials of the connector. `implicit` reads the
-// environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) and is refused
-// unless implicit auth methods are enabled.
-Result<AwsCredentials> ConfiguredCredentials(Context const& ctx, Connector const& c);
+// The long-lived (or configured temporary) credentials of the connector. `implicit` follows the
+// SDKs' chain (implicit_credentials.h) and is refused unless implicit auth methods are enabled.
+Result<AwsCredentials> ConfiguredCredentials(Context& ctx, Connector const& c);
 
 // Credentials a client receives for `resource_type` / `resource_id`: temporary and down-scoped
 // for iam-role and federation-token (explicit policy first, else one generated for the
