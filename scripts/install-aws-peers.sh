@@ -15,17 +15,7 @@ set -euo pipefail
 
 packages=(ceph-mon ceph-osd radosgw ceph-common)
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-if [ ${#missing[@]} -ne 0 ]; then
-  echo "Installing: ${missing[*]}"
-  SUDO=""
-  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+bash "$(dirname "$0")/apt-install-missing.sh" "${packages[@]}"
 
 if ! python3 -c 'import moto.server, boto3, botocore' 2>/dev/null; then
   echo "install-aws-peers: python3 cannot import moto.server / boto3 / botocore;" \

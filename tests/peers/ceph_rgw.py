@@ -70,13 +70,11 @@ Run standalone for manual poking (prints a JSON description, stops on Ctrl-C):
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import secrets
 import shutil
 import signal
-import socket
 import string
 import subprocess
 import sys
@@ -95,49 +93,23 @@ RGW_NAME = "client.rgw.a"
 INSTALL_HINT = "run scripts/install-aws-peers.sh (Debian packages ceph-mon ceph-osd radosgw ceph-common)"
 
 
-class CephStartError(RuntimeError):
-    """The Ceph peer could not be started; the message carries the relevant log tail."""
-
-
-def free_port() -> int:
-    """A port that was free on 127.0.0.1 a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pdeathsig() -> None:  # runs in the child between fork and exec
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from process_util import clean_env, free_port  # noqa: E402
+from process_util import pdeathsig as _pdeathsig  # noqa: E402
+from process_util import stop_process as _stop_process  # noqa: E402
 
 
 def stop_process(proc: subprocess.Popen | None, timeout: float = 10.0) -> None:
-    """Stop one process by its own PID: SIGTERM, then SIGKILL after ``timeout``."""
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.kill(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.kill(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=timeout)
+    """Ceph daemons flush on SIGTERM; give them longer than the other peers."""
+    _stop_process(proc, timeout)
 
 
 def _clean_env() -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("CEPH_", "PYTHON", "AWS_")) and k not in ("VIRTUAL_ENV",)}
-    for k in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        env.pop(k, None)
-    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
-    return env
+    return clean_env(drop_prefixes=("CEPH_", "PYTHON", "AWS_"), drop_names=("VIRTUAL_ENV",))
+
+
+class CephStartError(RuntimeError):
+    """The Ceph peer could not be started; the message carries the relevant log tail."""
 
 
 def _random_key(n: int, alphabet: str = string.ascii_letters + string.digits) -> str:
@@ -263,8 +235,18 @@ class CephRgw:
         return "\n".join(parts)
 
     def ceph(self, *args: str, timeout: float = 30.0) -> subprocess.CompletedProcess:
-        """Run the ``ceph`` CLI against this cluster (no check)."""
-        return self._run([BIN["ceph"], "-c", self.conf_path, "--connect-timeout", "10", *args], timeout)
+        """Run the ``ceph`` CLI against this cluster (no check).
+
+        With auth off, the CLI may send its first command before it has the monmap; the monitor
+        then refuses it ("handle_command on fsid 0000... != ...", EPERM "problem getting command
+        descriptions"). Seen under load in CI; such answers are retried a few times."""
+        argv = [BIN["ceph"], "-c", self.conf_path, "--connect-timeout", "10", *args]
+        for attempt in range(8):
+            r = self._run(argv, timeout)
+            if r.returncode == 0 or "problem getting command descriptions" not in r.stderr:
+                return r
+            time.sleep(0.25 * (attempt + 1))
+        return r
 
     def radosgw_admin(self, *args: str, timeout: float = 60.0) -> dict | list | str | None:
         """Run ``radosgw-admin`` against this cluster; returns its JSON output (or its text when

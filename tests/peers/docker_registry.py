@@ -29,7 +29,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tarfile
@@ -37,6 +36,14 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from process_util import clean_env, free_port, stop_process  # noqa: E402
+
+
+def _clean_env(extra: dict | None = None) -> dict:
+    return clean_env(drop_prefixes=("REGISTRY_",), extra=extra)
+
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FAKES_DIR = os.path.join(os.path.dirname(HERE), "fakes")
@@ -51,42 +58,6 @@ TOKEN_SERVICE = "latchkey-test-registry"
 # Apache-style access line the registry writes per request.
 _ACCESS_RE = re.compile(r'^\S+ - \S+ \[[^\]]*\] "(\S+) (\S+) [^"]*" (\d{3}) \S+ "[^"]*" "([^"]*)"')
 TOKEN_ISSUER = "latchkey-test-token-issuer"
-
-
-def free_port() -> int:
-    """A port that was free on 127.0.0.1 a moment ago."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop_process(proc: subprocess.Popen | None, timeout: float = 5.0) -> None:
-    """Stop one process by its own PID: SIGTERM, then SIGKILL."""
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.kill(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.kill(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=timeout)
-
-
-def _clean_env(extra: dict | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("REGISTRY_")}
-    # Never let a proxy setting divert loopback traffic.
-    for k in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        env.pop(k, None)
-    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
-    if extra:
-        env.update(extra)
-    return env
 
 
 # ---------------------------------------------------------------------------

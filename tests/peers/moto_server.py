@@ -64,13 +64,11 @@ Run standalone (prints a JSON description, stops on Ctrl-C):
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -78,55 +76,23 @@ import time
 import urllib.error
 import urllib.request
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from process_util import clean_env, free_port, stop_process  # noqa: E402
+from process_util import pdeathsig as _pdeathsig  # noqa: E402
+
+
+def _clean_env(extra: dict | None = None) -> dict:
+    return clean_env(drop_prefixes=("AWS_", "MOTO_"),
+                     drop_names=("INITIAL_NO_AUTH_ACTION_COUNT", "TEST_SERVER_MODE", "SERVER_MODE"),
+                     extra=extra)
+
+
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"  # moto's default account
 
 
 class MotoStartError(RuntimeError):
     """The moto peer could not be started or does not enforce authentication."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pdeathsig() -> None:  # child, between fork and exec
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
-
-
-def stop_process(proc: subprocess.Popen | None, timeout: float = 5.0) -> None:
-    """Stop one process by its own PID: SIGTERM, then SIGKILL after ``timeout``."""
-    if proc is None or proc.poll() is not None:
-        return
-    try:
-        os.kill(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        try:
-            os.kill(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        proc.wait(timeout=timeout)
-
-
-def _clean_env(extra: dict | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("AWS_", "MOTO_")) and k not in (
-               "INITIAL_NO_AUTH_ACTION_COUNT", "TEST_SERVER_MODE", "SERVER_MODE")}
-    for k in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        env.pop(k, None)
-    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
-    if extra:
-        env.update(extra)
-    return env
 
 
 def boto_client(service: str, endpoint: str, access_key_id: str, secret_access_key: str,
