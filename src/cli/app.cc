@@ -20,8 +20,7 @@ Result<Backend*> CliState::backend() {
 
 Context CliState::MakeContext() {
   if (!http_) http_ = MakeCurlHttpClient();
-  auto implicit = env_.Get("LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS");
-  return Context{*http_, Now(), env_, implicit && (*implicit == "true" || *implicit == "1")};
+  return Context{*http_, Now(), env_, ImplicitAuthEnabled(env_)};
 }
 
 OutputFormat CliState::format() const {

@@ -24,7 +24,7 @@ ResourcesReport VerifyConnector(Context& ctx, ConnectorType const& type, Connect
     return report;
   }
   if (resource_type || resource_id) {
-    auto target = ResolveResourceTarget(type, c, resource_type, resource_id, false);
+    auto target = ResolveResourceTarget(type, c, resource_type, resource_id);
     if (!target) {
       report.SetGlobalError(target.error().message);
       return report;
@@ -39,7 +39,7 @@ ResourcesReport VerifyConnector(Context& ctx, ConnectorType const& type, Connect
     if (!list_resources && !resource_id) return report;
   }
   for (auto const& rt : types) {
-    auto target = ResolveResourceTarget(type, c, rt, resource_id, false);
+    auto target = ResolveResourceTarget(type, c, rt, resource_id);
     if (!target) {
       report.SetTypeError(rt, target.error().message);
       continue;
@@ -58,15 +58,23 @@ ResourcesReport VerifyConnector(Context& ctx, ConnectorType const& type, Connect
 
 Result<Connector> GetConnectorClient(Context& ctx, ConnectorType const& type, Connector const& c,
                                      OptString const& resource_type, OptString const& resource_id) {
-  auto target = ResolveResourceTarget(type, c, resource_type, resource_id, false);
+  auto target = ResolveResourceTarget(type, c, resource_type, resource_id);
   if (!target) return tl::unexpected(target.error());
+  if (HasExpired(c, ctx.now)) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                fmt::format("the credentials of connector '{}' have expired", c.name));
+  }
   ResourceTypeSpec const* spec = type.Spec().FindResourceType(target->resource_type);
-  if (!target->resource_id && spec && !spec->supports_instances && !HasExpired(c, ctx.now)) {
+  bool verified = false;
+  if (!target->resource_id && spec && !spec->supports_instances) {
     // The one resource of this type is discovered by the provider (e.g. the account's ECR
-    // registry).
+    // registry); discovering it verifies it, so it is not verified a second time below.
     auto ids = type.Verify(ctx, c, target->resource_type, std::nullopt);
     if (!ids) return Fail(ids.error(), "connector '" + c.name + "'");
-    if (ids->size() == 1) target->resource_id = ids->front();
+    if (ids->size() == 1) {
+      target->resource_id = ids->front();
+      verified = true;
+    }
   }
   if (!target->resource_id) {
     return Fail(ErrorCode::kInvalidArgument,
@@ -74,12 +82,10 @@ Result<Connector> GetConnectorClient(Context& ctx, ConnectorType const& type, Co
                             "--resource-id",
                             c.name, target->resource_type));
   }
-  if (HasExpired(c, ctx.now)) {
-    return Fail(ErrorCode::kFailedPrecondition,
-                fmt::format("the credentials of connector '{}' have expired", c.name));
+  if (!verified) {
+    auto ids = type.Verify(ctx, c, target->resource_type, target->resource_id);
+    if (!ids) return Fail(ids.error(), "connector '" + c.name + "'");
   }
-  auto verified = type.Verify(ctx, c, target->resource_type, target->resource_id);
-  if (!verified) return Fail(verified.error(), "connector '" + c.name + "'");
   auto client = type.Client(ctx, c, target->resource_type, *target->resource_id);
   if (!client) return Fail(client.error(), "connector '" + c.name + "'");
   client->id = c.id;

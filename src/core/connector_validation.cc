@@ -177,7 +177,7 @@ Result<void> NormalizeConnector(ConnectorType const& type, Connector& c, RawValu
 
 Result<ResourceTarget> ResolveResourceTarget(ConnectorType const& type, Connector const& c,
                                              OptString const& resource_type,
-                                             OptString const& resource_id, bool require_id) {
+                                             OptString const& resource_id) {
   ResourceTarget target;
   if (resource_type) {
     if (std::find(c.resource_types.begin(), c.resource_types.end(), *resource_type) ==
@@ -217,12 +217,6 @@ Result<ResourceTarget> ResolveResourceTarget(ConnectorType const& type, Connecto
     } else if (default_id.error().code != ErrorCode::kFailedPrecondition) {
       return tl::unexpected(default_id.error());
     }
-  }
-  if (require_id && !target.resource_id) {
-    return Fail(ErrorCode::kInvalidArgument,
-                fmt::format("connector '{}' reaches several {} resources; choose one with "
-                            "--resource-id",
-                            c.name, target.resource_type));
   }
   return target;
 }

@@ -23,13 +23,14 @@ RawValues CurrentValues(Connector const& c);
 
 // Checks a (resource type, resource ID) request against the connector and returns the effective
 // pair: a type is required for multi-type connectors, IDs are canonicalised, and a single-instance
-// connector only serves its own ID. With `require_id`, a multi-instance connector needs an ID.
+// connector only serves its own ID. The ID stays empty when the request names none and the
+// connector has several, or when the provider must be asked (see DefaultResourceId).
 struct ResourceTarget {
   std::string resource_type;
   OptString resource_id;
 };
 Result<ResourceTarget> ResolveResourceTarget(ConnectorType const& type, Connector const& c,
                                              OptString const& resource_type,
-                                             OptString const& resource_id, bool require_id);
+                                             OptString const& resource_id);
 
 }  // namespace latchkey

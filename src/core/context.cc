@@ -1,5 +1,7 @@
 #include "core/context.h"
 
+#include "common/strings.h"
+
 extern char** environ;
 
 namespace latchkey {
@@ -18,6 +20,11 @@ std::optional<std::string> Environment::Get(std::string const& name) const {
   auto it = vars_.find(name);
   if (it == vars_.end()) return std::nullopt;
   return it->second;
+}
+
+bool ImplicitAuthEnabled(Environment const& env) {
+  auto v = env.Get("LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS");
+  return v && IsTruthy(*v);
 }
 
 std::string Environment::Home() const {

@@ -28,6 +28,10 @@ class Environment {
   std::map<std::string, std::string> vars_;
 };
 
+// LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS: whether methods that use the broker's own ambient
+// identity (env vars, metadata services, CLI logins) may be used.
+bool ImplicitAuthEnabled(Environment const& env);
+
 struct Context {
   HttpClient& http;
   TimePoint now;

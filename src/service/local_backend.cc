@@ -15,11 +15,6 @@
 namespace latchkey {
 namespace {
 
-bool ImplicitAuthAllowed(Environment const& env) {
-  auto v = env.Get("LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS");
-  return v && IsTruthy(*v);
-}
-
 // A registration or update is refused when verification failed for every resource type.
 Result<void> RequireVerified(ResourcesReport const& report) {
   if (report.error) {
@@ -67,7 +62,7 @@ Context LocalBackend::MakeContext() {
   std::call_once(http_once_, [this] {
     if (!http_) http_ = MakeCurlHttpClient();
   });
-  return Context{*http_, Now(), options_.env, ImplicitAuthAllowed(options_.env), options_.timeout};
+  return Context{*http_, Now(), options_.env, ImplicitAuthEnabled(options_.env), options_.timeout};
 }
 
 std::vector<ConnectorTypeSpec const*> LocalBackend::ListConnectorTypes(TypeFilter const& f) {

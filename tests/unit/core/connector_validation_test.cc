@@ -204,5 +204,38 @@ TEST_F(ConnectorOpsTest, ClientNeedsTypeAndIdForMultiConnectors) {
   EXPECT_EQ(cluster->resource_id, "u-cluster");
 }
 
+// A type whose one cluster is only known by asking the provider (like an account's ECR registry).
+class DiscoveringType : public TestType {
+ public:
+  Result<std::string> DefaultResourceId(Connector const&, std::string const&) const override {
+    return Fail(ErrorCode::kFailedPrecondition, "discovered at verification");
+  }
+  Result<std::vector<std::string>> Verify(Context&, Connector const&, OptString const& rt,
+                                          OptString const& rid) const override {
+    ++verify_calls;
+    if (rt && *rt == "cluster") return std::vector<std::string>{rid.value_or("found-cluster")};
+    return std::vector<std::string>{};
+  }
+  mutable int verify_calls = 0;
+};
+
+TEST_F(ConnectorOpsTest, DiscoveredResourceIsVerifiedOnce) {
+  DiscoveringType discovering;
+  Connector c = Draft();
+  c.resource_types = {"cluster"};
+  ASSERT_TRUE(NormalizeConnector(discovering, c, {{"user", "u"}, {"key", "good"}}));
+  EXPECT_FALSE(c.resource_id) << "left for verification to discover";
+  auto client = GetConnectorClient(ctx, discovering, c, std::nullopt, std::nullopt);
+  ASSERT_TRUE(client) << client.error().message;
+  EXPECT_EQ(client->resource_id, "found-cluster");
+  EXPECT_EQ(discovering.verify_calls, 1);
+  c.expires_at = ctx.now;
+  EXPECT_NE(GetConnectorClient(ctx, discovering, c, std::nullopt, std::nullopt)
+                .error()
+                .message.find("expired"),
+            std::string::npos);
+  EXPECT_EQ(discovering.verify_calls, 1) << "an expired connector is refused before any call";
+}
+
 }  // namespace
 }  // namespace latchkey
