@@ -50,6 +50,11 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
 }
 
+std::optional<std::string> NonEmpty(std::optional<std::string> value) {
+  if (value && value->empty()) return std::nullopt;
+  return value;
+}
+
 bool IsTruthy(std::string_view text) {
   std::string v = ToLower(Trim(text));
   return v == "1" || v == "true" || v == "yes" || v == "y" || v == "on";

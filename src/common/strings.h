@@ -1,6 +1,7 @@
 // Small string helpers shared by every layer.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,6 +14,9 @@ std::string Trim(std::string_view text);
 std::string ToLower(std::string_view text);
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
+
+// An absent or empty value both mean "not set" (environment variables, optional fields).
+std::optional<std::string> NonEmpty(std::optional<std::string> value);
 
 // Truthy spellings accepted for boolean fields and environment switches.
 bool IsTruthy(std::string_view text);

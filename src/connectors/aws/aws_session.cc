@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/strings.h"
 #include "connectors/aws/aws_policies.h"
 #include "connectors/aws/aws_spec.h"
 #include "connectors/aws/implicit_credentials.h"
@@ -11,11 +12,6 @@
 
 namespace latchkey::aws {
 namespace {
-
-std::optional<std::string> NonEmpty(std::optional<std::string> v) {
-  if (v && v->empty()) return std::nullopt;
-  return v;
-}
 
 SessionPolicy PolicyFor(Connector const& c, std::string const& resource_type,
                         std::optional<std::string> const& resource_id, std::string const& region) {

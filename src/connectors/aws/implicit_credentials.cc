@@ -13,9 +13,7 @@ namespace {
 using Found = std::optional<AwsCredentials>;
 
 std::optional<std::string> Env(Context const& ctx, char const* name) {
-  auto v = ctx.env.Get(name);
-  if (!v || v->empty()) return std::nullopt;
-  return v;
+  return NonEmpty(ctx.env.Get(name));
 }
 
 // The JSON both the container endpoint and IMDS answer with.

@@ -163,11 +163,6 @@ Result<void> ReadCluster(Entry const& cluster, std::string const& name,
   return {};
 }
 
-std::optional<std::string> NonEmpty(std::optional<std::string> value) {
-  if (value && value->empty()) return std::nullopt;
-  return value;
-}
-
 Result<void> ReadUser(Entry const* user, std::string const& user_name,
                       std::string const& context_name, KubernetesCredentials& creds) {
   std::string what = "kubeconfig user '" + user_name + "'";

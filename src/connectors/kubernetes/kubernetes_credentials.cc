@@ -13,13 +13,13 @@ std::string Quoted(std::string_view name) { return "'" + std::string(name) + "'"
 
 // Empty values count as unset: upstream accepts an empty token for certificate-only clusters
 // (k3d), and forms and CLIs often send "" for a field left blank.
-std::optional<std::string> NonEmpty(std::optional<std::string> value) {
+std::optional<std::string> NonBlank(std::optional<std::string> value) {
   if (!value || Trim(*value).empty()) return std::nullopt;
   return value;
 }
 
 Result<std::optional<std::string>> OptionalPem(Connector const& c, char const* field) {
-  auto raw = NonEmpty(c.Value(field));
+  auto raw = NonBlank(c.Value(field));
   if (!raw) return std::optional<std::string>{};
   auto pem = NormalizePem(*raw, field);
   if (!pem) return tl::unexpected(pem.error());
@@ -96,7 +96,7 @@ Result<KubernetesCredentials> KubernetesCredentialsFromConnector(Connector const
                 "connector of type '" + c.connector_type + "' is not a Kubernetes connector");
   }
   KubernetesCredentials creds;
-  auto server = NonEmpty(c.Value(kube_field::kServer));
+  auto server = NonBlank(c.Value(kube_field::kServer));
   if (!server) {
     return Fail(ErrorCode::kInvalidArgument, "the Kubernetes connector has no 'server' configured");
   }
@@ -104,7 +104,7 @@ Result<KubernetesCredentials> KubernetesCredentialsFromConnector(Connector const
   if (!normalized) return tl::unexpected(normalized.error());
   creds.server = std::move(*normalized);
 
-  auto cluster = NonEmpty(c.Value(kube_field::kClusterName));
+  auto cluster = NonBlank(c.Value(kube_field::kClusterName));
   if (!cluster) {
     return Fail(ErrorCode::kInvalidArgument,
                 "the Kubernetes connector has no 'cluster_name' configured");
@@ -116,14 +116,14 @@ Result<KubernetesCredentials> KubernetesCredentialsFromConnector(Connector const
   creds.ca_pem = std::move(*ca);
 
   if (c.auth_method == kKubernetesPasswordMethod) {
-    creds.username = NonEmpty(c.Value(kube_field::kUsername));
-    creds.password = NonEmpty(c.Value(kube_field::kPassword));
+    creds.username = NonBlank(c.Value(kube_field::kUsername));
+    creds.password = NonBlank(c.Value(kube_field::kPassword));
     if (!creds.username || !creds.password) {
       return Fail(ErrorCode::kInvalidArgument,
                   "the 'password' method needs both a 'username' and a 'password'");
     }
   } else if (c.auth_method == kKubernetesTokenMethod) {
-    if (auto token = NonEmpty(c.Value(kube_field::kToken))) creds.token = Trim(*token);
+    if (auto token = NonBlank(c.Value(kube_field::kToken))) creds.token = Trim(*token);
     auto cert = OptionalPem(c, kube_field::kClientCertificate);
     if (!cert) return tl::unexpected(cert.error());
     auto key = OptionalPem(c, kube_field::kClientKey);
