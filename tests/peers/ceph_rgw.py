@@ -74,7 +74,6 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import string
 import subprocess
 import sys
@@ -94,7 +93,7 @@ INSTALL_HINT = "run scripts/install-aws-peers.sh (Debian packages ceph-mon ceph-
 
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from process_util import clean_env, free_port  # noqa: E402
+from process_util import clean_env, free_port, serve_peer  # noqa: E402
 from process_util import pdeathsig as _pdeathsig  # noqa: E402
 from process_util import stop_process as _stop_process  # noqa: E402
 
@@ -545,14 +544,8 @@ def main() -> None:
     ap.add_argument("--min-session-duration", type=int, default=None)
     ap.add_argument("--debug-rgw", type=int, default=1)
     args = ap.parse_args()
-    t0 = time.monotonic()
-    with CephRgw(buckets=tuple(args.bucket or ("bucket1", "bucket2")),
-                 min_session_duration=args.min_session_duration, debug_rgw=args.debug_rgw) as c:
-        d = c.describe()
-        d["cold_start_seconds"] = round(time.monotonic() - t0, 2)
-        print(json.dumps(d, indent=2), flush=True)
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    serve_peer(CephRgw(buckets=tuple(args.bucket or ("bucket1", "bucket2")),
+                       min_session_duration=args.min_session_duration, debug_rgw=args.debug_rgw))
 
 
 if __name__ == "__main__":

@@ -28,7 +28,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tarfile
@@ -38,7 +37,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from process_util import clean_env, free_port, stop_process  # noqa: E402
+from process_util import clean_env, free_port, stop_process, wait_for_stop_signal  # noqa: E402
 
 
 def _clean_env(extra: dict | None = None) -> dict:
@@ -453,8 +452,7 @@ def main() -> None:
             print("pushed", reg.push_test_image(), flush=True)
         print(json.dumps({"url": reg.url, "hostport": reg.hostport, "token_url": reg.token_url,
                           "workdir": reg.workdir, "pid": reg.proc.pid}), flush=True)
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        wait_for_stop_signal()
 
 
 if __name__ == "__main__":

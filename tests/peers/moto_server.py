@@ -77,7 +77,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from process_util import clean_env, free_port, stop_process  # noqa: E402
+from process_util import clean_env, free_port, serve_peer, stop_process  # noqa: E402
 from process_util import pdeathsig as _pdeathsig  # noqa: E402
 
 
@@ -541,13 +541,7 @@ def main() -> None:
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.parse_args()
-    t0 = time.monotonic()
-    with MotoServer() as m:
-        d = m.describe()
-        d["cold_start_seconds"] = round(time.monotonic() - t0, 2)
-        print(json.dumps(d, indent=2), flush=True)
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    serve_peer(MotoServer())
 
 
 if __name__ == "__main__":

@@ -4,10 +4,12 @@ test runner, stopping one process by its own PID, and an environment with no pro
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import signal
 import socket
 import subprocess
+import time
 
 
 def free_port() -> int:
@@ -55,3 +57,20 @@ def clean_env(drop_prefixes: tuple[str, ...] = (), drop_names: tuple[str, ...] =
     if extra:
         env.update(extra)
     return env
+
+
+def wait_for_stop_signal() -> None:
+    """Blocks a launcher run by hand until Ctrl-C or SIGTERM, so its ``with`` block cleans up."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    signal.sigwait({signal.SIGINT, signal.SIGTERM})
+
+
+def serve_peer(peer) -> None:
+    """Standalone launchers: starts ``peer`` (a context manager with ``describe()``), prints what
+    tests would receive plus the cold start time, and keeps it running until signalled."""
+    started = time.monotonic()
+    with peer as p:
+        d = p.describe()
+        d["cold_start_seconds"] = round(time.monotonic() - started, 2)
+        print(json.dumps(d, indent=2), flush=True)
+        wait_for_stop_signal()
