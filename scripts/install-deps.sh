@@ -7,10 +7,10 @@ packages=(
   build-essential cmake ninja-build pkg-config python3
   libssl-dev libcurl4-openssl-dev libsqlite3-dev nlohmann-json3-dev libcli11-dev
   libyaml-cpp-dev libfmt-dev libspdlog-dev libexpected-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libpugixml-dev
+  libbenchmark-dev libpugixml-dev libpq-dev libboost-dev libargon2-dev
   # real peers and clients for the integration tests
   docker-registry apache2-utils skopeo openssl curl python3-cryptography
-  hyperfine
+  hyperfine postgresql wrk nginx-light
 )
 
 bash "$(dirname "$0")/apt-install-missing.sh" "${packages[@]}"

@@ -13,6 +13,8 @@ int ExitCodeFor(ErrorCode code) {
     case ErrorCode::kPermissionDenied:
     case ErrorCode::kUnauthenticated:
       return 5;
+    case ErrorCode::kConflict:
+      return 6;
     default:
       return 1;
   }

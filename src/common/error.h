@@ -15,6 +15,8 @@ enum class ErrorCode {
   kPermissionDenied,
   kUnauthenticated,
   kFailedPrecondition,
+  kConflict,  // a concurrent change won (optimistic concurrency); retry on the new version
+  kResourceExhausted,
   kUnavailable,
   kDeadlineExceeded,
   kInternal,

@@ -31,7 +31,9 @@ struct Connector {
   std::optional<TimePoint> expires_at;
   std::optional<int64_t> expires_skew_tolerance;
   std::string description;
-  std::string owner;
+  std::string owner;    // user ID ("default" for the embedded store's single user)
+  bool shared = false;  // visible to and usable by every user, not just the owner
+  int64_t version = 0;  // bumped by every update; an update names the version it read
   TimePoint created{};
   TimePoint updated{};
 
@@ -70,6 +72,7 @@ struct Secret {
   std::string name;
   std::map<std::string, std::string> values;
   std::string owner;
+  bool shared = false;
   TimePoint created{};
   TimePoint updated{};
 };

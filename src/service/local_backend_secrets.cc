@@ -42,7 +42,7 @@ Result<SecretRecord> LocalBackend::SealSecrets(std::string const& name,
 }
 
 Result<Secret> LocalBackend::OpenSecret(SecretRecord const& record, bool reveal_values) {
-  Secret s{record.id, record.name, {}, record.owner, record.created, record.updated};
+  Secret s{record.id, record.name, {}, record.owner, false, record.created, record.updated};
   for (auto const& v : record.values) {
     if (!reveal_values) {
       s.values[v.key] = "";
