@@ -7,6 +7,7 @@ enforces session policies (the seeds' down-scoping example).
 from __future__ import annotations
 
 import base64
+import datetime
 import os
 import shutil
 import subprocess
@@ -119,6 +120,24 @@ class MotoTest(AwsTestCase):
                 url, headers={"x-k8s-aws-id": "another-cluster"}), timeout=30)
         self.assertEqual(e.exception.code, 403)
 
+    def test_ecr_client_is_a_docker_login_with_the_tokens_own_expiry(self):
+        self.lk_ok(*self.register_args("ecr", "iam-role", f"--role_arn={self.moto.role_arn}",
+                                       "-r", "docker-registry"))
+        client = self.lk_ok("service-connector", "describe", "ecr", "--resource-id",
+                            f"https://{self.moto.repository_uri}", "--client", "-o", "json",
+                            "--show-secrets").json()
+        self.env.add_secret(client["secrets"]["password"], "ECR token")
+        self.assertEqual(client["connector_type"], "docker")
+        self.assertEqual(client["resource_id"], self.moto.registry)
+        self.assertEqual(client["configuration"]["registry"], "https://" + self.moto.registry)
+        # The same login the registry's own API hands out (moto's ECR, asked by boto3).
+        auth = self.moto.client("ecr").get_authorization_token()["authorizationData"][0]
+        user, _, password = base64.b64decode(auth["authorizationToken"]).decode().partition(":")
+        self.assertEqual((client["secrets"]["username"], client["secrets"]["password"]),
+                         (user, password))
+        expires = datetime.datetime.fromisoformat(client["expires_at"].replace("Z", "+00:00"))
+        self.assertAlmostEqual(expires.timestamp(), auth["expiresAt"].timestamp(), delta=120)
+
     def aws_files(self):
         d = tempfile.mkdtemp(prefix="lk-awsfiles-")
         self.addCleanup(shutil.rmtree, d, True)
@@ -136,6 +155,23 @@ class MotoTest(AwsTestCase):
         self.assertEqual(c["auth_method"], "session-token")
         self.assertEqual(c["expiration_seconds"], 43200)
         self.assertEqual(c["secrets"]["aws_secret_access_key"], cli.HIDDEN)
+
+    def test_auto_configure_plain_keys_as_an_explicit_iam_role(self):
+        env = {"AWS_ACCESS_KEY_ID": self.moto.access_key_id,
+               "AWS_SECRET_ACCESS_KEY": self.moto.secret_access_key,
+               "AWS_REGION": self.moto.region, "AWS_ENDPOINT_URL": self.moto.endpoint,
+               "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent"}
+        r = self.lk_fail("service-connector", "register", "norole", "--type", "aws",
+                         "--auto-configure", "--auth-method", "iam-role", env_extra=env)
+        self.assertIn("role_arn", r.stderr)
+        self.lk_ok("service-connector", "register", "explicit", "--type", "aws", "--auto-configure",
+                   "--auth-method", "iam-role", f"--role_arn={self.moto.role_arn}",
+                   "-r", "s3-bucket", env_extra=env)
+        c = self.lk_ok("service-connector", "describe", "explicit", "-o", "json").json()
+        self.assertEqual(c["auth_method"], "iam-role")
+        self.assertEqual(c["configuration"]["role_arn"], self.moto.role_arn)
+        secrets = self.client_secrets("explicit", f"s3://{self.moto.buckets[0]}")
+        self.assertTrue(secrets["aws_session_token"])
 
     def test_auto_configure_from_a_role_profile(self):
         creds, config = self.aws_files()

@@ -202,8 +202,9 @@ class MotoPeerTest(PeerTestCase):
         self.assertEqual(user, "AWS")
         self.assertTrue(password)
         self.assertEqual(auth["proxyEndpoint"], "https://" + m.registry)
-        # moto's token "expires" in 2015: a consumer tracking ECR's own expiry sees it expired.
-        self.assertLess(auth["expiresAt"].year, 2020)
+        # The launcher gives moto's token ECR's own lifetime (12 h; moto says 2015-01-01).
+        remaining = auth["expiresAt"].timestamp() - time.time()
+        self.assertTrue(11.9 * 3600 < remaining <= 12 * 3600, remaining)
 
     def test_wrong_keys_are_refused_everywhere(self):
         m = MOTO

@@ -48,7 +48,8 @@ the Action part of IAM policies, not their Resource part (a one-bucket session p
 reads other buckets); GetSessionToken and GetFederationToken answer with AWS's static example
 credentials (AKIAIOSFODNN7EXAMPLE), which moto's own enforcement then refuses
 (InvalidAccessKeyId / InvalidClientTokenId); ECR GetAuthorizationToken returns a static token
-``AWS:<account>-auth-token`` whose expiresAt is 2015-01-01 (in the past).
+``AWS:<account>-auth-token`` (its expiresAt, 2015-01-01 in moto, is set to issue + 12 hours as ECR
+does; see ``_give_ecr_tokens_a_real_lifetime``).
 
 Every other moto URL under ``/moto-api/`` (dashboard, reset, reset-auth) is unauthenticated by
 design; tests must not use it. Nothing is written to disk except the server's own log in a
@@ -516,6 +517,23 @@ def _give_eks_clusters_a_real_ca() -> None:
     eks_models.Cluster.__init__ = init
 
 
+def _give_ecr_tokens_a_real_lifetime() -> None:
+    """moto's ECR GetAuthorizationToken says the token expired on 2015-01-01; ECR's tokens are
+    valid for 12 hours from issue. Keep moto's token and proxy endpoint, fix only expiresAt, so
+    clients that honour the expiry (Latchkey's ECR client connector) can be exercised."""
+    import moto.ecr.responses as ecr_responses
+
+    original = ecr_responses.ECRResponse.get_authorization_token
+
+    def get_authorization_token(self):
+        result = original(self)
+        for entry in result.result.get("authorizationData", []):
+            entry["expiresAt"] = time.time() + 12 * 3600
+        return result
+
+    ecr_responses.ECRResponse.get_authorization_token = get_authorization_token
+
+
 def serve(host: str, port: int) -> None:
     """Run moto's server app (as ``moto.server.main`` does) with the fixes applied."""
     from werkzeug.serving import run_simple
@@ -524,6 +542,7 @@ def serve(host: str, port: int) -> None:
     os.environ.setdefault("MOTO_PORT", str(port))
     _fix_bodiless_payload_hash()
     _give_eks_clusters_a_real_ca()
+    _give_ecr_tokens_a_real_lifetime()
     app = DomainDispatcherApplication(create_backend_app)
     app.debug = True
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "common/strings.h"
 #include "connectors/aws/aws_config_files.h"
 #include "connectors/aws/aws_session.h"
 #include "connectors/aws/aws_spec.h"
@@ -43,6 +44,12 @@ Result<Connector> AutoConfigureAws(Context& ctx, OptString const& auth_method,
   if (auto endpoint = First({env.Get("AWS_ENDPOINT_URL"), Get(settings, "endpoint_url")})) {
     c.configuration["endpoint_url"] = *endpoint;
   }
+  for (char const* service : kAwsServices) {  // the SDKs' AWS_ENDPOINT_URL_<SERVICE>
+    std::string upper = ToUpper(service);
+    if (auto url = First({env.Get("AWS_ENDPOINT_URL_" + upper)})) {
+      c.configuration[ServiceEndpointField(service)] = *url;
+    }
+  }
   std::optional<std::string> key_id, secret, token;
   bool from_env = false;
   if (auto id = env.Get("AWS_ACCESS_KEY_ID"); id && !id->empty()) {
@@ -83,11 +90,9 @@ Result<Connector> AutoConfigureAws(Context& ctx, OptString const& auth_method,
                                    : kSessionToken;
   c.auth_method = method;
   if (method == kIamRole) {
-    if (!role_arn) {
-      return Fail(ErrorCode::kFailedPrecondition,
-                  "the iam-role method needs a profile with role_arn and source_profile");
-    }
-    c.configuration["role_arn"] = *role_arn;
+    // Without a role profile the role comes from the command line (--role_arn), which the
+    // caller merges over what is detected here; validation names it if it is missing.
+    if (role_arn) c.configuration["role_arn"] = *role_arn;
     if (auto external = Get(settings, "external_id")) c.secrets["external_id"] = *external;
   } else if (method == kStsToken) {
     if (token) {

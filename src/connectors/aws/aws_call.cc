@@ -59,22 +59,23 @@ std::string DefaultHost(std::string const& service, std::string const& region) {
 
 }  // namespace
 
-std::string AwsEndpoint::BaseUrl(std::string const& service) const {
-  std::string base;
-  if (service == "sts" && sts_endpoint_url && !sts_endpoint_url->empty()) {
-    base = *sts_endpoint_url;
-  } else if (endpoint_url && !endpoint_url->empty()) {
-    base = *endpoint_url;
-  } else {
-    base = DefaultHost(service, region);
+std::optional<std::string> AwsEndpoint::CustomUrl(std::string const& service) const {
+  if (auto it = service_endpoint_url.find(service);
+      it != service_endpoint_url.end() && !it->second.empty()) {
+    return it->second;
   }
+  if (endpoint_url && !endpoint_url->empty()) return endpoint_url;
+  return std::nullopt;
+}
+
+std::string AwsEndpoint::BaseUrl(std::string const& service) const {
+  std::string base = CustomUrl(service).value_or(DefaultHost(service, region));
   while (EndsWith(base, "/")) base.pop_back();
   return base;
 }
 
 bool AwsEndpoint::IsCustom(std::string const& service) const {
-  return (service == "sts" && sts_endpoint_url && !sts_endpoint_url->empty()) ||
-         (endpoint_url && !endpoint_url->empty());
+  return CustomUrl(service).has_value();
 }
 
 std::string FormEncode(std::vector<std::pair<std::string, std::string>> const& params) {

@@ -3,6 +3,7 @@
 // never repeat a credential.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 
@@ -12,15 +13,20 @@
 
 namespace latchkey::aws {
 
+// The services the connector calls, each of which can have its own endpoint override.
+inline constexpr char const* kAwsServices[] = {"sts", "s3", "eks", "ecr"};
+
 // Where the connector's calls go: AWS itself by default, or an S3-compatible system / moto.
+// As in the AWS SDKs (AWS_ENDPOINT_URL_<SERVICE>), a per-service URL wins over the global one.
 struct AwsEndpoint {
   std::string region;
-  std::optional<std::string> endpoint_url;      // every service
-  std::optional<std::string> sts_endpoint_url;  // STS only (overrides endpoint_url)
+  std::optional<std::string> endpoint_url;                  // every service
+  std::map<std::string, std::string> service_endpoint_url;  // "s3" -> URL (overrides endpoint_url)
 
   // Base URL (no trailing slash) of `service` ("sts", "s3", "eks", "ecr").
   std::string BaseUrl(std::string const& service) const;
   bool IsCustom(std::string const& service) const;
+  std::optional<std::string> CustomUrl(std::string const& service) const;
 };
 
 struct AwsCall {

@@ -123,7 +123,10 @@ class AwsConnectorType : public ConnectorType {
     client.resource_id = rid;
     client.supports_instances = false;
     client.configuration = nlohmann::json::object();
-    for (char const* key : {"region", "endpoint_url", "sts_endpoint_url"}) {
+    std::vector<std::string> keys = {"region", "endpoint_url"};
+    for (char const* service : aws::kAwsServices)
+      keys.push_back(aws::ServiceEndpointField(service));
+    for (auto const& key : keys) {
       if (auto v = c.Value(key); v && !v->empty()) client.configuration[key] = *v;
     }
     client.secrets = {{"aws_access_key_id", creds->access_key_id},

@@ -32,8 +32,13 @@ SessionPolicy PolicyFor(Connector const& c, std::string const& resource_type,
 }  // namespace
 
 AwsEndpoint EndpointOf(Connector const& c) {
-  return AwsEndpoint{c.Value("region").value_or(""), NonEmpty(c.Value("endpoint_url")),
-                     NonEmpty(c.Value("sts_endpoint_url"))};
+  AwsEndpoint endpoint{c.Value("region").value_or(""), NonEmpty(c.Value("endpoint_url")), {}};
+  for (char const* service : kAwsServices) {
+    if (auto url = NonEmpty(c.Value(ServiceEndpointField(service)))) {
+      endpoint.service_endpoint_url[service] = *url;
+    }
+  }
+  return endpoint;
 }
 
 Result<AwsCredentials> ConfiguredCredentials(Context& ctx, Connector const& c) {

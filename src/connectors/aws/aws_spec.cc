@@ -1,5 +1,8 @@
 #include "connectors/aws/aws_spec.h"
 
+#include "common/strings.h"
+#include "connectors/aws/aws_call.h"
+
 namespace latchkey::aws {
 namespace {
 
@@ -9,10 +12,16 @@ ConfigField Field(std::string name, std::string title, bool secret, bool require
 }
 
 std::vector<ConfigField> Common() {
-  return {Field("region", "AWS Region", false, true),
-          Field("endpoint_url", "AWS Endpoint URL (S3-compatible systems, moto, Ceph RGW)", false,
-                false),
-          Field("sts_endpoint_url", "STS endpoint URL (defaults to endpoint_url)", false, false)};
+  std::vector<ConfigField> f = {
+      Field("region", "AWS Region", false, true),
+      Field("endpoint_url", "AWS Endpoint URL (S3-compatible systems, moto, Ceph RGW)", false,
+            false)};
+  for (char const* service : kAwsServices) {
+    std::string upper = ToUpper(service);
+    f.push_back(Field(ServiceEndpointField(service),
+                      upper + " endpoint URL (overrides endpoint_url)", false, false));
+  }
+  return f;
 }
 
 std::vector<ConfigField> Keys(bool session_token) {

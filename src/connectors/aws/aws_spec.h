@@ -1,6 +1,8 @@
 // The catalogue entry of the `aws` connector type: six auth methods, four resource types.
 #pragma once
 
+#include <string>
+
 #include "core/spec.h"
 
 namespace latchkey::aws {
@@ -17,6 +19,11 @@ inline constexpr char kStsToken[] = "sts-token";
 inline constexpr char kIamRole[] = "iam-role";
 inline constexpr char kSessionToken[] = "session-token";
 inline constexpr char kFederationToken[] = "federation-token";
+
+// The configuration field that overrides one service's endpoint: "s3" -> "s3_endpoint_url".
+inline std::string ServiceEndpointField(std::string const& service) {
+  return service + "_endpoint_url";
+}
 
 ConnectorTypeSpec const& AwsSpec();
 

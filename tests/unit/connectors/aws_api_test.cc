@@ -14,7 +14,7 @@ class AwsApiTest : public ::testing::Test {
  protected:
   testing::FakeHttpClient http;
   Context ctx{http, *ParseTimestamp("2026-01-01 00:00:00"), Environment(), false};
-  AwsEndpoint endpoint{"us-east-1", std::string("http://127.0.0.1:9/"), std::nullopt};
+  AwsEndpoint endpoint{"us-east-1", std::string("http://127.0.0.1:9/"), {}};
   AwsCredentials creds{"AKIDTESTKEY", "secret-key-value", std::nullopt, std::nullopt};
 
   std::string Header(HttpRequest const& r, std::string const& name) {
@@ -60,13 +60,17 @@ TEST_F(AwsApiTest, AssumeRoleSendsSignedFormAndParsesCredentials) {
                  "AWS4-HMAC-SHA256 Credential=AKIDTESTKEY/20260101/us-east-1/sts/aws4_request"));
 }
 
-TEST_F(AwsApiTest, StsEndpointOverrideWins) {
-  endpoint.sts_endpoint_url = "http://sts.local:1";
+TEST_F(AwsApiTest, PerServiceEndpointOverridesWin) {
+  endpoint.service_endpoint_url["sts"] = "http://sts.local:1";
+  endpoint.service_endpoint_url["eks"] = "http://eks.local:2/";
   http.Enqueue(200, kStsCredentials);
   ASSERT_TRUE(GetSessionToken(ctx, endpoint, creds, std::chrono::seconds(900)));
   EXPECT_EQ(http.requests[0].url, "http://sts.local:1/");
+  EXPECT_EQ(endpoint.BaseUrl("eks"), "http://eks.local:2");
+  EXPECT_EQ(endpoint.BaseUrl("s3"), "http://127.0.0.1:9") << "the others keep endpoint_url";
   AwsEndpoint aws_itself{"eu-west-1", {}, {}};
   EXPECT_EQ(aws_itself.BaseUrl("ecr"), "https://api.ecr.eu-west-1.amazonaws.com");
+  EXPECT_EQ(aws_itself.BaseUrl("s3"), "https://s3.eu-west-1.amazonaws.com");
 }
 
 TEST_F(AwsApiTest, ErrorsAreClassifiedAndNeverQuoteCredentials) {
