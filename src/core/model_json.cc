@@ -36,6 +36,8 @@ nlohmann::json ToJson(Connector const& c, bool show_secrets) {
   j["expires_skew_tolerance"] = OrNull(c.expires_skew_tolerance);
   j["description"] = c.description;
   j["owner"] = c.owner;
+  j["shared"] = c.shared;
+  j["version"] = c.version;
   j["created"] = FormatIso8601(c.created);
   j["updated"] = FormatIso8601(c.updated);
   return j;
@@ -60,6 +62,7 @@ nlohmann::json ToJson(Secret const& s, bool show_secrets) {
           {"name", s.name},
           {"values", SecretMap(s.values, show_secrets)},
           {"owner", s.owner},
+          {"shared", s.shared},
           {"created", FormatIso8601(s.created)},
           {"updated", FormatIso8601(s.updated)}};
 }

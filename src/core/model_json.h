@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/error.h"
 #include "core/model.h"
 #include "core/spec.h"
 
@@ -18,5 +19,11 @@ nlohmann::json ToJson(Secret const& s, bool show_secrets);
 nlohmann::json ToJson(ConnectorTypeSpec const& spec);
 nlohmann::json ToJson(AuthMethodSpec const& spec);
 nlohmann::json ToJson(ResourceTypeSpec const& spec);
+
+// The inverses, for JSON that came back from a Latchkey server. A document that does not have
+// the shape above is an error (kInternal: the server and this client disagree), not a crash.
+Result<Connector> ConnectorFromJson(nlohmann::json const& j);
+Result<ResourcesReport> ResourcesReportFromJson(nlohmann::json const& j);
+Result<Secret> SecretFromJson(nlohmann::json const& j);
 
 }  // namespace latchkey

@@ -12,6 +12,8 @@ std::string AssociatedData(std::string const& secret_id, std::string const& key)
 }  // namespace
 
 Result<KeyRing*> SecretBox::Ring() {
+  // The server opens secrets from many worker threads; the ring is loaded once, then only read.
+  std::lock_guard lock(mu_);
   if (!ring_) {
     auto ring = loader_();
     if (!ring) return tl::unexpected(ring.error());

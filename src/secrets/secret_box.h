@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -29,6 +30,7 @@ class SecretBox {
 
  private:
   RingLoader loader_;
+  std::mutex mu_;
   std::optional<KeyRing> ring_;
 };
 
