@@ -12,11 +12,12 @@
 
 namespace latchkey::auth {
 
-// 19 MiB, 2 passes, 1 lane: OWASP's minimum, deliberately not more. Debian's libargon2 is the
-// portable build (no SIMD), where this already costs about a quarter of a second of one core and
-// 19 MiB per login in flight; the server has two cores, and every extra MiB is paid on every
-// login. Parallel lanes would only add threads to the same work. NeedsRehash lets a later release
-// raise these without a migration: hashes are upgraded at the next successful login.
+// 19 MiB, 2 passes, 1 lane: OWASP's minimum, deliberately not more. With Debian's libargon2 this
+// already costs 30-100 ms of one core (measured on the build machine) and 19 MiB per login in
+// flight; the server has two cores, and every extra MiB or pass is paid on every login and is
+// what a flood of bad logins multiplies. A second lane would only split the same work across
+// threads. NeedsRehash lets a later release raise these without a migration: hashes are upgraded
+// at the next successful login.
 PasswordHashParams const kCurrentPasswordHashParams = kMinimumPasswordHashParams;
 
 namespace {
