@@ -26,8 +26,8 @@ CredentialCache::CredentialCache(CredentialCacheOptions options)
       }()) {}
 
 Result<Connector> CredentialCache::GetOrIssue(CredentialCacheKey const& key, IssueFn const& issue) {
-  TimePoint now = options_.clock();
   std::unique_lock lock(mu_);
+  TimePoint now = options_.clock();  // read under the lock: waiting for it must not age a hit
   auto it = entries_.find(key);
   if (it != entries_.end()) {
     Entry& entry = it->second;
