@@ -1,0 +1,126 @@
+#include "server/http/http_types.h"
+
+#include <strings.h>
+
+namespace latchkey::server {
+namespace {
+
+bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::optional<std::string> FindHeader(HeaderFields const& headers, std::string_view name) {
+  for (auto const& [key, value] : headers) {
+    if (SameName(key, name)) return value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> HttpRequest::Header(std::string_view name) const {
+  return FindHeader(headers, name);
+}
+
+std::optional<std::string> HttpRequest::Query(std::string_view name) const {
+  for (auto const& [key, value] : query) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> HttpRequest::QueryAll(std::string_view name) const {
+  std::vector<std::string> values;
+  for (auto const& [key, value] : query) {
+    if (key == name) values.push_back(value);
+  }
+  return values;
+}
+
+std::optional<std::string> HttpResponse::Header(std::string_view name) const {
+  return FindHeader(headers, name);
+}
+
+void HttpResponse::SetHeader(std::string_view name, std::string value) {
+  std::erase_if(headers, [&](auto const& header) { return SameName(header.first, name); });
+  headers.emplace_back(std::string(name), std::move(value));
+}
+
+HttpResponse JsonResponse(int status, nlohmann::json const& body) {
+  // Replacing invalid UTF-8 instead of throwing: a message may quote user input.
+  return TextResponse(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                      kJsonContentType);
+}
+
+HttpResponse TextResponse(int status, std::string body, std::string_view content_type) {
+  HttpResponse response;
+  response.status = status;
+  response.headers.emplace_back("Content-Type", std::string(content_type));
+  response.body = std::move(body);
+  return response;
+}
+
+int HttpStatusFor(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+    case ErrorCode::kFailedPrecondition:
+      return 400;
+    case ErrorCode::kUnauthenticated:
+      return 401;
+    case ErrorCode::kPermissionDenied:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kAlreadyExists:
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kResourceExhausted:
+      return 429;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kDeadlineExceeded:
+      return 504;
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+std::string_view ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kInvalidArgument:
+      return "invalid_argument";
+    case ErrorCode::kNotFound:
+      return "not_found";
+    case ErrorCode::kAlreadyExists:
+      return "already_exists";
+    case ErrorCode::kPermissionDenied:
+      return "permission_denied";
+    case ErrorCode::kUnauthenticated:
+      return "unauthenticated";
+    case ErrorCode::kFailedPrecondition:
+      return "failed_precondition";
+    case ErrorCode::kConflict:
+      return "conflict";
+    case ErrorCode::kResourceExhausted:
+      return "resource_exhausted";
+    case ErrorCode::kUnavailable:
+      return "unavailable";
+    case ErrorCode::kDeadlineExceeded:
+      return "deadline_exceeded";
+    case ErrorCode::kInternal:
+      return "internal";
+  }
+  return "internal";
+}
+
+HttpResponse ErrorResponse(Error const& error) {
+  return ErrorResponse(HttpStatusFor(error.code), ErrorCodeName(error.code), error.message);
+}
+
+HttpResponse ErrorResponse(int status, std::string_view code, std::string_view message) {
+  nlohmann::json body = {{"error", {{"code", code}, {"message", message}}}};
+  return JsonResponse(status, body);
+}
+
+}  // namespace latchkey::server

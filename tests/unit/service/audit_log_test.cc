@@ -1,0 +1,198 @@
+#include "service/audit_log.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include "common/strings.h"
+#include "crypto/random.h"
+
+namespace latchkey {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string const kKey = "0123456789abcdef-audit-key";
+
+class AuditLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("latchkey-audit-" + crypto::NewUuid());
+    fs::create_directories(dir_);
+    path_ = (dir_ / "audit.log").string();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  std::unique_ptr<AuditLog> OpenLog(std::function<TimePoint()> clock = &Now) {
+    auto log = AuditLog::Open(path_, kKey, std::move(clock));
+    EXPECT_TRUE(log) << log.error().message;
+    return log ? std::move(*log) : nullptr;
+  }
+  std::string Contents() const {
+    std::string text;
+    EXPECT_TRUE(ReadFile(path_, text));
+    return text;
+  }
+  std::vector<nlohmann::json> Lines() const {
+    std::vector<nlohmann::json> out;
+    std::string text = Contents();
+    EXPECT_TRUE(text.empty() || text.back() == '\n');
+    std::vector<std::string> lines = Split(text, '\n');
+    lines.pop_back();  // after the final newline
+    for (std::string const& line : lines) out.push_back(nlohmann::json::parse(line));
+    return out;
+  }
+
+  fs::path dir_;
+  std::string path_;
+};
+
+AuditEvent ConnectorUpdate() {
+  AuditEvent e;
+  e.actor_id = "u-1";
+  e.actor_name = "alice";
+  e.action = "connector.update";
+  e.target_id = "c-1";
+  e.target_name = "registry";
+  return e;
+}
+
+TEST_F(AuditLogTest, WritesOneJsonObjectPerLine) {
+  auto log = OpenLog([] { return *ParseTimestamp("2027-01-15T08:00:00Z"); });
+  ASSERT_TRUE(log);
+  ASSERT_TRUE(log->Append(ConnectorUpdate()));
+  AuditEvent issue = ConnectorUpdate();
+  issue.action = "credentials.issue";
+  issue.resource_type = "docker-registry";
+  issue.resource_id = "registry.example.com";
+  issue.result = AuditLog::ResultOf(Error{ErrorCode::kPermissionDenied, "no"});
+  ASSERT_TRUE(log->Append(issue));
+
+  std::vector<nlohmann::json> lines = Lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["time"], "2027-01-15T08:00:00Z");
+  EXPECT_EQ(lines[0]["actor"], (nlohmann::json{{"id", "u-1"}, {"name", "alice"}}));
+  EXPECT_EQ(lines[0]["action"], "connector.update");
+  EXPECT_EQ(lines[0]["target"], (nlohmann::json{{"id", "c-1"}, {"name", "registry"}}));
+  EXPECT_EQ(lines[0]["result"], "ok");
+  EXPECT_FALSE(lines[0].contains("resource_type"));
+  EXPECT_FALSE(lines[0].contains("fingerprints"));
+  EXPECT_EQ(lines[1]["action"], "credentials.issue");
+  EXPECT_EQ(lines[1]["resource_type"], "docker-registry");
+  EXPECT_EQ(lines[1]["resource_id"], "registry.example.com");
+  EXPECT_EQ(lines[1]["result"], "permission_denied");
+}
+
+TEST_F(AuditLogTest, SecretValuesAppearOnlyAsFingerprints) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  std::string const secret = "hunter2-" + crypto::NewUuid();
+  AuditEvent e = ConnectorUpdate();
+  e.fingerprint_values = {{"password", secret}, {"token", "other"}};
+  ASSERT_TRUE(log->Append(e));
+  ASSERT_TRUE(log->Append(e));
+
+  EXPECT_EQ(Contents().find(secret), std::string::npos);
+  EXPECT_EQ(Contents().find("hunter2"), std::string::npos);
+  std::vector<nlohmann::json> lines = Lines();
+  ASSERT_EQ(lines.size(), 2u);
+  std::string fingerprint = lines[0]["fingerprints"]["password"];
+  EXPECT_EQ(fingerprint, AuditLog::Fingerprint(kKey, secret));
+  EXPECT_EQ(fingerprint.size(), 64u);
+  EXPECT_EQ(lines[1]["fingerprints"]["password"], fingerprint);  // same value, same fingerprint
+  EXPECT_NE(lines[0]["fingerprints"]["token"], fingerprint);
+  EXPECT_NE(AuditLog::Fingerprint("another-key-of-16-bytes", secret), fingerprint);
+}
+
+TEST_F(AuditLogTest, FingerprintIsHmacSha256) {
+  // RFC 4231, test case 2.
+  EXPECT_EQ(AuditLog::Fingerprint("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST_F(AuditLogTest, FileIsPrivate) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  struct stat st {};
+  ASSERT_EQ(::stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST_F(AuditLogTest, AnExistingFileIsNarrowedAndAppendedTo) {
+  { std::ofstream(path_) << "{\"earlier\":true}\n"; }
+  fs::permissions(path_, fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read |
+                             fs::perms::others_read);
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  ASSERT_TRUE(log->Append(ConnectorUpdate()));
+  struct stat st {};
+  ASSERT_EQ(::stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  std::vector<nlohmann::json> lines = Lines();
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_TRUE(lines[0]["earlier"]);
+}
+
+// Two logs on one file stand for two processes: separate open file descriptions, as after fork.
+TEST_F(AuditLogTest, ConcurrentWritersProduceWholeLines) {
+  constexpr int kThreads = 8;
+  constexpr int kLinesEach = 200;
+  auto first = OpenLog();
+  auto second = OpenLog();
+  ASSERT_TRUE(first && second);
+  // Long lines, well past PIPE_BUF, so a writer that split them would show.
+  std::string const padding(6000, 'p');
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      AuditLog& log = t % 2 ? *first : *second;
+      for (int i = 0; i < kLinesEach; ++i) {
+        AuditEvent e = ConnectorUpdate();
+        e.target_id = std::to_string(t) + ":" + std::to_string(i);
+        e.target_name = padding;
+        EXPECT_TRUE(log.Append(e));
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+
+  std::set<std::string> seen;
+  for (nlohmann::json const& line : Lines()) {  // throws (and fails) on a torn line
+    EXPECT_EQ(line["target"]["name"], padding);
+    seen.insert(line["target"]["id"].get<std::string>());
+  }
+  EXPECT_EQ(seen.size(), size_t{kThreads * kLinesEach});
+}
+
+TEST_F(AuditLogTest, NamesThatAreNotUtf8DoNotBreakTheLine) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  AuditEvent e = ConnectorUpdate();
+  e.actor_name = "bad\xff\xfe name\nwith newline";
+  ASSERT_TRUE(log->Append(e));
+  std::vector<nlohmann::json> lines = Lines();
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_NE(lines[0]["actor"]["name"].get<std::string>().find("with newline"), std::string::npos);
+}
+
+TEST_F(AuditLogTest, RefusesAShortKeyAndAPathThatIsNotAFile) {
+  auto short_key = AuditLog::Open(path_, "short");
+  ASSERT_FALSE(short_key);
+  EXPECT_EQ(short_key.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_FALSE(AuditLog::Open(dir_.string(), kKey));
+  EXPECT_FALSE(AuditLog::Open((dir_ / "missing" / "audit.log").string(), kKey));
+}
+
+TEST(AuditLogResult, NamesErrorCodes) {
+  EXPECT_EQ(AuditLog::ResultOf(Error{ErrorCode::kNotFound, ""}), "not_found");
+  EXPECT_EQ(AuditLog::ResultOf(Error{ErrorCode::kConflict, ""}), "conflict");
+}
+
+}  // namespace
+}  // namespace latchkey
