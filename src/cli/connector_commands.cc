@@ -188,9 +188,13 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
     if (!backend) return tl::unexpected(backend.error());
     auto labels = ParseLabels(filter->labels);
     if (!labels) return tl::unexpected(labels.error());
-    ConnectorFilter f{Opt(filter->name),        Opt(filter->connector_type),
-                      Opt(filter->auth_method), Opt(filter->resource_type),
-                      Opt(filter->resource_id), {}};
+    ConnectorFilter f{Opt(filter->name),
+                      Opt(filter->connector_type),
+                      Opt(filter->auth_method),
+                      Opt(filter->resource_type),
+                      Opt(filter->resource_id),
+                      {},
+                      std::nullopt};  // every connector: the local store has one user
     for (auto const& [k, v] : *labels) f.labels.emplace_back(k, v);
     auto connectors = (*backend)->ListConnectors(f);
     if (!connectors) return tl::unexpected(connectors.error());

@@ -10,7 +10,7 @@
 #include "core/connector_ops.h"
 #include "core/registry.h"
 #include "crypto/random.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace latchkey {
 namespace {
@@ -39,7 +39,7 @@ std::string LatchkeyHome(Environment const& env) {
 
 Result<std::unique_ptr<LocalBackend>> LocalBackend::Open(LocalBackendOptions options) {
   if (auto r = EnsureDirectory(options.home, 0700); !r) return tl::unexpected(r.error());
-  auto store = SqliteStore::Open(options.home + "/latchkey.db");
+  auto store = OpenSqliteStore(options.home + "/latchkey.db");
   if (!store) return tl::unexpected(store.error());
   // The HTTP client is created on first use: commands that only read the store skip libcurl's
   // global initialisation, which dominates a cold `list`.

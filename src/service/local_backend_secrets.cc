@@ -42,7 +42,7 @@ Result<SecretRecord> LocalBackend::SealSecrets(std::string const& name,
 }
 
 Result<Secret> LocalBackend::OpenSecret(SecretRecord const& record, bool reveal_values) {
-  Secret s{record.id, record.name, {}, record.owner, false, record.created, record.updated};
+  Secret s{record.id, record.name, {}, record.owner, record.shared, record.created, record.updated};
   for (auto const& v : record.values) {
     if (!reveal_values) {
       s.values[v.key] = "";
@@ -67,7 +67,7 @@ Result<Secret> LocalBackend::CreateSecret(std::string const& name,
 }
 
 Result<std::vector<Secret>> LocalBackend::ListSecrets() {
-  auto records = store_->ListSecrets();
+  auto records = store_->ListSecrets({});
   if (!records) return tl::unexpected(records.error());
   std::vector<Secret> out;
   for (auto const& r : *records) {

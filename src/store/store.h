@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/identity.h"
 #include "core/model.h"
 #include "secrets/secret_box.h"
 
@@ -17,6 +18,7 @@ struct SecretRecord {
   std::string id;
   std::string name;
   std::string owner;
+  bool shared = false;
   bool internal = false;  // a connector's own secret: hidden from `secret list`
   TimePoint created{};
   TimePoint updated{};
@@ -31,6 +33,12 @@ struct ConnectorFilter {
   std::optional<std::string> resource_id;
   // key, and optionally the value it must have
   std::vector<std::pair<std::string, std::optional<std::string>>> labels;
+  // Only connectors this user owns or that are shared (none: every connector, for admins).
+  std::optional<std::string> visible_to;
+};
+
+struct SecretFilter {
+  std::optional<std::string> visible_to;  // as ConnectorFilter::visible_to
 };
 
 class Store {
@@ -44,6 +52,8 @@ class Store {
   virtual Result<Connector> FindConnector(std::string const& name_or_id) = 0;
   virtual Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) = 0;
   // With `secret`, the connector's secret is replaced by it (the old one is deleted).
+  // Optimistic concurrency: succeeds only if the stored version still equals `c.version`, and
+  // stores `c.version + 1`; otherwise kConflict and nothing changes.
   virtual Result<void> UpdateConnector(Connector const& c,
                                        std::optional<SecretRecord> const& secret) = 0;
   virtual Result<void> DeleteConnector(std::string const& id) = 0;
@@ -52,7 +62,8 @@ class Store {
   virtual Result<SecretRecord> GetSecretById(std::string const& id) = 0;
   // User secrets only; exact ID, exact name, or a unique ID prefix.
   virtual Result<SecretRecord> FindSecret(std::string const& name_or_id) = 0;
-  virtual Result<std::vector<SecretRecord>> ListSecrets() = 0;  // user secrets, values' keys only
+  // User secrets, values' keys only.
+  virtual Result<std::vector<SecretRecord>> ListSecrets(SecretFilter const& filter) = 0;
   // Replaces name, updated time and the whole set of values.
   virtual Result<void> UpdateSecret(SecretRecord const& s) = 0;
   virtual Result<void> DeleteSecret(std::string const& id) = 0;
@@ -61,6 +72,21 @@ class Store {
   using Reseal = std::function<Result<EncryptedValue>(std::string const& secret_id,
                                                       EncryptedValue const& value)>;
   virtual Result<size_t> ResealAll(Reseal const& reseal) = 0;
+
+  // Users: names are unique. Exact ID or exact name.
+  virtual Result<void> CreateUser(User const& u) = 0;
+  virtual Result<User> FindUser(std::string const& name_or_id) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  virtual Result<void> UpdateUser(User const& u) = 0;  // name, password_hash, admin, active
+  virtual Result<void> DeleteUser(std::string const& id) = 0;  // and the user's tokens
+  // Counts what `user_id` owns (connectors and user secrets), so a delete can be refused.
+  virtual Result<size_t> CountOwnedBy(std::string const& user_id) = 0;
+
+  // API tokens: looked up by the hash of the presented token.
+  virtual Result<void> CreateToken(ApiToken const& t) = 0;
+  virtual Result<ApiToken> FindTokenByHash(std::string const& token_hash) = 0;
+  virtual Result<std::vector<ApiToken>> ListTokens(std::optional<std::string> const& user_id) = 0;
+  virtual Result<void> RevokeToken(std::string const& id) = 0;
 };
 
 }  // namespace latchkey

@@ -6,8 +6,11 @@
 
 namespace latchkey::sqlite {
 
-Statement::Statement(sqlite3* db, char const* sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) stmt_ = nullptr;
+Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+      SQLITE_OK) {
+    stmt_ = nullptr;
+  }
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }

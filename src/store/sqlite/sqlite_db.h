@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/error.h"
 
@@ -12,7 +13,7 @@ namespace latchkey::sqlite {
 
 class Statement {
  public:
-  Statement(sqlite3* db, char const* sql);
+  Statement(sqlite3* db, std::string_view sql);
   ~Statement();
   Statement(Statement const&) = delete;
   Statement& operator=(Statement const&) = delete;
@@ -28,6 +29,9 @@ class Statement {
   std::optional<std::string> OptText(int column) const;
   std::optional<long long> OptInt(int column) const;
   std::string Blob(int column) const;
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
+  int ColumnType(int column) const { return sqlite3_column_type(stmt_, column); }
+  bool ReadOnly() const { return sqlite3_stmt_readonly(stmt_) != 0; }
 
  private:
   sqlite3* db_;
@@ -52,11 +56,11 @@ class Database {
   sqlite3* db_;
 };
 
-// Runs `body` inside BEGIN IMMEDIATE ... COMMIT, rolling back on any error, so a failed command
-// leaves nothing half-written.
+// Runs `body` inside `begin` (BEGIN or BEGIN IMMEDIATE) ... COMMIT, rolling back on any error,
+// so a failed command leaves nothing half-written.
 template <class F>
-Result<void> InTransaction(Database& db, F&& body) {
-  if (auto r = db.ExecWaitingForLock("BEGIN IMMEDIATE"); !r) return r;
+Result<void> InTransaction(Database& db, char const* begin, F&& body) {
+  if (auto r = db.ExecWaitingForLock(begin); !r) return r;
   Result<void> result = body();
   if (!result) {
     (void)db.Exec("ROLLBACK");

@@ -7,7 +7,7 @@
 #include "common/strings.h"
 #include "crypto/random.h"
 #include "fake_http_client.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace latchkey {
 namespace {
@@ -35,7 +35,7 @@ class LocalBackendTest : public ::testing::Test {
   }
   void Open() {
     backend_.reset();
-    auto store = SqliteStore::Open((home_ / "latchkey.db").string());
+    auto store = OpenSqliteStore((home_ / "latchkey.db").string());
     ASSERT_TRUE(store);
     auto http = std::make_unique<testing::FakeHttpClient>();
     http_ = http.get();

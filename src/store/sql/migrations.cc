@@ -1,0 +1,116 @@
+#include "store/sql/migrations.h"
+
+#include <string_view>
+
+namespace latchkey::sql {
+namespace {
+
+constexpr char const* kMigrations[] = {
+    // 1: connectors and secrets. Secret values are sealed per value (secret_values.sealed).
+    R"sql(
+CREATE TABLE secrets (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  owner TEXT NOT NULL,
+  internal {INT} NOT NULL DEFAULT 0,
+  created {INT} NOT NULL,
+  updated {INT} NOT NULL
+);
+CREATE TABLE secret_values (
+  secret_id TEXT NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  sealed {BLOB} NOT NULL,
+  PRIMARY KEY (secret_id, key)
+);
+CREATE TABLE connectors (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  connector_type TEXT NOT NULL,
+  auth_method TEXT NOT NULL,
+  resource_types TEXT NOT NULL,
+  resource_id TEXT,
+  supports_instances {INT} NOT NULL,
+  configuration TEXT NOT NULL,
+  secret_id TEXT REFERENCES secrets(id),
+  labels TEXT NOT NULL,
+  expiration_seconds {INT},
+  expires_at {INT},
+  expires_skew_tolerance {INT},
+  description TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  created {INT} NOT NULL,
+  updated {INT} NOT NULL
+);
+CREATE INDEX connectors_type ON connectors(connector_type);
+)sql",
+    // 2: users and their API tokens (only hashes), per-owner sharing, versioned connectors
+    // (optimistic concurrency between server replicas).
+    R"sql(
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  admin {INT} NOT NULL DEFAULT 0,
+  service_account {INT} NOT NULL DEFAULT 0,
+  active {INT} NOT NULL DEFAULT 1,
+  created {INT} NOT NULL,
+  updated {INT} NOT NULL
+);
+CREATE TABLE api_tokens (
+  id TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  created {INT} NOT NULL,
+  expires_at {INT},
+  revoked {INT} NOT NULL DEFAULT 0
+);
+CREATE INDEX api_tokens_user ON api_tokens(user_id);
+ALTER TABLE connectors ADD COLUMN shared {INT} NOT NULL DEFAULT 0;
+ALTER TABLE connectors ADD COLUMN version {INT} NOT NULL DEFAULT 1;
+ALTER TABLE secrets ADD COLUMN shared {INT} NOT NULL DEFAULT 0;
+CREATE INDEX connectors_owner ON connectors(owner);
+CREATE INDEX secrets_owner ON secrets(owner);
+)sql",
+};
+
+void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
+  for (size_t pos = text.find(from); pos != std::string::npos;
+       pos = text.find(from, pos + to.size())) {
+    text.replace(pos, from.size(), to);
+  }
+}
+
+}  // namespace
+
+size_t MigrationCount() { return std::size(kMigrations); }
+
+std::string MigrationSql(size_t index, Dialect dialect) {
+  std::string sql = kMigrations[index];
+  bool pg = dialect == Dialect::kPostgres;
+  ReplaceAll(sql, "{INT}", pg ? "BIGINT" : "INTEGER");
+  ReplaceAll(sql, "{BLOB}", pg ? "BYTEA" : "BLOB");
+  return sql;
+}
+
+Result<void> CheckNotNewer(int64_t version) {
+  if (version > static_cast<int64_t>(MigrationCount())) {
+    return Fail(
+        ErrorCode::kFailedPrecondition,
+        "the database was written by a newer Latchkey (schema " + std::to_string(version) + ")");
+  }
+  return {};
+}
+
+Result<void> ApplyMigrationsFrom(Connection& c, int64_t version) {
+  if (auto r = CheckNotNewer(version); !r) return r;
+  for (size_t i = static_cast<size_t>(version); i < MigrationCount(); ++i) {
+    if (auto r = c.ExecuteScript(MigrationSql(i, c.dialect())); !r) {
+      return Fail(r.error(), "applying schema migration " + std::to_string(i + 1));
+    }
+  }
+  return {};
+}
+
+}  // namespace latchkey::sql

@@ -1,0 +1,49 @@
+// The one Store implementation, written once against the SQL layer (sql_connection.h) and run
+// on SQLite (embedded default) or PostgreSQL (shared by server replicas). Every method is safe
+// to call from many threads; the driver provides connections, transactions and retries.
+#pragma once
+
+#include <memory>
+
+#include "store/sql/sql_connection.h"
+#include "store/store.h"
+
+namespace latchkey {
+
+class SqlStore : public Store {
+ public:
+  explicit SqlStore(std::unique_ptr<sql::Database> db) : db_(std::move(db)) {}
+
+  Result<void> CreateConnector(Connector const& c,
+                               std::optional<SecretRecord> const& secret) override;
+  Result<Connector> FindConnector(std::string const& name_or_id) override;
+  Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) override;
+  Result<void> UpdateConnector(Connector const& c,
+                               std::optional<SecretRecord> const& secret) override;
+  Result<void> DeleteConnector(std::string const& id) override;
+
+  Result<void> CreateSecret(SecretRecord const& s) override;
+  Result<SecretRecord> GetSecretById(std::string const& id) override;
+  Result<SecretRecord> FindSecret(std::string const& name_or_id) override;
+  Result<std::vector<SecretRecord>> ListSecrets(SecretFilter const& filter) override;
+  Result<void> UpdateSecret(SecretRecord const& s) override;
+  Result<void> DeleteSecret(std::string const& id) override;
+  Result<size_t> ResealAll(Reseal const& reseal) override;
+
+  Result<void> CreateUser(User const& u) override;
+  Result<User> FindUser(std::string const& name_or_id) override;
+  Result<std::vector<User>> ListUsers() override;
+  Result<void> UpdateUser(User const& u) override;
+  Result<void> DeleteUser(std::string const& id) override;
+  Result<size_t> CountOwnedBy(std::string const& user_id) override;
+
+  Result<void> CreateToken(ApiToken const& t) override;
+  Result<ApiToken> FindTokenByHash(std::string const& token_hash) override;
+  Result<std::vector<ApiToken>> ListTokens(std::optional<std::string> const& user_id) override;
+  Result<void> RevokeToken(std::string const& id) override;
+
+ private:
+  std::unique_ptr<sql::Database> db_;
+};
+
+}  // namespace latchkey

@@ -1,0 +1,256 @@
+// SqlStore: connectors (with their own secret) and the version check of updates.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "store/sql/sql_store.h"
+#include "store/sql/sql_store_internal.h"
+
+namespace latchkey {
+namespace {
+
+using sql::Connection;
+using sql::Param;
+using sql::Row;
+
+constexpr char kConnectorColumns[] =
+    "id, name, connector_type, auth_method, resource_types, resource_id, supports_instances, "
+    "configuration, secret_id, labels, expiration_seconds, expires_at, expires_skew_tolerance, "
+    "description, owner, created, updated, shared, version";
+
+// Throws nlohmann::json::exception on a corrupt JSON column; QueryConnectors catches it.
+Connector ReadConnector(Row const& r) {
+  Connector c;
+  c.id = r.Text(0);
+  c.name = r.Text(1);
+  c.connector_type = r.Text(2);
+  c.auth_method = r.Text(3);
+  c.resource_types = nlohmann::json::parse(r.Text(4)).get<std::vector<std::string>>();
+  c.resource_id = r.OptText(5);
+  c.supports_instances = r.Flag(6);
+  c.configuration = nlohmann::json::parse(r.Text(7));
+  c.secret_id = r.OptText(8);
+  c.labels = nlohmann::json::parse(r.Text(9)).get<std::map<std::string, std::string>>();
+  c.expiration_seconds = r.OptInt(10);
+  if (auto e = r.OptInt(11)) c.expires_at = sql::FromEpoch(*e);
+  c.expires_skew_tolerance = r.OptInt(12);
+  c.description = r.Text(13);
+  c.owner = r.Text(14);
+  c.created = sql::FromEpoch(r.Int(15));
+  c.updated = sql::FromEpoch(r.Int(16));
+  c.shared = r.Flag(17);
+  c.version = r.Int(18);
+  return c;
+}
+
+bool MatchesAfterLoad(Connector const& c, ConnectorFilter const& f) {
+  if (f.resource_type && std::find(c.resource_types.begin(), c.resource_types.end(),
+                                   *f.resource_type) == c.resource_types.end()) {
+    return false;
+  }
+  for (auto const& [key, value] : f.labels) {
+    auto it = c.labels.find(key);
+    if (it == c.labels.end() || (value && it->second != *value)) return false;
+  }
+  return true;
+}
+
+std::string AlreadyExists(Connector const& c) {
+  return "a service connector named '" + c.name + "' already exists";
+}
+
+Result<std::vector<Connector>> QueryConnectors(Connection& conn, std::string const& where,
+                                               std::vector<Param> const& params) {
+  auto rows = conn.Execute(
+      fmt::format("SELECT {} FROM connectors {} ORDER BY created, name", kConnectorColumns, where),
+      params);
+  if (!rows) return tl::unexpected(rows.error());
+  std::vector<Connector> out;
+  for (auto const& row : rows->rows) {
+    try {
+      out.push_back(ReadConnector(row));
+    } catch (nlohmann::json::exception const&) {
+      return Fail(ErrorCode::kInternal, "stored connector '" + row.Text(1) + "' is corrupt");
+    }
+  }
+  if (out.empty()) return out;
+  // Secret key names (not values) so renderers can show `key: [HIDDEN]` rows.
+  std::map<std::string, Connector*> by_secret;
+  for (auto& c : out) {
+    if (c.secret_id) by_secret[*c.secret_id] = &c;
+  }
+  if (by_secret.empty()) return out;
+  Result<sql::QueryResult> keys =
+      by_secret.size() == 1
+          ? conn.Execute("SELECT secret_id, key FROM secret_values WHERE secret_id = ?",
+                         {by_secret.begin()->first})
+          : conn.Execute(
+                "SELECT secret_id, key FROM secret_values WHERE secret_id IN "
+                "(SELECT secret_id FROM connectors)");
+  if (!keys) return tl::unexpected(keys.error());
+  for (auto const& row : keys->rows) {
+    auto it = by_secret.find(row.Text(0));
+    if (it != by_secret.end()) it->second->secrets[row.Text(1)] = "";
+  }
+  return out;
+}
+
+// Every column but id and version, in kConnectorColumns' order.
+std::vector<Param> RowValues(Connector const& c) {
+  return {c.name,
+          c.connector_type,
+          c.auth_method,
+          nlohmann::json(c.resource_types).dump(),
+          c.resource_id,
+          Param::Flag(c.supports_instances),
+          c.configuration.dump(),
+          c.secret_id,
+          nlohmann::json(c.labels).dump(),
+          c.expiration_seconds,
+          sql::OptEpoch(c.expires_at),
+          c.expires_skew_tolerance,
+          c.description,
+          c.owner,
+          sql::Epoch(c.created),
+          sql::Epoch(c.updated),
+          Param::Flag(c.shared)};
+}
+
+}  // namespace
+
+Result<void> SqlStore::CreateConnector(Connector const& c,
+                                       std::optional<SecretRecord> const& secret) {
+  return db_->Transact([&](Connection& conn) -> Result<void> {
+    if (secret) {
+      if (auto r = sql::InsertSecret(conn, *secret); !r) return r;
+    }
+    std::vector<Param> values{c.id};
+    for (auto& v : RowValues(c)) values.push_back(std::move(v));
+    values.push_back(int64_t{1});  // the first version
+    auto r = conn.Execute(
+        fmt::format("INSERT INTO connectors({}) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    kConnectorColumns),
+        values);
+    if (!r) return tl::unexpected(sql::WhenExists(r.error(), AlreadyExists(c)));
+    return {};
+  });
+}
+
+Result<Connector> SqlStore::FindConnector(std::string const& name_or_id) {
+  return sql::ReadValue<Connector>(*db_, [&](Connection& conn) -> Result<Connector> {
+    auto exact = QueryConnectors(conn, "WHERE id = ? OR name = ?", {name_or_id, name_or_id});
+    if (!exact) return tl::unexpected(exact.error());
+    if (!exact->empty()) {
+      for (auto& c : *exact) {
+        if (c.id == name_or_id) return c;
+      }
+      return (*exact)[0];
+    }
+    auto prefix = QueryConnectors(conn, "WHERE id LIKE ? || '%'", {name_or_id});
+    if (!prefix) return tl::unexpected(prefix.error());
+    if (prefix->size() == 1) return (*prefix)[0];
+    if (prefix->size() > 1) {
+      return Fail(ErrorCode::kInvalidArgument, "ID prefix '" + name_or_id +
+                                                   "' matches several connectors; give more "
+                                                   "characters");
+    }
+    return tl::unexpected(sql::NotFound("service connector", name_or_id));
+  });
+}
+
+Result<std::vector<Connector>> SqlStore::ListConnectors(ConnectorFilter const& f) {
+  std::vector<std::string> clauses;
+  std::vector<Param> params;
+  auto add = [&](char const* column, std::optional<std::string> const& v) {
+    if (!v) return;
+    params.emplace_back(*v);
+    clauses.push_back(fmt::format("{} = ?", column));
+  };
+  add("name", f.name);
+  add("connector_type", f.connector_type);
+  add("auth_method", f.auth_method);
+  add("resource_id", f.resource_id);
+  if (f.visible_to) {
+    params.emplace_back(*f.visible_to);
+    clauses.push_back("(owner = ? OR shared = 1)");
+  }
+  std::string where;
+  for (size_t i = 0; i < clauses.size(); ++i) where += (i ? " AND " : "WHERE ") + clauses[i];
+  auto rows = sql::ReadValue<std::vector<Connector>>(
+      *db_, [&](Connection& conn) { return QueryConnectors(conn, where, params); });
+  if (!rows) return rows;
+  std::vector<Connector> out;
+  for (auto& c : *rows) {
+    if (MatchesAfterLoad(c, f)) out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<void> SqlStore::UpdateConnector(Connector const& c,
+                                       std::optional<SecretRecord> const& secret) {
+  return db_->Transact([&](Connection& conn) -> Result<void> {
+    auto current =
+        conn.Execute("SELECT name, secret_id, version FROM connectors WHERE id = ?", {c.id});
+    if (!current) return tl::unexpected(current.error());
+    if (current->rows.empty()) return tl::unexpected(sql::NotFound("service connector", c.id));
+    auto const& row = current->rows[0];
+    auto conflict = [&] {
+      return Fail(ErrorCode::kConflict,
+                  fmt::format("connector '{}' was changed concurrently (expected version {}); "
+                              "re-read it and retry",
+                              row.Text(0), c.version));
+    };
+    if (row.Int(2) != c.version) return conflict();
+    // The secret this row pointed to at the version we checked; the guarded UPDATE below
+    // proves nothing changed it since.
+    std::optional<std::string> old_secret = row.OptText(1);
+    if (secret) {
+      if (auto r = sql::InsertSecret(conn, *secret); !r) return r;
+    }
+    std::vector<Param> values = RowValues(c);
+    values.emplace_back(c.id);
+    values.emplace_back(c.version);
+    // Atomic check-and-bump: of two writers that read the same version, only one matches.
+    auto updated = conn.Execute(
+        "UPDATE connectors SET name = ?, connector_type = ?, auth_method = ?, resource_types = ?, "
+        "resource_id = ?, supports_instances = ?, configuration = ?, secret_id = ?, labels = ?, "
+        "expiration_seconds = ?, expires_at = ?, expires_skew_tolerance = ?, description = ?, "
+        "owner = ?, created = ?, updated = ?, shared = ?, version = version + 1 "
+        "WHERE id = ? AND version = ?",
+        values);
+    if (!updated) return tl::unexpected(sql::WhenExists(updated.error(), AlreadyExists(c)));
+    if (updated->affected == 0) {
+      // Deleted meanwhile, or changed: a fresh statement tells which.
+      auto still = conn.Execute("SELECT 1 FROM connectors WHERE id = ?", {c.id});
+      if (!still) return tl::unexpected(still.error());
+      if (still->rows.empty()) return tl::unexpected(sql::NotFound("service connector", c.id));
+      return conflict();
+    }
+    // The connector's own secret goes once nothing points at it any more.
+    if (old_secret && old_secret != c.secret_id) {
+      if (auto r = conn.Execute("DELETE FROM secrets WHERE id = ?", {*old_secret}); !r) {
+        return tl::unexpected(r.error());
+      }
+    }
+    return {};
+  });
+}
+
+Result<void> SqlStore::DeleteConnector(std::string const& id) {
+  return db_->Transact([&](Connection& conn) -> Result<void> {
+    // RETURNING names the secret of the row actually deleted, even if an update just replaced it.
+    auto deleted = conn.Execute("DELETE FROM connectors WHERE id = ? RETURNING secret_id", {id});
+    if (!deleted) return tl::unexpected(deleted.error());
+    if (deleted->rows.empty()) return tl::unexpected(sql::NotFound("service connector", id));
+    if (auto sid = deleted->rows[0].OptText(0)) {
+      if (auto r = conn.Execute("DELETE FROM secrets WHERE id = ?", {*sid}); !r) {
+        return tl::unexpected(r.error());
+      }
+    }
+    return {};
+  });
+}
+
+}  // namespace latchkey

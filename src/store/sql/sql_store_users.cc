@@ -1,0 +1,168 @@
+// SqlStore: users and their API tokens (only hashes are stored).
+#include "store/sql/sql_store.h"
+#include "store/sql/sql_store_internal.h"
+
+namespace latchkey {
+namespace {
+
+using sql::Connection;
+using sql::Param;
+using sql::Row;
+
+constexpr char kUserColumns[] =
+    "id, name, password_hash, admin, service_account, active, created, updated";
+constexpr char kTokenColumns[] = "id, user_id, name, token_hash, created, expires_at, revoked";
+
+User ReadUser(Row const& r) {
+  User u;
+  u.id = r.Text(0);
+  u.name = r.Text(1);
+  u.password_hash = r.Text(2);
+  u.admin = r.Flag(3);
+  u.service_account = r.Flag(4);
+  u.active = r.Flag(5);
+  u.created = sql::FromEpoch(r.Int(6));
+  u.updated = sql::FromEpoch(r.Int(7));
+  return u;
+}
+
+ApiToken ReadToken(Row const& r) {
+  ApiToken t;
+  t.id = r.Text(0);
+  t.user_id = r.Text(1);
+  t.name = r.Text(2);
+  t.token_hash = r.Text(3);
+  t.created = sql::FromEpoch(r.Int(4));
+  if (auto e = r.OptInt(5)) t.expires_at = sql::FromEpoch(*e);
+  t.revoked = r.Flag(6);
+  return t;
+}
+
+std::string UserExists(User const& u) { return "a user named '" + u.name + "' already exists"; }
+
+}  // namespace
+
+Result<void> SqlStore::CreateUser(User const& u) {
+  return db_->Transact([&](Connection& c) -> Result<void> {
+    auto r = c.Execute(
+        std::string("INSERT INTO users(") + kUserColumns + ") VALUES(?,?,?,?,?,?,?,?)",
+        {u.id, u.name, u.password_hash, Param::Flag(u.admin), Param::Flag(u.service_account),
+         Param::Flag(u.active), sql::Epoch(u.created), sql::Epoch(u.updated)});
+    if (!r) return tl::unexpected(sql::WhenExists(r.error(), UserExists(u)));
+    return {};
+  });
+}
+
+Result<User> SqlStore::FindUser(std::string const& name_or_id) {
+  return sql::ReadValue<User>(*db_, [&](Connection& c) -> Result<User> {
+    auto rows =
+        c.Execute(std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ? OR name = ?",
+                  {name_or_id, name_or_id});
+    if (!rows) return tl::unexpected(rows.error());
+    if (rows->rows.empty()) return tl::unexpected(sql::NotFound("user", name_or_id));
+    // An ID wins over another user's identical name.
+    for (auto const& row : rows->rows) {
+      if (row.Text(0) == name_or_id) return ReadUser(row);
+    }
+    return ReadUser(rows->rows[0]);
+  });
+}
+
+Result<std::vector<User>> SqlStore::ListUsers() {
+  return sql::ReadValue<std::vector<User>>(*db_, [&](Connection& c) -> Result<std::vector<User>> {
+    auto rows = c.Execute(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name");
+    if (!rows) return tl::unexpected(rows.error());
+    std::vector<User> out;
+    for (auto const& row : rows->rows) out.push_back(ReadUser(row));
+    return out;
+  });
+}
+
+Result<void> SqlStore::UpdateUser(User const& u) {
+  return db_->Transact([&](Connection& c) -> Result<void> {
+    // `updated` travels with the four fields an update may change.
+    auto r = c.Execute(
+        "UPDATE users SET name = ?, password_hash = ?, admin = ?, active = ?, updated = ? "
+        "WHERE id = ?",
+        {u.name, u.password_hash, Param::Flag(u.admin), Param::Flag(u.active),
+         sql::Epoch(u.updated), u.id});
+    if (!r) return tl::unexpected(sql::WhenExists(r.error(), UserExists(u)));
+    if (r->affected == 0) return tl::unexpected(sql::NotFound("user", u.id));
+    return {};
+  });
+}
+
+Result<void> SqlStore::DeleteUser(std::string const& id) {
+  return db_->Transact([&](Connection& c) -> Result<void> {
+    // Tokens explicitly, not only through ON DELETE CASCADE: a token of a deleted user must
+    // never survive, whatever a database's foreign-key setting.
+    if (auto r = c.Execute("DELETE FROM api_tokens WHERE user_id = ?", {id}); !r) {
+      return tl::unexpected(r.error());
+    }
+    auto r = c.Execute("DELETE FROM users WHERE id = ?", {id});
+    if (!r) return tl::unexpected(r.error());
+    if (r->affected == 0) return tl::unexpected(sql::NotFound("user", id));
+    return {};
+  });
+}
+
+Result<size_t> SqlStore::CountOwnedBy(std::string const& user_id) {
+  return sql::ReadValue<size_t>(*db_, [&](Connection& c) -> Result<size_t> {
+    auto r = c.Execute(
+        "SELECT (SELECT COUNT(*) FROM connectors WHERE owner = ?) + "
+        "(SELECT COUNT(*) FROM secrets WHERE owner = ? AND internal = 0)",
+        {user_id, user_id});
+    if (!r) return tl::unexpected(r.error());
+    return static_cast<size_t>(r->rows.at(0).Int(0));
+  });
+}
+
+Result<void> SqlStore::CreateToken(ApiToken const& t) {
+  return db_->Transact([&](Connection& c) -> Result<void> {
+    auto r = c.Execute(
+        std::string("INSERT INTO api_tokens(") + kTokenColumns + ") VALUES(?,?,?,?,?,?,?)",
+        {t.id, t.user_id, t.name, t.token_hash, sql::Epoch(t.created), sql::OptEpoch(t.expires_at),
+         Param::Flag(t.revoked)});
+    if (r) return {};
+    if (r.error().code == ErrorCode::kFailedPrecondition) {  // the user does not exist
+      return tl::unexpected(sql::NotFound("user", t.user_id));
+    }
+    return tl::unexpected(sql::WhenExists(r.error(), "an API token with this hash already exists"));
+  });
+}
+
+Result<ApiToken> SqlStore::FindTokenByHash(std::string const& token_hash) {
+  return sql::ReadValue<ApiToken>(*db_, [&](Connection& c) -> Result<ApiToken> {
+    auto rows =
+        c.Execute(std::string("SELECT ") + kTokenColumns + " FROM api_tokens WHERE token_hash = ?",
+                  {token_hash});
+    if (!rows) return tl::unexpected(rows.error());
+    if (rows->rows.empty()) return Fail(ErrorCode::kNotFound, "no API token with this hash");
+    return ReadToken(rows->rows[0]);
+  });
+}
+
+Result<std::vector<ApiToken>> SqlStore::ListTokens(std::optional<std::string> const& user_id) {
+  return sql::ReadValue<std::vector<ApiToken>>(
+      *db_, [&](Connection& c) -> Result<std::vector<ApiToken>> {
+        std::string query = std::string("SELECT ") + kTokenColumns + " FROM api_tokens";
+        auto rows = user_id
+                        ? c.Execute(query + " WHERE user_id = ? ORDER BY created, id", {*user_id})
+                        : c.Execute(query + " ORDER BY created, id");
+        if (!rows) return tl::unexpected(rows.error());
+        std::vector<ApiToken> out;
+        for (auto const& row : rows->rows) out.push_back(ReadToken(row));
+        return out;
+      });
+}
+
+Result<void> SqlStore::RevokeToken(std::string const& id) {
+  return db_->Transact([&](Connection& c) -> Result<void> {
+    auto r = c.Execute("UPDATE api_tokens SET revoked = 1 WHERE id = ?", {id});
+    if (!r) return tl::unexpected(r.error());
+    if (r->affected == 0) return tl::unexpected(sql::NotFound("API token", id));
+    return {};
+  });
+}
+
+}  // namespace latchkey

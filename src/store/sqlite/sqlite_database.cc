@@ -1,0 +1,101 @@
+#include "store/sqlite/sqlite_database.h"
+
+#include "store/sql/migrations.h"
+
+namespace latchkey::sqlite {
+
+Result<sql::QueryResult> SqliteConnection::Execute(std::string_view sql,
+                                                   std::span<sql::Param const> params) {
+  Statement st(db_.handle(), sql);
+  if (!st.ok()) {
+    return Fail(ErrorCode::kInternal, std::string("bad SQL: ") + sqlite3_errmsg(db_.handle()) +
+                                          " in: " + std::string(sql));
+  }
+  for (size_t i = 0; i < params.size(); ++i) {
+    int index = static_cast<int>(i + 1);
+    auto const& p = params[i];
+    switch (p.kind()) {
+      case sql::Param::Kind::kNull:
+        st.Bind(index, std::optional<std::string>());
+        break;
+      case sql::Param::Kind::kText:
+        st.Bind(index, p.bytes());
+        break;
+      case sql::Param::Kind::kInt:
+        st.Bind(index, std::optional<long long>(p.integer()));
+        break;
+      case sql::Param::Kind::kBlob:
+        st.BindBlob(index, p.bytes());
+        break;
+    }
+  }
+  sql::QueryResult result;
+  while (true) {
+    auto row = st.Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) break;
+    std::vector<sql::Row::Cell> cells;
+    for (int c = 0; c < st.ColumnCount(); ++c) {
+      switch (st.ColumnType(c)) {
+        case SQLITE_NULL:
+          cells.emplace_back(std::monostate());
+          break;
+        case SQLITE_INTEGER:
+          cells.emplace_back(static_cast<int64_t>(*st.OptInt(c)));
+          break;
+        case SQLITE_BLOB:
+          cells.emplace_back(st.Blob(c));
+          break;
+        default:  // text; a REAL never occurs in this schema and reads as its text
+          cells.emplace_back(st.Text(c));
+      }
+    }
+    result.rows.emplace_back(std::move(cells));
+  }
+  if (!st.ReadOnly()) result.affected = sqlite3_changes(db_.handle());
+  return result;
+}
+
+Result<void> SqliteConnection::ExecuteScript(std::string const& sql) {
+  return db_.Exec(sql.c_str());
+}
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string const& path) {
+  auto db = sqlite::Database::Open(path);
+  if (!db) return tl::unexpected(db.error());
+  std::unique_ptr<SqliteDatabase> database(new SqliteDatabase(std::move(*db)));
+  if (auto r = database->Migrate(); !r) return tl::unexpected(r.error());
+  return database;
+}
+
+Result<void> SqliteDatabase::Read(Body const& body) {
+  std::lock_guard lock(mu_);
+  // A deferred transaction: one consistent snapshot for the few statements of a read, and in
+  // WAL mode it never waits for writers.
+  return InTransaction(db_, "BEGIN", [&] { return body(connection_); });
+}
+
+Result<void> SqliteDatabase::Transact(Body const& body) {
+  std::lock_guard lock(mu_);
+  return InTransaction(db_, "BEGIN IMMEDIATE", [&] { return body(connection_); });
+}
+
+Result<void> SqliteDatabase::Migrate() {
+  std::lock_guard lock(mu_);
+  auto version = [&]() -> Result<int64_t> {
+    auto r = connection_.Execute("PRAGMA user_version");
+    if (!r) return tl::unexpected(r.error());
+    return r->rows.empty() ? 0 : r->rows[0].Int(0);
+  };
+  // Fast path: most opens find the schema current and take no write lock.
+  if (auto v = version(); v && *v == static_cast<int64_t>(sql::MigrationCount())) return {};
+  return InTransaction(db_, "BEGIN IMMEDIATE", [&]() -> Result<void> {
+    auto current = version();
+    if (!current) return tl::unexpected(current.error());
+    if (auto r = sql::ApplyMigrationsFrom(connection_, *current); !r) return r;
+    std::string set = "PRAGMA user_version=" + std::to_string(sql::MigrationCount());
+    return db_.Exec(set.c_str());
+  });
+}
+
+}  // namespace latchkey::sqlite

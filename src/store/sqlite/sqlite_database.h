@@ -1,0 +1,51 @@
+// The SQLite driver of the SQL layer: one file in WAL mode, foreign keys on, `PRAGMA
+// user_version` migrations, BEGIN IMMEDIATE write transactions and a busy timeout so several
+// processes can write at once.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/sql/sql_connection.h"
+#include "store/sqlite/sqlite_db.h"
+
+namespace latchkey::sqlite {
+
+class SqliteConnection : public sql::Connection {
+ public:
+  explicit SqliteConnection(sqlite::Database& db) : db_(db) {}
+  using sql::Connection::Execute;
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
+  Result<sql::QueryResult> Execute(std::string_view sql,
+                                   std::span<sql::Param const> params) override;
+  Result<void> ExecuteScript(std::string const& sql) override;
+
+ private:
+  sqlite::Database& db_;
+};
+
+class SqliteDatabase : public sql::Database {
+ public:
+  // Opens (creating) the file and brings its schema up to date.
+  static Result<std::unique_ptr<SqliteDatabase>> Open(std::string const& path);
+
+  sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
+  Result<void> Read(Body const& body) override;
+  Result<void> Transact(Body const& body) override;
+
+ private:
+  explicit SqliteDatabase(sqlite::Database db) : db_(std::move(db)), connection_(db_) {}
+  Result<void> Migrate();
+
+  // One connection shared by every thread, one call at a time. SQLite admits a single writer
+  // per file anyway, and reads of this store take microseconds; a connection per thread would
+  // re-open the file and re-parse the schema per worker and tie connections to thread lifetimes
+  // for no throughput a CLI or one server replica could notice. Other processes still share the
+  // file through WAL and the busy timeout.
+  std::mutex mu_;
+  sqlite::Database db_;
+  SqliteConnection connection_;
+};
+
+}  // namespace latchkey::sqlite
