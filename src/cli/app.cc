@@ -2,19 +2,27 @@
 
 #include <iostream>
 
+#include "cli/remote_session.h"
 #include "service/local_backend.h"
 
 namespace latchkey::cli {
 
 Result<Backend*> CliState::backend() {
-  if (!backend_) {
-    LocalBackendOptions options;
-    options.env = env_;
-    options.home = LatchkeyHome(env_);
-    auto local = LocalBackend::Open(std::move(options));
-    if (!local) return tl::unexpected(local.error());
-    backend_ = std::move(*local);
+  if (backend_) return backend_.get();
+  auto session = LoadRemoteSession(env_);
+  if (!session) return tl::unexpected(session.error());
+  if (*session) {
+    auto options = RemoteOptionsFor(env_, **session);
+    if (!options) return tl::unexpected(options.error());
+    backend_ = std::make_unique<RemoteBackend>(std::move(*options), MakeCurlHttpClient());
+    return backend_.get();
   }
+  LocalBackendOptions options;
+  options.env = env_;
+  options.home = LatchkeyHome(env_);
+  auto local = LocalBackend::Open(std::move(options));
+  if (!local) return tl::unexpected(local.error());
+  backend_ = std::move(*local);
   return backend_.get();
 }
 
@@ -54,6 +62,8 @@ int RunCli(int argc, char** argv) {
   auto* secrets = app.add_subcommand("secret", "Create and manage encrypted secrets");
   secrets->require_subcommand(1);
   AddSecretCommands(*secrets, state);
+  AddAccountCommands(app, state);
+  AddServerCommand(app, state);
 
   try {
     app.parse(argc, argv);

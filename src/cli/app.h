@@ -18,7 +18,8 @@ class CliState {
   explicit CliState(Environment env) : env_(std::move(env)) {}
 
   Environment const& env() const { return env_; }
-  // Opened on first use, so `list-types` needs no store.
+  // Opened on first use, so `list-types` needs no store: the server after `latchkey login`, the
+  // embedded store otherwise.
   Result<Backend*> backend();
   // A connector context for work the CLI does itself (configuring local clients).
   Context MakeContext();
@@ -45,6 +46,8 @@ void AddTypeCommands(CLI::App& group, CliState& state);
 void AddConnectorCommands(CLI::App& group, CliState& state);
 void AddConnectorUseCommands(CLI::App& group, CliState& state);
 void AddSecretCommands(CLI::App& group, CliState& state);
+void AddAccountCommands(CLI::App& app, CliState& state);
+void AddServerCommand(CLI::App& app, CliState& state);
 
 int RunCli(int argc, char** argv);
 

@@ -29,7 +29,16 @@ struct ConnectorArgs {
   bool interactive = false;
   bool show_secrets = false;
   bool client = false;
+  bool share = false;
+  bool make_private = false;
 };
+
+// --share / --private: absent when neither was given (update keeps the current setting).
+std::optional<bool> Sharing(ConnectorArgs const& a) {
+  if (a.share) return true;
+  if (a.make_private) return false;
+  return std::nullopt;
+}
 
 void AddCommonOptions(CLI::App& cmd, ConnectorArgs& a) {
   cmd.add_option("-a,--auth-method", a.auth_method, "Authentication method");
@@ -45,6 +54,10 @@ void AddCommonOptions(CLI::App& cmd, ConnectorArgs& a) {
                  "Seconds before expiry at which credentials count as expired (default 300)");
   cmd.add_flag("--no-verify", a.no_verify, "Save without verifying the credentials");
   cmd.add_flag("-x,--show-secrets", a.show_secrets, "Show secret values in the output");
+  auto* share =
+      cmd.add_flag("--share", a.share, "Let every user of the server see and use the connector");
+  cmd.add_flag("--private", a.make_private, "Only the owner (and admins) may see it (default)")
+      ->excludes(share);
   cmd.allow_extras();
 }
 
@@ -105,6 +118,7 @@ Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::
   d.expiration_seconds = a.expiration_seconds;
   d.expires_at = parsed->expires_at;
   d.expires_skew_tolerance = a.expires_skew_tolerance;
+  d.shared = Sharing(a).value_or(false);
   for (auto const& [k, v] : parsed->values) request.values[k] = v;
   request.verify = !a.no_verify;
   request.auto_configure = a.auto_configure;
@@ -143,6 +157,7 @@ Result<void> Update(CliState& state, ConnectorArgs const& a, std::vector<std::st
   request.expiration_seconds = a.expiration_seconds;
   request.expires_at = parsed->expires_at;
   request.expires_skew_tolerance = a.expires_skew_tolerance;
+  request.shared = Sharing(a);
   request.verify = !a.no_verify;
   auto saved = (*backend)->UpdateConnector(std::move(request));
   if (!saved) return tl::unexpected(saved.error());
@@ -194,7 +209,7 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
                       Opt(filter->resource_type),
                       Opt(filter->resource_id),
                       {},
-                      std::nullopt};  // every connector: the local store has one user
+                      std::nullopt};
     for (auto const& [k, v] : *labels) f.labels.emplace_back(k, v);
     auto connectors = (*backend)->ListConnectors(f);
     if (!connectors) return tl::unexpected(connectors.error());

@@ -37,6 +37,9 @@ std::string Bullets(std::vector<std::string> const& items, std::string const& pr
 
 std::string Banner(std::string const& text) { return "║ " + text + " ║\n"; }
 
+// Upstream's marks for the SHARED column.
+std::string SharedMark(bool shared) { return shared ? "✅" : "➖"; }
+
 }  // namespace
 
 std::string WithEmoji(std::string const& resource_type) {
@@ -112,15 +115,15 @@ std::string DescribeAuthMethod(ConnectorTypeSpec const&, AuthMethodSpec const& a
 }
 
 std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePoint now) {
-  TextTable table(
-      {"NAME", "ID", "TYPE", "RESOURCE TYPES", "RESOURCE NAME", "OWNER", "EXPIRES IN", "LABELS"});
+  TextTable table({"NAME", "ID", "TYPE", "RESOURCE TYPES", "RESOURCE NAME", "SHARED", "OWNER",
+                   "EXPIRES IN", "LABELS"});
   for (auto const& c : connectors) {
     std::vector<std::string> rts, labels;
     for (auto const& rt : c.resource_types) rts.push_back(WithEmoji(rt));
     for (auto const& [k, v] : c.labels) labels.push_back(k + ":" + v);
     table.AddRow({c.name, c.id, TypeWithEmoji(c.connector_type), Join(rts, "\n"),
-                  c.resource_id.value_or("<multiple>"), c.owner, ExpiresInText(c, now),
-                  Join(labels, "\n")});
+                  c.resource_id.value_or("<multiple>"), SharedMark(c.shared), c.owner,
+                  ExpiresInText(c, now), Join(labels, "\n")});
   }
   return table.Render();
 }
@@ -146,6 +149,7 @@ std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_
   props.AddRow({"EXPIRES_SKEW_TOLERANCE",
                 c.expires_skew_tolerance ? fmt::format("{}s", *c.expires_skew_tolerance) : "N/A"});
   props.AddRow({"OWNER", c.owner});
+  props.AddRow({"SHARED", SharedMark(c.shared)});
   props.AddRow({"CREATED_AT", FormatIso8601(c.created)});
   props.AddRow({"UPDATED_AT", FormatIso8601(c.updated)});
   std::string title = fmt::format("'{}' {} Service Connector Details", c.name, c.connector_type);
@@ -198,11 +202,11 @@ std::string RenderResourcesList(std::vector<ResourcesReport> const& reports) {
 }
 
 std::string RenderSecretList(std::vector<Secret> const& secrets) {
-  TextTable table({"NAME", "ID", "KEYS", "OWNER"});
+  TextTable table({"NAME", "ID", "KEYS", "SHARED", "OWNER"});
   for (auto const& s : secrets) {
     std::vector<std::string> keys;
     for (auto const& [k, v] : s.values) keys.push_back(k);
-    table.AddRow({s.name, s.id, Join(keys, "\n"), s.owner});
+    table.AddRow({s.name, s.id, Join(keys, "\n"), SharedMark(s.shared), s.owner});
   }
   return table.Render();
 }

@@ -18,6 +18,8 @@ struct SecretArgs {
   std::string values;  // -v JSON|YAML|@file
   std::vector<std::string> remove_keys;
   bool show_secrets = false;
+  bool share = false;
+  bool make_private = false;
 };
 
 // `-v` takes a JSON or YAML mapping of string values, inline or from @file.
@@ -73,6 +75,8 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
       group.add_subcommand("create", "Create a secret: --key=value ... or -v JSON|YAML|@file");
   create->add_option("name", a->name, "Secret name")->required();
   create->add_option("-v,--values", a->values, "Values as a JSON/YAML mapping, or @file");
+  create->add_flag("--share", a->share,
+                   "Let every user see the secret (its values stay owner/admin-only)");
   create->allow_extras();
   AddOutputOption(*create, state);
   OnRun(*create, state, [&state, a, create]() -> Result<void> {
@@ -80,7 +84,7 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
     if (!backend) return tl::unexpected(backend.error());
     auto values = CollectValues(*a, create->remaining());
     if (!values) return tl::unexpected(values.error());
-    auto s = (*backend)->CreateSecret(a->name, *values);
+    auto s = (*backend)->CreateSecret(a->name, *values, a->share);
     if (!s) return tl::unexpected(s.error());
     PrintSecret(state, *s, false, "Created secret `" + s->name + "`.");
     return {};
@@ -122,6 +126,8 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
   update->add_option("name", a->name, "Secret name, ID or ID prefix")->required();
   update->add_option("-v,--values", a->values, "Values as a JSON/YAML mapping, or @file");
   update->add_option("--remove-key,--remove-keys", a->remove_keys, "Remove a key (repeatable)");
+  auto* share = update->add_flag("--share", a->share, "Share the secret with every user");
+  update->add_flag("--private", a->make_private, "Make the secret private again")->excludes(share);
   update->allow_extras();
   AddOutputOption(*update, state);
   OnRun(*update, state, [&state, a, update]() -> Result<void> {
@@ -129,7 +135,10 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
     if (!backend) return tl::unexpected(backend.error());
     auto values = CollectValues(*a, update->remaining());
     if (!values) return tl::unexpected(values.error());
-    auto s = (*backend)->UpdateSecret(a->name, *values, a->remove_keys);
+    std::optional<bool> shared;
+    if (a->share) shared = true;
+    if (a->make_private) shared = false;
+    auto s = (*backend)->UpdateSecret(a->name, *values, a->remove_keys, shared);
     if (!s) return tl::unexpected(s.error());
     PrintSecret(state, *s, false, "Updated secret `" + s->name + "`.");
     return {};

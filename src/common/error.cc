@@ -20,4 +20,41 @@ int ExitCodeFor(ErrorCode code) {
   }
 }
 
+namespace {
+
+struct CodeName {
+  ErrorCode code;
+  std::string_view name;
+};
+
+constexpr CodeName kCodeNames[] = {
+    {ErrorCode::kInvalidArgument, "invalid_argument"},
+    {ErrorCode::kNotFound, "not_found"},
+    {ErrorCode::kAlreadyExists, "already_exists"},
+    {ErrorCode::kPermissionDenied, "permission_denied"},
+    {ErrorCode::kUnauthenticated, "unauthenticated"},
+    {ErrorCode::kFailedPrecondition, "failed_precondition"},
+    {ErrorCode::kConflict, "conflict"},
+    {ErrorCode::kResourceExhausted, "resource_exhausted"},
+    {ErrorCode::kUnavailable, "unavailable"},
+    {ErrorCode::kDeadlineExceeded, "deadline_exceeded"},
+    {ErrorCode::kInternal, "internal"},
+};
+
+}  // namespace
+
+std::string_view ErrorCodeName(ErrorCode code) {
+  for (auto const& c : kCodeNames) {
+    if (c.code == code) return c.name;
+  }
+  return "internal";
+}
+
+ErrorCode ErrorCodeFromName(std::string_view name) {
+  for (auto const& c : kCodeNames) {
+    if (c.name == name) return c.code;
+  }
+  return ErrorCode::kInternal;
+}
+
 }  // namespace latchkey

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <tl/expected.hpp>
 #include <utility>
 
@@ -42,5 +43,10 @@ inline tl::unexpected<Error> Fail(Error const& cause, std::string const& context
 
 // Process exit status for a CLI command that failed with `code` (1 = generic failure).
 int ExitCodeFor(ErrorCode code);
+
+// The wire name of a code ("not_found"), as the REST API and the audit log write it, and back
+// (an unknown name is kInternal).
+std::string_view ErrorCodeName(ErrorCode code);
+ErrorCode ErrorCodeFromName(std::string_view name);
 
 }  // namespace latchkey

@@ -108,4 +108,21 @@ Result<Connector> GetConnectorClient(Context& ctx, ConnectorType const& type, Co
   return client;
 }
 
+Result<void> ApplyAutoConfiguration(Context& ctx, ConnectorType const& type, Connector& draft,
+                                    RawValues& values) {
+  Connector& c = draft;
+  OptString method = c.auth_method.empty() ? OptString{} : OptString{c.auth_method};
+  OptString rt = c.resource_types.empty() ? OptString{} : OptString{c.resource_types[0]};
+  auto detected = type.AutoConfigure(ctx, method, rt, c.resource_id);
+  if (!detected) return Fail(detected.error(), "auto-configuration failed");
+  if (c.auth_method.empty()) c.auth_method = detected->auth_method;
+  if (c.resource_types.empty()) c.resource_types = detected->resource_types;
+  if (!c.resource_id) c.resource_id = detected->resource_id;
+  if (!c.expires_at) c.expires_at = detected->expires_at;
+  RawValues found = CurrentValues(*detected);
+  for (auto& [k, v] : values) found[k] = v;  // explicit values win over detected ones
+  values = std::move(found);
+  return {};
+}
+
 }  // namespace latchkey

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/connector_type.h"
+#include "core/connector_validation.h"
 
 namespace latchkey {
 
@@ -15,5 +16,11 @@ ResourcesReport VerifyConnector(Context& ctx, ConnectorType const& type, Connect
 // connector into the client connector a consumer receives. Never persisted.
 Result<Connector> GetConnectorClient(Context& ctx, ConnectorType const& type, Connector const& c,
                                      OptString const& resource_type, OptString const& resource_id);
+
+// Fills what `draft` leaves open (auth method, resource type and ID, expiry) and the attribute
+// values from the caller's environment (--auto-configure). Explicit `values` win over detected
+// ones. Runs where the caller is: in the CLI, also when it talks to a server.
+Result<void> ApplyAutoConfiguration(Context& ctx, ConnectorType const& type, Connector& draft,
+                                    RawValues& values);
 
 }  // namespace latchkey

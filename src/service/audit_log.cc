@@ -16,34 +16,6 @@ namespace {
 
 constexpr size_t kMinKeyBytes = 16;
 
-std::string CodeName(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kInvalidArgument:
-      return "invalid_argument";
-    case ErrorCode::kNotFound:
-      return "not_found";
-    case ErrorCode::kAlreadyExists:
-      return "already_exists";
-    case ErrorCode::kPermissionDenied:
-      return "permission_denied";
-    case ErrorCode::kUnauthenticated:
-      return "unauthenticated";
-    case ErrorCode::kFailedPrecondition:
-      return "failed_precondition";
-    case ErrorCode::kConflict:
-      return "conflict";
-    case ErrorCode::kResourceExhausted:
-      return "resource_exhausted";
-    case ErrorCode::kUnavailable:
-      return "unavailable";
-    case ErrorCode::kDeadlineExceeded:
-      return "deadline_exceeded";
-    case ErrorCode::kInternal:
-      return "internal";
-  }
-  return "internal";
-}
-
 std::string ErrnoText(std::string const& what, std::string const& path) {
   return what + " audit log " + path + ": " + std::strerror(errno);
 }
@@ -117,6 +89,8 @@ std::string AuditLog::Fingerprint(std::string_view key, std::string_view value) 
   return crypto::HexEncode(crypto::HmacSha256(key, value));
 }
 
-std::string AuditLog::ResultOf(Error const& error) { return CodeName(error.code); }
+std::string AuditLog::ResultOf(Error const& error) {
+  return std::string(ErrorCodeName(error.code));
+}
 
 }  // namespace latchkey

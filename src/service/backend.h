@@ -43,6 +43,9 @@ struct UpdateRequest {
   std::optional<int64_t> expiration_seconds;
   std::optional<TimePoint> expires_at;
   std::optional<int64_t> expires_skew_tolerance;
+  std::optional<bool> shared;
+  // Refuse (kConflict) unless the connector is still at this version (REST If-Match).
+  std::optional<int64_t> expected_version;
   bool verify = true;
 };
 
@@ -83,12 +86,15 @@ class Backend {
                                                OptString const& resource_id) = 0;
 
   virtual Result<Secret> CreateSecret(std::string const& name,
-                                      std::map<std::string, std::string> const& values) = 0;
+                                      std::map<std::string, std::string> const& values,
+                                      bool shared) = 0;
   virtual Result<std::vector<Secret>> ListSecrets() = 0;  // values' keys only
   virtual Result<Secret> GetSecret(std::string const& name_or_id, bool reveal_values) = 0;
+  // `shared` (when given) changes who may see and use the secret.
   virtual Result<Secret> UpdateSecret(std::string const& name_or_id,
                                       std::map<std::string, std::string> const& values,
-                                      std::vector<std::string> const& remove_keys) = 0;
+                                      std::vector<std::string> const& remove_keys,
+                                      std::optional<bool> shared) = 0;
   virtual Result<Secret> RenameSecret(std::string const& name_or_id,
                                       std::string const& new_name) = 0;
   virtual Result<void> DeleteSecret(std::string const& name_or_id) = 0;

@@ -31,38 +31,30 @@ Result<void> RequireVerified(ResourcesReport const& report) {
 
 }  // namespace
 
-std::string LatchkeyHome(Environment const& env) {
-  auto home = env.Get("LATCHKEY_HOME");
-  if (home && !home->empty()) return *home;
-  return env.Home() + "/.latchkey";
-}
-
 Result<std::unique_ptr<LocalBackend>> LocalBackend::Open(LocalBackendOptions options) {
   if (auto r = EnsureDirectory(options.home, 0700); !r) return tl::unexpected(r.error());
   auto store = OpenSqliteStore(options.home + "/latchkey.db");
   if (!store) return tl::unexpected(store.error());
-  // The HTTP client is created on first use: commands that only read the store skip libcurl's
-  // global initialisation, which dominates a cold `list`.
   return std::make_unique<LocalBackend>(std::move(options), std::move(*store), nullptr);
 }
 
 LocalBackend::LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> store,
                            std::unique_ptr<HttpClient> http)
-    : options_(std::move(options)),
-      store_(std::move(store)),
-      http_(std::move(http)),
-      box_([env = options_.env, home = options_.home]() -> Result<KeyRing> {
-        if (auto key = env.Get("LATCHKEY_SECRETS_KEY"); key && !key->empty()) {
-          return KeyRing::FromEnvironmentValue(*key);
-        }
-        return KeyRing::LoadOrCreateFile(home + "/secrets.key");
-      }) {}
+    : principal_{options.owner, true, ""} {
+  state_ = std::make_shared<ServiceState>(std::move(options), std::move(store), std::move(http));
+}
 
-Context LocalBackend::MakeContext() {
-  std::call_once(http_once_, [this] {
-    if (!http_) http_ = MakeCurlHttpClient();
-  });
-  return Context{*http_, Now(), options_.env, ImplicitAuthEnabled(options_.env), options_.timeout};
+LocalBackend::LocalBackend(std::shared_ptr<ServiceState> state, Principal principal)
+    : state_(std::move(state)), principal_(std::move(principal)) {}
+
+Result<Connector> LocalBackend::Load(std::string const& name_or_id, Access access, bool reveal) {
+  auto c = store().FindConnector(name_or_id);
+  if (!c) return c;
+  if (auto r = Authorize(principal_, *c, access, name_or_id); !r) return tl::unexpected(r.error());
+  if (reveal) {
+    if (auto r = Reveal(*c); !r) return tl::unexpected(r.error());
+  }
+  return c;
 }
 
 std::vector<ConnectorTypeSpec const*> LocalBackend::ListConnectorTypes(TypeFilter const& f) {
@@ -89,17 +81,8 @@ Result<Connector> LocalBackend::BuildDraft(RegisterRequest& request, Context& ct
   if (!type) return tl::unexpected(type.error());
   RawValues values = request.values;
   if (request.auto_configure) {
-    OptString method = c.auth_method.empty() ? OptString{} : OptString{c.auth_method};
-    OptString rt = c.resource_types.empty() ? OptString{} : OptString{c.resource_types[0]};
-    auto detected = (*type)->AutoConfigure(ctx, method, rt, c.resource_id);
-    if (!detected) return Fail(detected.error(), "auto-configuration failed");
-    if (c.auth_method.empty()) c.auth_method = detected->auth_method;
-    if (c.resource_types.empty()) c.resource_types = detected->resource_types;
-    if (!c.resource_id) c.resource_id = detected->resource_id;
-    if (!c.expires_at) c.expires_at = detected->expires_at;
-    RawValues found = CurrentValues(*detected);
-    for (auto& [k, v] : values) found[k] = v;  // explicit values win over detected ones
-    values = std::move(found);
+    if (auto r = ApplyAutoConfiguration(ctx, **type, c, values); !r)
+      return tl::unexpected(r.error());
   }
   if (c.auth_method.empty()) {
     auto const& methods = (*type)->Spec().auth_methods;
@@ -129,12 +112,12 @@ Result<SavedConnector> LocalBackend::RegisterConnector(RegisterRequest request) 
   auto c = BuildDraft(request, ctx);
   if (!c) return tl::unexpected(c.error());
   c->id = crypto::NewUuid();
-  c->owner = options_.owner;
+  c->owner = principal_.name;
   c->created = c->updated = ctx.now;
   SavedConnector saved;
   if (request.verify) {
     // Fail fast on a clashing name before spending time on remote verification.
-    if (auto existing = store_->FindConnector(c->name); existing && existing->name == c->name) {
+    if (auto existing = store().FindConnector(c->name); existing && existing->name == c->name) {
       return Fail(ErrorCode::kAlreadyExists,
                   "a service connector named '" + c->name + "' already exists");
     }
@@ -151,22 +134,25 @@ Result<SavedConnector> LocalBackend::RegisterConnector(RegisterRequest request) 
     c->secret_id = sealed->id;
     secret = std::move(*sealed);
   }
-  if (auto r = store_->CreateConnector(*c, secret); !r) return tl::unexpected(r.error());
+  if (auto r = store().CreateConnector(*c, secret); !r) return tl::unexpected(r.error());
+  c->version = 1;  // as stored
   saved.connector = std::move(*c);
   return saved;
 }
 
 Result<std::vector<Connector>> LocalBackend::ListConnectors(ConnectorFilter const& filter) {
-  return store_->ListConnectors(filter);
+  ConnectorFilter visible = filter;
+  if (!principal_.admin) visible.visible_to = principal_.name;
+  return store().ListConnectors(visible);
 }
 
 Result<void> LocalBackend::Reveal(Connector& c) {
   if (!c.secret_id) return {};
-  auto record = store_->GetSecretById(*c.secret_id);
+  auto record = store().GetSecretById(*c.secret_id);
   if (!record) return tl::unexpected(record.error());
   c.secrets.clear();
   for (auto const& v : record->values) {
-    auto plain = box_.Open(record->id, v);
+    auto plain = box().Open(record->id, v);
     if (!plain) return tl::unexpected(plain.error());
     c.secrets[v.key] = *plain;
   }
@@ -174,16 +160,11 @@ Result<void> LocalBackend::Reveal(Connector& c) {
 }
 
 Result<Connector> LocalBackend::GetConnector(std::string const& name_or_id, bool reveal_secrets) {
-  auto c = store_->FindConnector(name_or_id);
-  if (!c) return c;
-  if (reveal_secrets) {
-    if (auto r = Reveal(*c); !r) return tl::unexpected(r.error());
-  }
-  return c;
+  return Load(name_or_id, reveal_secrets ? Access::kReadSecrets : Access::kRead, reveal_secrets);
 }
 
 Result<SavedConnector> LocalBackend::UpdateConnector(UpdateRequest request) {
-  auto current = GetConnector(request.name_or_id, true);
+  auto current = Load(request.name_or_id, Access::kUpdate, true);
   if (!current) return tl::unexpected(current.error());
   Connector c = *current;
   auto const* type = FindConnectorType(c.connector_type);
@@ -194,6 +175,12 @@ Result<SavedConnector> LocalBackend::UpdateConnector(UpdateRequest request) {
   RawValues values = CurrentValues(c);
   if (request.new_name) c.name = *request.new_name;
   if (request.description) c.description = *request.description;
+  if (request.shared) c.shared = *request.shared;
+  if (request.expected_version && *request.expected_version != c.version) {
+    return Fail(ErrorCode::kConflict,
+                fmt::format("service connector '{}' is at version {}, not {}; re-read it and retry",
+                            c.name, c.version, *request.expected_version));
+  }
   if (request.auth_method && *request.auth_method != c.auth_method) {
     c.auth_method = *request.auth_method;
     if (!request.resource_type && c.resource_types.size() > 1) c.resource_types.clear();
@@ -250,22 +237,26 @@ Result<SavedConnector> LocalBackend::UpdateConnector(UpdateRequest request) {
     c.secret_id = sealed->id;
     secret = std::move(*sealed);
   }
-  if (auto r = store_->UpdateConnector(c, secret); !r) return tl::unexpected(r.error());
+  if (auto r = store().UpdateConnector(c, secret); !r) return tl::unexpected(r.error());
+  if (state_->cache()) state_->cache()->InvalidateConnector(c.id);
+  ++c.version;
   saved.connector = std::move(c);
   return saved;
 }
 
 Result<void> LocalBackend::DeleteConnector(std::string const& name_or_id) {
-  auto c = store_->FindConnector(name_or_id);
+  auto c = Load(name_or_id, Access::kDelete, false);
   if (!c) return tl::unexpected(c.error());
-  return store_->DeleteConnector(c->id);
+  if (auto r = store().DeleteConnector(c->id); !r) return r;
+  if (state_->cache()) state_->cache()->InvalidateConnector(c->id);
+  return {};
 }
 
 Result<ResourcesReport> LocalBackend::VerifyConnector(std::string const& name_or_id,
                                                       OptString const& resource_type,
                                                       OptString const& resource_id,
                                                       bool list_resources) {
-  auto c = GetConnector(name_or_id, true);
+  auto c = Load(name_or_id, Access::kUse, true);
   if (!c) return tl::unexpected(c.error());
   auto type = RequireConnectorType(c->connector_type);
   if (!type) return tl::unexpected(type.error());
@@ -277,7 +268,7 @@ Result<std::vector<ResourcesReport>> LocalBackend::ListResources(ResourceQuery c
   ConnectorFilter filter;
   filter.connector_type = query.connector_type;
   filter.resource_type = query.resource_type;
-  auto connectors = store_->ListConnectors(filter);
+  auto connectors = ListConnectors(filter);
   if (!connectors) return tl::unexpected(connectors.error());
   std::vector<ResourcesReport> reports(connectors->size());
   // Secrets are opened up front on this thread: the store connection and the key ring are not
@@ -291,7 +282,7 @@ Result<std::vector<ResourcesReport>> LocalBackend::ListResources(ResourceQuery c
   size_t next = 0;
   while (next < connectors->size()) {
     std::vector<std::future<void>> batch;
-    for (size_t n = 0; n < options_.verify_parallelism && next < connectors->size(); ++n, ++next) {
+    for (size_t n = 0; n < options().verify_parallelism && next < connectors->size(); ++n, ++next) {
       batch.push_back(std::async(std::launch::async, [this, &connectors, &reports, &query,
                                                       &reveal_errors, i = next] {
         Connector const& c = (*connectors)[i];
@@ -328,12 +319,28 @@ Result<std::vector<ResourcesReport>> LocalBackend::ListResources(ResourceQuery c
 Result<Connector> LocalBackend::GetConnectorClient(std::string const& name_or_id,
                                                    OptString const& resource_type,
                                                    OptString const& resource_id) {
-  auto c = GetConnector(name_or_id, true);
+  CredentialCache* cache = state_->cache();
+  // With a cache, secrets are opened only when credentials actually have to be issued.
+  auto c = Load(name_or_id, Access::kUse, cache == nullptr);
   if (!c) return tl::unexpected(c.error());
   auto type = RequireConnectorType(c->connector_type);
   if (!type) return tl::unexpected(type.error());
-  Context ctx = MakeContext();
-  return latchkey::GetConnectorClient(ctx, **type, *c, resource_type, resource_id);
+  if (!cache) {
+    Context ctx = MakeContext();
+    return latchkey::GetConnectorClient(ctx, **type, *c, resource_type, resource_id);
+  }
+  auto target = ResolveResourceTarget(**type, *c, resource_type, resource_id);
+  if (!target) return tl::unexpected(target.error());
+  CredentialCacheKey key{c->id, c->version, target->resource_type, target->resource_id.value_or(""),
+                         ""};
+  // The cache may call this again later from its refresher, so it owns everything it uses.
+  auto issue = [self = LocalBackend(state_, principal_), connector = *c, type = *type,
+                resource_type, resource_id]() mutable -> Result<Connector> {
+    if (auto r = self.Reveal(connector); !r) return tl::unexpected(r.error());
+    Context ctx = self.MakeContext();
+    return latchkey::GetConnectorClient(ctx, *type, connector, resource_type, resource_id);
+  };
+  return cache->GetOrIssue(key, issue);
 }
 
 }  // namespace latchkey

@@ -4,31 +4,22 @@
 #include <memory>
 #include <mutex>
 
-#include "core/context.h"
-#include "http/http_client.h"
-#include "secrets/secret_box.h"
+#include "service/access.h"
 #include "service/backend.h"
+#include "service/service_state.h"
 
 namespace latchkey {
-
-struct LocalBackendOptions {
-  std::string home;  // $LATCHKEY_HOME
-  Environment env;
-  std::string owner = "default";
-  std::chrono::milliseconds timeout{15000};
-  size_t verify_parallelism = 8;
-};
-
-// Resolves $LATCHKEY_HOME (default ~/.latchkey) from the environment.
-std::string LatchkeyHome(Environment const& env);
 
 class LocalBackend : public Backend {
  public:
   // Opens (and creates) the SQLite store under `options.home`.
   static Result<std::unique_ptr<LocalBackend>> Open(LocalBackendOptions options);
+  // The embedded mode: one local user (options.owner) who owns and administers everything.
   // `http` may be null: a libcurl client is then created on first use.
   LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> store,
                std::unique_ptr<HttpClient> http);
+  // One caller's view of shared state (the server makes one per request).
+  LocalBackend(std::shared_ptr<ServiceState> state, Principal principal);
 
   std::vector<ConnectorTypeSpec const*> ListConnectorTypes(TypeFilter const& filter) override;
   Result<ConnectorTypeSpec const*> GetConnectorType(std::string const& connector_type) override;
@@ -48,20 +39,30 @@ class LocalBackend : public Backend {
                                        OptString const& resource_id) override;
 
   Result<Secret> CreateSecret(std::string const& name,
-                              std::map<std::string, std::string> const& values) override;
+                              std::map<std::string, std::string> const& values,
+                              bool shared) override;
   Result<std::vector<Secret>> ListSecrets() override;
   Result<Secret> GetSecret(std::string const& name_or_id, bool reveal_values) override;
   Result<Secret> UpdateSecret(std::string const& name_or_id,
                               std::map<std::string, std::string> const& values,
-                              std::vector<std::string> const& remove_keys) override;
+                              std::vector<std::string> const& remove_keys,
+                              std::optional<bool> shared) override;
   Result<Secret> RenameSecret(std::string const& name_or_id, std::string const& new_name) override;
   Result<void> DeleteSecret(std::string const& name_or_id) override;
   Result<size_t> RotateSecretsKey() override;
 
   // A fresh context (current time) for connector calls made on behalf of this backend.
-  Context MakeContext();
+  Context MakeContext() { return state_->MakeContext(); }
+  Principal const& principal() const { return principal_; }
 
  private:
+  Store& store() { return state_->store(); }
+  SecretBox& box() { return state_->box(); }
+  LocalBackendOptions const& options() const { return state_->options(); }
+  // Finds a connector the caller may access as `access`; its secret values are opened (for use
+  // inside the service) when `reveal`.
+  Result<Connector> Load(std::string const& name_or_id, Access access, bool reveal);
+  Result<SecretRecord> LoadSecret(std::string const& name_or_id, Access access);
   Result<Connector> BuildDraft(RegisterRequest& request, Context& ctx);
   Result<SecretRecord> SealSecrets(std::string const& name,
                                    std::map<std::string, std::string> const& values, bool internal,
@@ -69,11 +70,8 @@ class LocalBackend : public Backend {
   Result<void> Reveal(Connector& c);
   Result<Secret> OpenSecret(SecretRecord const& record, bool reveal_values);
 
-  LocalBackendOptions options_;
-  std::unique_ptr<Store> store_;
-  std::unique_ptr<HttpClient> http_;  // null until first needed (see Open)
-  std::once_flag http_once_;
-  SecretBox box_;
+  std::shared_ptr<ServiceState> state_;
+  Principal principal_;
 };
 
 }  // namespace latchkey

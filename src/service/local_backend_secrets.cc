@@ -24,17 +24,27 @@ Result<void> CheckSecretName(std::string const& name) {
 
 }  // namespace
 
+Result<SecretRecord> LocalBackend::LoadSecret(std::string const& name_or_id, Access access) {
+  auto record = store().FindSecret(name_or_id);
+  if (!record) return record;
+  if (auto r = Authorize(principal_, record->owner, record->shared, access, "secret", name_or_id);
+      !r) {
+    return tl::unexpected(r.error());
+  }
+  return record;
+}
+
 Result<SecretRecord> LocalBackend::SealSecrets(std::string const& name,
                                                std::map<std::string, std::string> const& values,
                                                bool internal, TimePoint now) {
   SecretRecord record;
   record.id = crypto::NewUuid();
   record.name = name;
-  record.owner = options_.owner;
+  record.owner = principal_.name;
   record.internal = internal;
   record.created = record.updated = now;
   for (auto const& [k, v] : values) {
-    auto sealed = box_.Seal(record.id, k, v);
+    auto sealed = box().Seal(record.id, k, v);
     if (!sealed) return tl::unexpected(sealed.error());
     record.values.push_back(std::move(*sealed));
   }
@@ -48,7 +58,7 @@ Result<Secret> LocalBackend::OpenSecret(SecretRecord const& record, bool reveal_
       s.values[v.key] = "";
       continue;
     }
-    auto plain = box_.Open(record.id, v);
+    auto plain = box().Open(record.id, v);
     if (!plain) return tl::unexpected(plain.error());
     s.values[v.key] = *plain;
   }
@@ -56,18 +66,22 @@ Result<Secret> LocalBackend::OpenSecret(SecretRecord const& record, bool reveal_
 }
 
 Result<Secret> LocalBackend::CreateSecret(std::string const& name,
-                                          std::map<std::string, std::string> const& values) {
+                                          std::map<std::string, std::string> const& values,
+                                          bool shared) {
   if (auto r = CheckSecretName(name); !r) return tl::unexpected(r.error());
   if (auto r = CheckSecretKeys(values); !r) return tl::unexpected(r.error());
   if (values.empty()) return Fail(ErrorCode::kInvalidArgument, "a secret needs at least one value");
   auto record = SealSecrets(name, values, false, Now());
   if (!record) return tl::unexpected(record.error());
-  if (auto r = store_->CreateSecret(*record); !r) return tl::unexpected(r.error());
+  record->shared = shared;
+  if (auto r = store().CreateSecret(*record); !r) return tl::unexpected(r.error());
   return OpenSecret(*record, false);
 }
 
 Result<std::vector<Secret>> LocalBackend::ListSecrets() {
-  auto records = store_->ListSecrets({});
+  SecretFilter filter;
+  if (!principal_.admin) filter.visible_to = principal_.name;
+  auto records = store().ListSecrets(filter);
   if (!records) return tl::unexpected(records.error());
   std::vector<Secret> out;
   for (auto const& r : *records) {
@@ -79,16 +93,17 @@ Result<std::vector<Secret>> LocalBackend::ListSecrets() {
 }
 
 Result<Secret> LocalBackend::GetSecret(std::string const& name_or_id, bool reveal_values) {
-  auto record = store_->FindSecret(name_or_id);
+  auto record = LoadSecret(name_or_id, reveal_values ? Access::kReadSecrets : Access::kRead);
   if (!record) return tl::unexpected(record.error());
   return OpenSecret(*record, reveal_values);
 }
 
 Result<Secret> LocalBackend::UpdateSecret(std::string const& name_or_id,
                                           std::map<std::string, std::string> const& values,
-                                          std::vector<std::string> const& remove_keys) {
+                                          std::vector<std::string> const& remove_keys,
+                                          std::optional<bool> shared) {
   if (auto r = CheckSecretKeys(values); !r) return tl::unexpected(r.error());
-  auto record = store_->FindSecret(name_or_id);
+  auto record = LoadSecret(name_or_id, Access::kUpdate);
   if (!record) return tl::unexpected(record.error());
   auto current = OpenSecret(*record, true);
   if (!current) return tl::unexpected(current.error());
@@ -106,47 +121,51 @@ Result<Secret> LocalBackend::UpdateSecret(std::string const& name_or_id,
   }
   SecretRecord updated = *record;
   updated.updated = Now();
+  if (shared) updated.shared = *shared;
   updated.values.clear();
   for (auto const& [k, v] : merged) {
-    auto sealed = box_.Seal(updated.id, k, v);
+    auto sealed = box().Seal(updated.id, k, v);
     if (!sealed) return tl::unexpected(sealed.error());
     updated.values.push_back(std::move(*sealed));
   }
-  if (auto r = store_->UpdateSecret(updated); !r) return tl::unexpected(r.error());
+  if (auto r = store().UpdateSecret(updated); !r) return tl::unexpected(r.error());
   return OpenSecret(updated, false);
 }
 
 Result<Secret> LocalBackend::RenameSecret(std::string const& name_or_id,
                                           std::string const& new_name) {
   if (auto r = CheckSecretName(new_name); !r) return tl::unexpected(r.error());
-  auto record = store_->FindSecret(name_or_id);
+  auto record = LoadSecret(name_or_id, Access::kUpdate);
   if (!record) return tl::unexpected(record.error());
   SecretRecord renamed = *record;
   renamed.name = new_name;
   renamed.updated = Now();
-  if (auto r = store_->UpdateSecret(renamed); !r) return tl::unexpected(r.error());
+  if (auto r = store().UpdateSecret(renamed); !r) return tl::unexpected(r.error());
   return OpenSecret(renamed, false);
 }
 
 Result<void> LocalBackend::DeleteSecret(std::string const& name_or_id) {
-  auto record = store_->FindSecret(name_or_id);
+  auto record = LoadSecret(name_or_id, Access::kDelete);
   if (!record) return tl::unexpected(record.error());
-  return store_->DeleteSecret(record->id);
+  return store().DeleteSecret(record->id);
 }
 
 Result<size_t> LocalBackend::RotateSecretsKey() {
-  auto ring = box_.Ring();
+  if (!principal_.admin) {
+    return Fail(ErrorCode::kPermissionDenied, "only an admin may rotate the secrets key");
+  }
+  auto ring = box().Ring();
   if (!ring) return tl::unexpected(ring.error());
   // A file-backed ring gets a fresh key; with LATCHKEY_SECRETS_KEY the operator supplies the new
   // key first in the list (old keys after it) and rotation re-seals everything with it.
   if ((*ring)->from_file()) {
     if (auto r = (*ring)->AddFreshActiveKey(); !r) return tl::unexpected(r.error());
   }
-  auto count = store_->ResealAll(
+  auto count = store().ResealAll(
       [this](std::string const& secret_id, EncryptedValue const& value) -> Result<EncryptedValue> {
-        auto plain = box_.Open(secret_id, value);
+        auto plain = box().Open(secret_id, value);
         if (!plain) return tl::unexpected(plain.error());
-        return box_.Seal(secret_id, value.key, *plain);
+        return box().Seal(secret_id, value.key, *plain);
       });
   if (!count) return count;
   if ((*ring)->from_file()) {

@@ -26,7 +26,8 @@ HIDDEN = "[HIDDEN]"
 
 CONNECTOR_KEYS = ("id", "name", "connector_type", "auth_method", "resource_types", "resource_id",
                   "supports_instances", "configuration", "secrets", "labels", "expiration_seconds",
-                  "expires_at", "expires_skew_tolerance", "description", "owner", "created", "updated")
+                  "expires_at", "expires_skew_tolerance", "description", "owner", "shared", "version",
+                  "created", "updated")
 VERIFY_KEYS = ("id", "name", "connector_type", "resources", "error")
 
 

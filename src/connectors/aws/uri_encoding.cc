@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "http/url_encoding.h"
+
 namespace latchkey::aws {
 namespace {
 
@@ -22,22 +24,10 @@ void AppendEscape(std::string& out, unsigned char c) {
 
 }  // namespace
 
-bool IsUnreserved(unsigned char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-         c == '_' || c == '.' || c == '~';
-}
+bool IsUnreserved(unsigned char c) { return IsUnreservedUrlByte(c); }
 
 std::string UriEncode(std::string_view bytes, bool keep_slash) {
-  std::string out;
-  out.reserve(bytes.size() + bytes.size() / 2);
-  for (unsigned char c : bytes) {
-    if (IsUnreserved(c) || (keep_slash && c == '/')) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      AppendEscape(out, c);
-    }
-  }
-  return out;
+  return UrlEncode(bytes, keep_slash);
 }
 
 std::string NormalizeEncoding(std::string_view encoded, bool keep_slash) {

@@ -60,9 +60,6 @@ HttpResponse TextResponse(int status, std::string body, std::string_view content
 //   kUnavailable 503, kDeadlineExceeded 504, kInternal 500.
 int HttpStatusFor(ErrorCode code);
 
-// snake_case wire name of the code: "invalid_argument", "not_found", ...
-std::string_view ErrorCodeName(ErrorCode code);
-
 // {"error":{"code":"<ErrorCodeName>","message":"<message>"}} with HttpStatusFor(code).
 HttpResponse ErrorResponse(Error const& error);
 // Same shape for errors the server raises before any handler runs, which have no ErrorCode:

@@ -1,0 +1,176 @@
+// `latchkey server`: the REST API on a store (embedded SQLite by default, PostgreSQL for several
+// replicas), with users, the credential cache, the audit log and metrics.
+#include <fmt/format.h>
+
+#include <condition_variable>
+#include <iostream>
+#include <thread>
+
+#include "cli/app.h"
+#include "common/file_util.h"
+#include "common/strings.h"
+#include "crypto/hmac.h"
+#include "server/api/api_server.h"
+#include "server/http/http_server.h"
+#include "server/signals.h"
+#include "store/open_store.h"
+
+namespace latchkey::cli {
+namespace {
+
+struct ServerArgs {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8237;
+  std::string store;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string audit_log;
+  int io_threads = 2;
+  int worker_threads = 16;
+  int64_t cache_refresh_margin = 300;
+};
+
+// Re-issues hot cached credentials ahead of expiry until stopped.
+class CacheRefresher {
+ public:
+  explicit CacheRefresher(CredentialCache& cache)
+      : thread_([this, &cache] {
+          std::unique_lock lock(mu_);
+          while (!cv_.wait_for(lock, std::chrono::seconds(15), [this] { return stop_; })) {
+            lock.unlock();
+            cache.RefreshExpiring();
+            lock.lock();
+          }
+        }) {}
+  ~CacheRefresher() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
+// Exports the cache's counters as Prometheus counters (they only grow, so deltas are added).
+void ExportCacheStats(CredentialCache const& cache, server::MetricsRegistry& metrics,
+                      CredentialCacheStats& exported) {
+  CredentialCacheStats now = cache.Stats();
+  auto add = [&](char const* name, char const* help, uint64_t current, uint64_t& last) {
+    metrics.AddCounter(name, help).Get().Inc(static_cast<double>(current - last));
+    last = current;
+  };
+  add("latchkey_credential_cache_hits_total", "Client credentials served from the cache.", now.hits,
+      exported.hits);
+  add("latchkey_credential_cache_misses_total", "Client credential requests not served cached.",
+      now.misses, exported.misses);
+  add("latchkey_credentials_issued_total", "Client credentials minted from a provider.", now.issued,
+      exported.issued);
+  add("latchkey_credential_refreshes_total", "Cached credentials renewed ahead of expiry.",
+      now.refreshed, exported.refreshed);
+  add("latchkey_upstream_issue_errors_total", "Failed attempts to mint client credentials.",
+      now.errors, exported.errors);
+  metrics.AddGauge("latchkey_credential_cache_entries", "Entries in the credential cache.")
+      .Get()
+      .Set(static_cast<double>(now.entries));
+}
+
+Result<void> RunServer(CliState& state, ServerArgs const& a) {
+  Environment const& env = state.env();
+  LocalBackendOptions options;
+  options.env = env;
+  options.home = LatchkeyHome(env);
+  if (auto r = EnsureDirectory(options.home, 0700); !r) return r;
+  std::string store_url = a.store.empty() ? "sqlite://" + options.home + "/latchkey.db" : a.store;
+  auto store = OpenStore(store_url);
+  if (!store) return tl::unexpected(store.error());
+  std::string store_kind = StartsWith(store_url, "postgres") ? "postgresql" : "sqlite";
+
+  auto shared = std::make_shared<ServiceState>(options, std::move(*store), nullptr);
+  IdentityService identity(shared->store(), IdentityOptions{});
+  auto generated = identity.Bootstrap(env.Get("LATCHKEY_ADMIN_PASSWORD"), Now());
+  if (!generated) return tl::unexpected(generated.error());
+
+  CredentialCacheOptions cache_options;
+  cache_options.refresh_margin = std::chrono::seconds(a.cache_refresh_margin);
+  CredentialCache cache(cache_options);
+  shared->set_cache(&cache);
+
+  // Fingerprints in the audit log are keyed by the secrets key, so every replica (which must
+  // share that key anyway) writes comparable fingerprints and nobody without it can test
+  // guesses against them.
+  auto ring = shared->box().Ring();
+  if (!ring) return tl::unexpected(ring.error());
+  std::string audit_key = crypto::HmacSha256((*ring)->active_key(), "latchkey audit fingerprints");
+  auto audit =
+      AuditLog::Open(a.audit_log.empty() ? options.home + "/audit.log" : a.audit_log, audit_key);
+  if (!audit) return tl::unexpected(audit.error());
+
+  server::MetricsRegistry metrics;
+  CredentialCacheStats exported;
+  std::mutex export_mu;
+  api::ApiServices services{shared, &identity, &cache, audit->get(), &metrics, store_kind, {}};
+  services.before_metrics = [&] {
+    std::lock_guard lock(export_mu);
+    ExportCacheStats(cache, metrics, exported);
+  };
+  server::Router router;
+  api::AddApiRoutes(router, services);
+
+  server::HttpServerOptions http;
+  http.host = a.host;
+  http.port = a.port;
+  http.tls_cert_file = a.tls_cert;
+  http.tls_key_file = a.tls_key;
+  http.io_threads = a.io_threads;
+  http.worker_threads = a.worker_threads;
+  http.metrics = &metrics;
+  server::ShutdownSignals signals;
+  server::HttpServer server(http, router);
+  if (auto r = server.Start(); !r) return r;
+  std::string url =
+      fmt::format("{}://{}:{}", a.tls_cert.empty() ? "http" : "https", a.host, server.port());
+  std::cout << "Latchkey server listening on " << url << " (store: " << store_kind << ")\n";
+  if (*generated) {
+    std::cout << "Created the admin user 'admin' with the password: " << **generated
+              << "\n(shown only now; set LATCHKEY_ADMIN_PASSWORD to choose it)\n";
+  }
+  std::cout << "Log in with: latchkey login " << url << " --username admin\n" << std::flush;
+  CacheRefresher refresher(cache);
+  server::StopServerOnSignal(server, signals);
+  server.Wait();
+  std::cout << "Latchkey server stopped.\n";
+  return {};
+}
+
+}  // namespace
+
+void AddServerCommand(CLI::App& app, CliState& state) {
+  auto a = std::make_shared<ServerArgs>();
+  auto* cmd = app.add_subcommand("server", "Run the Latchkey server (REST API)");
+  cmd->add_option("--host", a->host, "Address to listen on (default 127.0.0.1)");
+  cmd->add_option("--port", a->port, "Port (default 8237; 0 picks a free one)");
+  cmd->add_option("--store", a->store,
+                  "sqlite:///path/file.db (default: $LATCHKEY_HOME/latchkey.db) or "
+                  "postgresql://user:password@host:port/db");
+  cmd->add_option("--tls-cert", a->tls_cert, "PEM certificate chain (enables HTTPS)");
+  cmd->add_option("--tls-key", a->tls_key, "PEM private key of --tls-cert");
+  cmd->add_option("--audit-log", a->audit_log, "Audit log file (default $LATCHKEY_HOME/audit.log)");
+  cmd->add_option("--io-threads", a->io_threads, "Network threads (default 2)");
+  cmd->add_option("--worker-threads", a->worker_threads,
+                  "Threads for store and provider calls (default 16)");
+  cmd->add_option("--cache-refresh-margin", a->cache_refresh_margin,
+                  "Seconds before expiry at which cached credentials are renewed (default 300)");
+  auto* cert = cmd->get_option("--tls-cert");
+  cmd->get_option("--tls-key")->needs(cert);
+  cert->needs(cmd->get_option("--tls-key"));
+  OnRun(*cmd, state, [&state, a] { return RunServer(state, *a); });
+}
+
+}  // namespace latchkey::cli

@@ -1,0 +1,53 @@
+// Internal to the API routes: authentication of a request, the per-request backend view, query
+// helpers and the audit trail. Every route file builds on these.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "server/api/api_server.h"
+#include "service/local_backend.h"
+
+namespace latchkey::api {
+
+// One authenticated request: who is calling, and the backend acting as them.
+struct Call {
+  server::HttpRequest const& request;
+  server::PathParams const& params;
+  Principal principal;
+  std::string token;  // as presented (for logout)
+  LocalBackend backend;
+
+  std::string const& Param(char const* name) const { return params.find(name)->second; }
+};
+
+using AuthedHandler = std::function<server::HttpResponse(Call&)>;
+
+// Wraps a handler: 401 without a valid Bearer token, the handler otherwise.
+server::Handler Authed(ApiServices& services, AuthedHandler handler);
+
+// Query helpers: an absent parameter is nullopt; a malformed one is kInvalidArgument.
+OptString QueryString(server::HttpRequest const& r, char const* name);
+Result<std::optional<bool>> QueryBool(server::HttpRequest const& r, char const* name);
+Result<std::optional<int64_t>> QueryInt(server::HttpRequest const& r, char const* name);
+
+server::HttpResponse NoContent();
+inline server::HttpResponse Ok(nlohmann::json const& body, int status = 200) {
+  return server::JsonResponse(status, body);
+}
+inline server::HttpResponse Err(Error const& e) { return server::ErrorResponse(e); }
+
+// Records one audit line (when an audit log is configured). `target_*` name what was acted on.
+void Audit(ApiServices& services, Principal const& who, std::string action, std::string target_id,
+           std::string target_name, std::string result, OptString resource_type = {},
+           OptString resource_id = {});
+inline std::string ResultText(Result<void> const& r) {
+  return r ? "ok" : AuditLog::ResultOf(r.error());
+}
+
+void AddConnectorRoutes(server::Router& router, ApiServices& services);
+void AddSecretRoutes(server::Router& router, ApiServices& services);
+void AddIdentityRoutes(server::Router& router, ApiServices& services);
+
+}  // namespace latchkey::api

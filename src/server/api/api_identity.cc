@@ -1,0 +1,159 @@
+// /api/v1/login, logout, current-user, users, tokens: who may call the API.
+#include "auth/api_token.h"
+#include "server/api/api_common.h"
+#include "server/api/api_requests.h"
+
+namespace latchkey::api {
+namespace {
+
+using server::HttpRequest;
+using server::HttpResponse;
+using server::PathParams;
+
+nlohmann::json UserJson(User const& u) {
+  return {{"id", u.id},         {"name", u.name},
+          {"admin", u.admin},   {"service_account", u.service_account},
+          {"active", u.active}, {"created", FormatIso8601(u.created)}};
+}
+
+nlohmann::json TokenJson(ApiToken const& t) {
+  return {{"id", t.id},
+          {"user_id", t.user_id},
+          {"name", t.name},
+          {"created", FormatIso8601(t.created)},
+          {"expires_at", t.expires_at ? nlohmann::json(FormatIso8601(*t.expires_at)) : nullptr},
+          {"revoked", t.revoked}};
+}
+
+nlohmann::json IssuedJson(IssuedToken const& issued, nlohmann::json user) {
+  nlohmann::json j = TokenJson(issued.record);
+  j["token"] = issued.token;
+  j["user"] = std::move(user);
+  return j;
+}
+
+HttpResponse Login(ApiServices& services, HttpRequest const& r) {
+  auto body = ParseJsonBody(r.body);
+  if (!body) return Err(body.error());
+  auto login = ParseLoginBody(*body);
+  if (!login) return Err(login.error());
+  auto issued =
+      services.identity->Login(login->username, login->password, login->token_name, Now());
+  Principal who{login->username, false, ""};
+  Audit(services, who, "user.login", "", login->username,
+        issued ? "ok" : AuditLog::ResultOf(issued.error()));
+  if (!issued) return Err(issued.error());
+  auto user = services.state->store().FindUser(issued->record.user_id);
+  if (!user) return Err(user.error());
+  return Ok(IssuedJson(*issued, UserJson(*user)));
+}
+
+HttpResponse Logout(ApiServices& services, Call& call) {
+  auto tokens = services.identity->ListTokens(call.principal, false);
+  if (!tokens) return Err(tokens.error());
+  std::string hash = auth::TokenHash(call.token);
+  for (auto const& t : *tokens) {
+    if (t.token_hash != hash) continue;
+    auto r = services.identity->RevokeToken(call.principal, t.id);
+    Audit(services, call.principal, "token.revoke", t.id, t.name, ResultText(r));
+    if (!r) return Err(r.error());
+  }
+  return NoContent();
+}
+
+HttpResponse CurrentUser(ApiServices& services, Call& call) {
+  auto user = services.state->store().FindUser(call.principal.user_id);
+  if (!user) return Err(user.error());
+  return Ok(UserJson(*user));
+}
+
+HttpResponse ListUsers(ApiServices& services, Call& call) {
+  auto users = services.identity->ListUsers(call.principal);
+  if (!users) return Err(users.error());
+  nlohmann::json out = nlohmann::json::array();
+  for (auto const& u : *users) out.push_back(UserJson(u));
+  return Ok(out);
+}
+
+HttpResponse CreateUser(ApiServices& services, Call& call) {
+  auto body = ParseJsonBody(call.request.body);
+  if (!body) return Err(body.error());
+  auto request = ParseNewUserBody(*body);
+  if (!request) return Err(request.error());
+  auto user = services.identity->CreateUser(call.principal, *request, Now());
+  Audit(services, call.principal, "user.create", user ? user->id : "", request->name,
+        user ? "ok" : AuditLog::ResultOf(user.error()));
+  if (!user) return Err(user.error());
+  return Ok(UserJson(*user), 201);
+}
+
+HttpResponse DeleteUser(ApiServices& services, Call& call) {
+  auto r = services.identity->DeleteUser(call.principal, call.Param("name"));
+  Audit(services, call.principal, "user.delete", "", call.Param("name"), ResultText(r));
+  if (!r) return Err(r.error());
+  return NoContent();
+}
+
+HttpResponse CreateApiKey(ApiServices& services, Call& call) {
+  auto body = ParseJsonBody(call.request.body);
+  if (!body) return Err(body.error());
+  auto request = ParseApiKeyBody(*body);
+  if (!request) return Err(request.error());
+  std::optional<std::chrono::seconds> ttl;
+  if (request->ttl_seconds) ttl = std::chrono::seconds(*request->ttl_seconds);
+  auto issued = services.identity->CreateApiKey(call.principal, call.Param("name"), request->name,
+                                                ttl, Now());
+  Audit(services, call.principal, "api_key.create", issued ? issued->record.id : "",
+        call.Param("name"), issued ? "ok" : AuditLog::ResultOf(issued.error()));
+  if (!issued) return Err(issued.error());
+  auto user = services.state->store().FindUser(issued->record.user_id);
+  if (!user) return Err(user.error());
+  return Ok(IssuedJson(*issued, UserJson(*user)), 201);
+}
+
+HttpResponse ListTokens(ApiServices& services, Call& call) {
+  auto all = QueryBool(call.request, "all");
+  if (!all) return Err(all.error());
+  auto tokens = services.identity->ListTokens(call.principal, all->value_or(false));
+  if (!tokens) return Err(tokens.error());
+  nlohmann::json out = nlohmann::json::array();
+  for (auto const& t : *tokens) out.push_back(TokenJson(t));
+  return Ok(out);
+}
+
+HttpResponse RevokeToken(ApiServices& services, Call& call) {
+  auto r = services.identity->RevokeToken(call.principal, call.Param("id"));
+  Audit(services, call.principal, "token.revoke", call.Param("id"), "", ResultText(r));
+  if (!r) return Err(r.error());
+  return NoContent();
+}
+
+}  // namespace
+
+void AddIdentityRoutes(server::Router& router, ApiServices& services) {
+  auto& s = services;
+  router.Add(
+      "POST", "/api/v1/login",
+      [&s](HttpRequest const& r, PathParams const&) { return Login(s, r); },
+      "Exchange a user name and password for an API token");
+  router.Add("POST", "/api/v1/logout", Authed(s, [&s](Call& c) { return Logout(s, c); }),
+             "Revoke the token this request carries");
+  router.Add("GET", "/api/v1/current-user", Authed(s, [&s](Call& c) { return CurrentUser(s, c); }),
+             "The authenticated user");
+  router.Add("GET", "/api/v1/users", Authed(s, [&s](Call& c) { return ListUsers(s, c); }),
+             "List users (admin)");
+  router.Add("POST", "/api/v1/users", Authed(s, [&s](Call& c) { return CreateUser(s, c); }),
+             "Create a user or service account (admin)");
+  router.Add("DELETE", "/api/v1/users/{name}",
+             Authed(s, [&s](Call& c) { return DeleteUser(s, c); }),
+             "Delete a user that owns nothing (admin)");
+  router.Add("POST", "/api/v1/users/{name}/api_keys",
+             Authed(s, [&s](Call& c) { return CreateApiKey(s, c); }),
+             "Create an API key for a service account (admin)");
+  router.Add("GET", "/api/v1/tokens", Authed(s, [&s](Call& c) { return ListTokens(s, c); }),
+             "List API tokens");
+  router.Add("DELETE", "/api/v1/tokens/{id}",
+             Authed(s, [&s](Call& c) { return RevokeToken(s, c); }), "Revoke an API token");
+}
+
+}  // namespace latchkey::api

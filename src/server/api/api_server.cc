@@ -1,0 +1,147 @@
+#include "server/api/api_server.h"
+
+#include "common/strings.h"
+#include "core/model_json.h"
+#include "server/api/api_common.h"
+#include "server/api/openapi.h"
+
+namespace latchkey::api {
+
+using server::HttpRequest;
+using server::HttpResponse;
+using server::PathParams;
+
+server::Handler Authed(ApiServices& services, AuthedHandler handler) {
+  return [&services, handler = std::move(handler)](HttpRequest const& r,
+                                                   PathParams const& params) -> HttpResponse {
+    auto header = r.Header("Authorization");
+    std::string token;
+    if (header && header->size() > 7 && ToLower(header->substr(0, 7)) == "bearer ") {
+      token = Trim(header->substr(7));
+    }
+    if (token.empty()) {
+      auto response = Err(Error{ErrorCode::kUnauthenticated,
+                                "authentication required: log in with `latchkey login URL`"});
+      response.SetHeader("WWW-Authenticate", "Bearer");
+      return response;
+    }
+    auto principal = services.identity->Authenticate(token, Now());
+    if (!principal) {
+      auto response = Err(principal.error());
+      response.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return response;
+    }
+    Call call{r, params, *principal, token, LocalBackend(services.state, *principal)};
+    return handler(call);
+  };
+}
+
+OptString QueryString(HttpRequest const& r, char const* name) {
+  auto v = r.Query(name);
+  if (!v || v->empty()) return std::nullopt;
+  return v;
+}
+
+Result<std::optional<bool>> QueryBool(HttpRequest const& r, char const* name) {
+  auto v = r.Query(name);
+  if (!v) return std::optional<bool>{};
+  std::string text = ToLower(*v);
+  if (text == "true" || text == "1" || text.empty()) return std::optional<bool>(true);
+  if (text == "false" || text == "0") return std::optional<bool>(false);
+  return Fail(ErrorCode::kInvalidArgument, std::string("'") + name + "' must be true or false");
+}
+
+Result<std::optional<int64_t>> QueryInt(HttpRequest const& r, char const* name) {
+  auto v = r.Query(name);
+  if (!v) return std::optional<int64_t>{};
+  try {
+    size_t used = 0;
+    int64_t n = std::stoll(*v, &used);
+    if (used == v->size()) return std::optional<int64_t>(n);
+  } catch (std::exception const&) {
+  }
+  return Fail(ErrorCode::kInvalidArgument, std::string("'") + name + "' must be an integer");
+}
+
+HttpResponse NoContent() {
+  HttpResponse r;
+  r.status = 204;
+  return r;
+}
+
+void Audit(ApiServices& services, Principal const& who, std::string action, std::string target_id,
+           std::string target_name, std::string result, OptString resource_type,
+           OptString resource_id) {
+  if (!services.audit) return;
+  AuditEvent event;
+  event.actor_id = who.user_id;
+  event.actor_name = who.name;
+  event.action = std::move(action);
+  event.target_id = std::move(target_id);
+  event.target_name = std::move(target_name);
+  event.resource_type = std::move(resource_type);
+  event.resource_id = std::move(resource_id);
+  event.result = std::move(result);
+  // An audit line that cannot be written must not fail the request it describes; the log's own
+  // error is about the file, never about a secret.
+  (void)services.audit->Append(event);
+}
+
+namespace {
+
+void AddTypeRoutes(server::Router& router, ApiServices& services) {
+  router.Add("GET", "/api/v1/service_connector_types",
+             Authed(services,
+                    [](Call& call) {
+                      TypeFilter filter{QueryString(call.request, "connector_type"),
+                                        QueryString(call.request, "resource_type"),
+                                        QueryString(call.request, "auth_method")};
+                      nlohmann::json out = nlohmann::json::array();
+                      for (auto const* spec : call.backend.ListConnectorTypes(filter)) {
+                        out.push_back(ToJson(*spec));
+                      }
+                      return Ok(out);
+                    }),
+             "List connector types");
+  router.Add("GET", "/api/v1/service_connector_types/{connector_type}",
+             Authed(services,
+                    [](Call& call) {
+                      auto spec = call.backend.GetConnectorType(call.Param("connector_type"));
+                      if (!spec) return Err(spec.error());
+                      return Ok(ToJson(**spec));
+                    }),
+             "Describe a connector type");
+}
+
+}  // namespace
+
+void AddApiRoutes(server::Router& router, ApiServices& services) {
+  router.Add(
+      "GET", "/health",
+      [&services](HttpRequest const&, PathParams const&) {
+        // Touches the store, so a replica that lost its database reports it.
+        auto users = services.state->store().ListUsers();
+        if (!users) {
+          return Err(Error{ErrorCode::kUnavailable, "the store is unreachable"});
+        }
+        return Ok({{"status", "ok"}, {"store", services.store_kind}});
+      },
+      "Liveness and store reachability");
+  router.Add(
+      "GET", "/metrics",
+      [&services](HttpRequest const&, PathParams const&) {
+        if (services.before_metrics) services.before_metrics();
+        return server::TextResponse(200, services.metrics->Render(),
+                                    server::kPrometheusContentType);
+      },
+      "Prometheus metrics");
+  router.Add(
+      "GET", "/api/v1/openapi.json",
+      [](HttpRequest const&, PathParams const&) { return Ok(OpenApiDocument()); }, "This document");
+  AddIdentityRoutes(router, services);
+  AddTypeRoutes(router, services);
+  AddConnectorRoutes(router, services);
+  AddSecretRoutes(router, services);
+}
+
+}  // namespace latchkey::api

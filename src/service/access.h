@@ -1,0 +1,39 @@
+// Who may do what with a connector or secret. Owners and admins may do everything; other users
+// see only what is shared with them, and a connector that is not visible to a caller is reported
+// as not found (never "forbidden"), so its existence does not leak.
+#pragma once
+
+#include <string>
+
+#include "common/error.h"
+#include "core/model.h"
+
+namespace latchkey {
+
+// Ownership is recorded by user name: names are unique, never reused while the user owns
+// anything (deleting such a user is refused), and readable in `list` output.
+struct Principal {
+  std::string name;  // the owner recorded on what this principal creates
+  bool admin = false;
+  std::string user_id;  // the user's ID on a server; empty in the embedded mode
+};
+
+enum class Access {
+  kRead,         // metadata (names, configuration, secret keys but not values)
+  kReadSecrets,  // secret values (--show-secrets)
+  kUse,          // client credentials, verification, resource listing
+  kUpdate,
+  kDelete,
+};
+
+// `what` ("service connector", "secret") and `name_or_id` shape the not-found message, which is
+// the store's own wording so the two are indistinguishable.
+Result<void> Authorize(Principal const& who, std::string const& owner, bool shared, Access access,
+                       char const* what, std::string const& name_or_id);
+
+inline Result<void> Authorize(Principal const& who, Connector const& c, Access access,
+                              std::string const& name_or_id) {
+  return Authorize(who, c.owner, c.shared, access, "service connector", name_or_id);
+}
+
+}  // namespace latchkey
