@@ -64,7 +64,7 @@ class Store {
   virtual Result<SecretRecord> FindSecret(std::string const& name_or_id) = 0;
   // User secrets, values' keys only.
   virtual Result<std::vector<SecretRecord>> ListSecrets(SecretFilter const& filter) = 0;
-  // Replaces name, updated time and the whole set of values.
+  // Replaces name, sharing, updated time and the whole set of values.
   virtual Result<void> UpdateSecret(SecretRecord const& s) = 0;
   virtual Result<void> DeleteSecret(std::string const& id) = 0;
 

@@ -114,8 +114,8 @@ Result<std::vector<SecretRecord>> SqlStore::ListSecrets(SecretFilter const& filt
 
 Result<void> SqlStore::UpdateSecret(SecretRecord const& s) {
   return db_->Transact([&](Connection& c) -> Result<void> {
-    auto up = c.Execute("UPDATE secrets SET name = ?, updated = ? WHERE id = ?",
-                        {s.name, sql::Epoch(s.updated), s.id});
+    auto up = c.Execute("UPDATE secrets SET name = ?, shared = ?, updated = ? WHERE id = ?",
+                        {s.name, sql::Param::Flag(s.shared), sql::Epoch(s.updated), s.id});
     if (!up) {
       return tl::unexpected(
           sql::WhenExists(up.error(), "a secret named '" + s.name + "' already exists"));

@@ -121,13 +121,14 @@ TEST_F(LocalBackendTest, ClientOfSingleInstanceConnector) {
 }
 
 TEST_F(LocalBackendTest, SecretsLifecycleAndRotation) {
-  ASSERT_TRUE(backend_->CreateSecret("aws", {{"key_id", "AKIA-1"}, {"secret", "sssh-value"}}));
-  EXPECT_FALSE(backend_->CreateSecret("aws", {{"a", "b"}}));
-  EXPECT_FALSE(backend_->CreateSecret("other", {{"name", "reserved"}}));
+  ASSERT_TRUE(
+      backend_->CreateSecret("aws", {{"key_id", "AKIA-1"}, {"secret", "sssh-value"}}, false));
+  EXPECT_FALSE(backend_->CreateSecret("aws", {{"a", "b"}}, false));
+  EXPECT_FALSE(backend_->CreateSecret("other", {{"name", "reserved"}}, false));
   ASSERT_TRUE(backend_->RegisterConnector(DockerRequest("reg", "s3cret-pw")));
   auto listed = backend_->ListSecrets();
   ASSERT_EQ(listed->size(), 1u) << "connector secrets are not user secrets";
-  auto updated = backend_->UpdateSecret("aws", {{"region", "eu"}}, {"key_id"});
+  auto updated = backend_->UpdateSecret("aws", {{"region", "eu"}}, {"key_id"}, std::nullopt);
   ASSERT_TRUE(updated);
   EXPECT_EQ(updated->values.size(), 2u);
   auto rotated = backend_->RotateSecretsKey();

@@ -1,0 +1,113 @@
+#include "service/identity_service.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "crypto/random.h"
+#include "store/open_store.h"
+
+namespace latchkey {
+namespace {
+
+class IdentityServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("latchkey-identity-" + crypto::NewUuid());
+    std::filesystem::create_directories(dir_);
+    auto store = OpenSqliteStore((dir_ / "db.sqlite").string());
+    ASSERT_TRUE(store) << store.error().message;
+    store_ = std::move(*store);
+    identity_ = std::make_unique<IdentityService>(*store_, IdentityOptions{});
+    ASSERT_TRUE(identity_->Bootstrap(std::string("admin-password"), now_));
+    auto admin_token = identity_->Login("admin", "admin-password", "t", now_);
+    ASSERT_TRUE(admin_token);
+    admin_ = *identity_->Authenticate(admin_token->token, now_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<IdentityService> identity_;
+  TimePoint now_ = TimePoint(std::chrono::seconds(1'800'000'000));
+  Principal admin_;
+};
+
+TEST_F(IdentityServiceTest, BootstrapCreatesOneAdminOnlyOnce) {
+  EXPECT_TRUE(admin_.admin);
+  EXPECT_EQ(admin_.name, "admin");
+  auto again = identity_->Bootstrap(std::nullopt, now_);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(again->has_value()) << "users exist: nothing generated";
+  EXPECT_EQ(store_->ListUsers()->size(), 1u);
+}
+
+TEST_F(IdentityServiceTest, WrongPasswordsAndUnknownUsersLookTheSame) {
+  auto wrong = identity_->Login("admin", "not-it", "t", now_);
+  auto unknown = identity_->Login("nobody", "not-it", "t", now_);
+  ASSERT_FALSE(wrong);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(wrong.error().code, ErrorCode::kUnauthenticated);
+  EXPECT_EQ(wrong.error().message, unknown.error().message);
+}
+
+TEST_F(IdentityServiceTest, TokensExpireAndCanBeRevoked) {
+  auto issued = identity_->Login("admin", "admin-password", "cli", now_);
+  ASSERT_TRUE(issued);
+  EXPECT_TRUE(identity_->Authenticate(issued->token, now_ + std::chrono::hours(24)));
+  EXPECT_FALSE(identity_->Authenticate(issued->token, now_ + std::chrono::hours(24 * 31)));
+  ASSERT_TRUE(identity_->RevokeToken(admin_, issued->record.id));
+  EXPECT_FALSE(identity_->Authenticate(issued->token, now_));
+  EXPECT_FALSE(identity_->Authenticate("lk_garbage", now_));
+  EXPECT_FALSE(identity_->Authenticate("", now_));
+}
+
+TEST_F(IdentityServiceTest, OnlyAdminsManageUsersAndServiceAccountsUseKeys) {
+  ASSERT_TRUE(
+      identity_->CreateUser(admin_, {"alice", std::string("alice-pass"), false, false}, now_));
+  auto alice =
+      identity_->Authenticate(identity_->Login("alice", "alice-pass", "t", now_)->token, now_);
+  ASSERT_TRUE(alice);
+  EXPECT_FALSE(alice->admin);
+  auto denied =
+      identity_->CreateUser(*alice, {"mallory", std::string("pass-word"), true, false}, now_);
+  ASSERT_FALSE(denied);
+  EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_FALSE(identity_->ListUsers(*alice));
+  EXPECT_FALSE(identity_->CreateUser(admin_, {"short", std::string("123"), false, false}, now_));
+  EXPECT_FALSE(
+      identity_->CreateUser(admin_, {"bad name!", std::string("long-enough"), false, false}, now_));
+
+  ASSERT_TRUE(identity_->CreateUser(admin_, {"ci", std::nullopt, false, true}, now_));
+  EXPECT_FALSE(identity_->Login("ci", "", "t", now_));
+  auto key = identity_->CreateApiKey(admin_, "ci", "deploy", std::chrono::seconds(60), now_);
+  ASSERT_TRUE(key);
+  EXPECT_TRUE(identity_->Authenticate(key->token, now_ + std::chrono::seconds(59)));
+  EXPECT_FALSE(identity_->Authenticate(key->token, now_ + std::chrono::seconds(61)));
+  EXPECT_FALSE(identity_->CreateApiKey(admin_, "alice", "x", std::nullopt, now_));
+  // The user's own tokens only, unless an admin asks for all.
+  EXPECT_FALSE(identity_->ListTokens(*alice, true));
+  EXPECT_EQ(identity_->ListTokens(*alice, false)->size(), 1u);
+}
+
+TEST_F(IdentityServiceTest, UsersWhoOwnSomethingCannotBeDeleted) {
+  ASSERT_TRUE(
+      identity_->CreateUser(admin_, {"bob", std::string("bob-password"), false, false}, now_));
+  Connector c;
+  c.id = crypto::NewUuid();
+  c.name = "bobs";
+  c.connector_type = "docker";
+  c.auth_method = "password";
+  c.resource_types = {"docker-registry"};
+  c.owner = "bob";
+  ASSERT_TRUE(store_->CreateConnector(c, std::nullopt));
+  auto refused = identity_->DeleteUser(admin_, "bob");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->DeleteConnector(c.id));
+  EXPECT_TRUE(identity_->DeleteUser(admin_, "bob"));
+  EXPECT_FALSE(identity_->DeleteUser(admin_, "admin")) << "not yourself";
+}
+
+}  // namespace
+}  // namespace latchkey
