@@ -90,8 +90,8 @@ Result<nlohmann::json> RemoteBackend::Call(
     auto const& e = parsed["error"];
     std::string message = e.value("message", "");
     ErrorCode code = ErrorCodeFromName(e.value("code", ""));
-    if (code == ErrorCode::kUnauthenticated) {
-      message += " (server " + options_.url + ")";
+    if (response->status == 401 && response->Header("www-authenticate")) {
+      message += " (server " + options_.url + ")";  // our API token, not a provider's answer
     }
     return Fail(code, message);
   }
@@ -99,17 +99,8 @@ Result<nlohmann::json> RemoteBackend::Call(
               fmt::format("the Latchkey server answered HTTP {}", response->status));
 }
 
-std::vector<ConnectorTypeSpec const*> RemoteBackend::ListConnectorTypes(TypeFilter const& f) {
-  // The catalogue is compiled into client and server alike.
-  std::vector<ConnectorTypeSpec const*> out;
-  for (auto const& t : AllConnectorTypes()) {
-    ConnectorTypeSpec const& s = t->Spec();
-    if (f.connector_type && s.connector_type != *f.connector_type) continue;
-    if (f.resource_type && !s.FindResourceType(*f.resource_type)) continue;
-    if (f.auth_method && !s.FindAuthMethod(*f.auth_method)) continue;
-    out.push_back(&s);
-  }
-  return out;
+std::vector<ConnectorTypeSpec const*> RemoteBackend::ListConnectorTypes(TypeFilter const& filter) {
+  return FilterConnectorTypes(filter);
 }
 
 Result<ConnectorTypeSpec const*> RemoteBackend::GetConnectorType(std::string const& type) {

@@ -20,6 +20,9 @@ struct TypeFilter {
   OptString auth_method;
 };
 
+// The compiled-in catalogue filtered as `list-types` asks (client and server share it).
+std::vector<ConnectorTypeSpec const*> FilterConnectorTypes(TypeFilter const& filter);
+
 struct RegisterRequest {
   // name, connector_type, auth_method (may be empty with auto-configure or a single method),
   // resource_types (none = every type the method serves), resource_id, labels, description,

@@ -48,25 +48,27 @@ LocalBackend::LocalBackend(std::shared_ptr<ServiceState> state, Principal princi
     : state_(std::move(state)), principal_(std::move(principal)) {}
 
 Result<Connector> LocalBackend::Load(std::string const& name_or_id, Access access, bool reveal) {
-  auto c = store().FindConnector(name_or_id);
-  if (!c) return c;
-  if (auto r = Authorize(principal_, *c, access, name_or_id); !r) return tl::unexpected(r.error());
-  if (reveal) {
-    if (auto r = Reveal(*c); !r) return tl::unexpected(r.error());
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    auto c = store().FindConnector(name_or_id);
+    if (!c) return c;
+    if (auto r = Authorize(principal_, *c, access, name_or_id); !r) {
+      return tl::unexpected(r.error());
+    }
+    if (!reveal) return c;
+    auto r = Reveal(*c);
+    if (r) return c;
+    // Every update replaces the connector's secret record and deletes the old one, so a
+    // concurrent update (here or on another replica) can remove the record this read named.
+    // Reading again finds the new one.
+    if (r.error().code != ErrorCode::kNotFound || attempt == kAttempts) {
+      return tl::unexpected(r.error());
+    }
   }
-  return c;
 }
 
-std::vector<ConnectorTypeSpec const*> LocalBackend::ListConnectorTypes(TypeFilter const& f) {
-  std::vector<ConnectorTypeSpec const*> out;
-  for (auto const& t : AllConnectorTypes()) {
-    ConnectorTypeSpec const& s = t->Spec();
-    if (f.connector_type && s.connector_type != *f.connector_type) continue;
-    if (f.resource_type && !s.FindResourceType(*f.resource_type)) continue;
-    if (f.auth_method && !s.FindAuthMethod(*f.auth_method)) continue;
-    out.push_back(&s);
-  }
-  return out;
+std::vector<ConnectorTypeSpec const*> LocalBackend::ListConnectorTypes(TypeFilter const& filter) {
+  return FilterConnectorTypes(filter);
 }
 
 Result<ConnectorTypeSpec const*> LocalBackend::GetConnectorType(std::string const& connector_type) {
@@ -334,11 +336,12 @@ Result<Connector> LocalBackend::GetConnectorClient(std::string const& name_or_id
   CredentialCacheKey key{c->id, c->version, target->resource_type, target->resource_id.value_or(""),
                          ""};
   // The cache may call this again later from its refresher, so it owns everything it uses.
-  auto issue = [self = LocalBackend(state_, principal_), connector = *c, type = *type,
-                resource_type, resource_id]() mutable -> Result<Connector> {
-    if (auto r = self.Reveal(connector); !r) return tl::unexpected(r.error());
+  auto issue = [self = LocalBackend(state_, principal_), id = c->id, type = *type, resource_type,
+                resource_id]() mutable -> Result<Connector> {
+    auto connector = self.Load(id, Access::kUse, true);
+    if (!connector) return tl::unexpected(connector.error());
     Context ctx = self.MakeContext();
-    return latchkey::GetConnectorClient(ctx, *type, connector, resource_type, resource_id);
+    return latchkey::GetConnectorClient(ctx, *type, *connector, resource_type, resource_id);
   };
   return cache->GetOrIssue(key, issue);
 }
