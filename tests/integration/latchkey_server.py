@@ -140,14 +140,25 @@ class LatchkeyServer:
             self.output.append(line)
 
     def stop(self):
-        stop_process(self.proc, timeout=15)
+        proc = self.proc
+        stop_process(proc, timeout=15)
+        self._close_pipe(proc)
         self.proc = None
+
+    @staticmethod
+    def _close_pipe(proc):
+        if proc and proc.stdout:
+            try:
+                proc.stdout.close()
+            except (OSError, ValueError):
+                pass
 
     def kill(self):
         """SIGKILL, as a crash would."""
         if self.proc and self.proc.poll() is None:
             os.kill(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
+        self._close_pipe(self.proc)
         self.proc = None
 
     def restart(self):

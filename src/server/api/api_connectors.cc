@@ -85,7 +85,10 @@ HttpResponse List(Call& call) {
   std::stable_sort(connectors->begin(), connectors->end(), *order);
   int64_t total = static_cast<int64_t>(connectors->size());
   nlohmann::json items = nlohmann::json::array();
-  for (int64_t i = (index - 1) * max_size; i < std::min(total, index * max_size); ++i) {
+  // Compared before multiplying: a huge page index must give an empty page, not an overflow.
+  int64_t first = (index - 1) > total / max_size ? total : (index - 1) * max_size;
+  int64_t last = std::min(total, first + max_size);
+  for (int64_t i = first; i < last; ++i) {
     items.push_back(ToJson((*connectors)[static_cast<size_t>(i)], false));
   }
   return Ok({{"index", index},

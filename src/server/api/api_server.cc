@@ -107,7 +107,8 @@ void AddTypeRoutes(server::Router& router, ApiServices& services) {
              Authed(services,
                     [](Call& call) {
                       auto spec = call.backend.GetConnectorType(call.Param("connector_type"));
-                      if (!spec) return Err(spec.error());
+                      // In a path, an unknown type is a missing resource, not a bad argument.
+                      if (!spec) return Err(Error{ErrorCode::kNotFound, spec.error().message});
                       return Ok(ToJson(**spec));
                     }),
              "Describe a connector type");
