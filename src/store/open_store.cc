@@ -21,10 +21,9 @@ Result<std::unique_ptr<Store>> OpenStore(std::string const& url, StoreOptions co
   pg.pool_size = options.postgres_pool_size;
   auto db = postgres::PgDatabase::Open(location->target, pg);
   if (!db) {
-    // The driver scrubs libpq's words already; this also covers anything a future message
-    // might echo.
-    return Fail(db.error().code,
-                "opening store " + RedactUrl(url) + ": " + ScrubPassword(db.error().message, url));
+    // The driver scrubs what libpq says already; this also covers any message that might one
+    // day echo the URL.
+    return Fail(db.error().code, ScrubPassword(db.error().message, url));
   }
   return std::make_unique<SqlStore>(std::move(*db));
 }

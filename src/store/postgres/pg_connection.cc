@@ -104,8 +104,8 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Connect(std::string const& c
   if (PQstatus(conn) != CONNECTION_OK) {
     std::string message = Trim(PQerrorMessage(conn));
     PQfinish(conn);
-    return Fail(ErrorCode::kUnavailable,
-                "cannot connect to PostgreSQL: " + ScrubPassword(message, conninfo));
+    return Fail(ErrorCode::kUnavailable, "cannot connect to PostgreSQL at " + RedactUrl(conninfo) +
+                                             ": " + ScrubPassword(message, conninfo));
   }
   // The default processor prints NOTICEs ("relation ... already exists, skipping") to stderr.
   PQsetNoticeProcessor(

@@ -126,9 +126,7 @@ TEST_P(StoreTest, NewerSchemaIsRefusedWithTheSameWords) {
   auto store = OpenAnother();
   ASSERT_FALSE(store);
   EXPECT_EQ(store.error().code, ErrorCode::kFailedPrecondition);
-  EXPECT_NE(store.error().message.find("the database was written by a newer Latchkey (schema 99)"),
-            std::string::npos)
-      << store.error().message;
+  EXPECT_EQ(store.error().message, "the database was written by a newer Latchkey (schema 99)");
 }
 
 // PostgreSQL only: the SQLite cases of these live in the file tests above.

@@ -89,7 +89,9 @@ bool TestPostgres::Launch() {
     text.append(buf, static_cast<size_t>(n));
     complete = text.find("\n}") != std::string::npos;
   }
-  close(out[0]);
+  // The read end stays open until Stop(): closing it would make any later write of the
+  // launcher (even the newline after the JSON) fail with EPIPE and take the server down.
+  stdout_ = out[0];
   if (!complete) {
     error_ = "tests/peers/postgres.py did not report a running server (see its output above)";
     return false;
@@ -104,7 +106,11 @@ bool TestPostgres::Launch() {
 }
 
 void TestPostgres::Stop() {
-  if (launcher_ <= 0) return;
+  auto close_stdout = [this] {
+    if (stdout_ >= 0) close(stdout_);
+    stdout_ = -1;
+  };
+  if (launcher_ <= 0) return close_stdout();
   // SIGTERM lets the launcher run `pg_ctl stop` and remove its directory.
   kill(launcher_, SIGTERM);
   if (!WaitFor(launcher_, std::chrono::seconds(60))) {
@@ -112,6 +118,7 @@ void TestPostgres::Stop() {
     WaitFor(launcher_, std::chrono::seconds(10));
   }
   launcher_ = -1;
+  close_stdout();
 }
 
 Result<void> TestPostgres::Admin(std::string const& sql) {

@@ -36,6 +36,7 @@ class TestPostgres {
   std::string url_;
   std::string error_;
   pid_t launcher_ = -1;
+  int stdout_ = -1;  // the launcher's stdout, read until it printed the URL
 };
 
 }  // namespace latchkey::testing
