@@ -46,6 +46,12 @@ class ApiClient:
 
     def request(self, method: str, path: str, body=None, raw: bytes | None = None,
                 headers: dict | None = None, query: dict | None = None):
+        status, data, response_headers = self.send(method, path, body, raw, headers, query)
+        return status, _parse(data, response_headers.get("Content-Type", ""))
+
+    def send(self, method: str, path: str, body=None, raw: bytes | None = None,
+             headers: dict | None = None, query: dict | None = None):
+        """One exchange: (status, raw body bytes, response headers)."""
         url = self.url + path
         if query:
             url += "?" + urllib.parse.urlencode(query, doseq=True)
@@ -60,9 +66,9 @@ class ApiClient:
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         try:
             with opener.open(req, timeout=self.timeout) as resp:
-                return resp.status, _parse(resp.read(), resp.headers.get("Content-Type", ""))
+                return resp.status, resp.read(), resp.headers
         except urllib.error.HTTPError as e:
-            return e.code, _parse(e.read(), e.headers.get("Content-Type", ""))
+            return e.code, e.read(), e.headers
 
     def get(self, path, **kw):
         return self.request("GET", path, **kw)

@@ -148,23 +148,7 @@ class RecordingClient(ApiClient):
         return RecordingClient(self.url, self.recorder, token, actor or self.actor)
 
     def request(self, method, path, body=None, raw=None, headers=None, query=None):
-        url = self.url + path
-        if query:
-            url += "?" + urllib.parse.urlencode(query, doseq=True)
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        req = urllib.request.Request(url, data=data, method=method)
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        if self.token:
-            req.add_header("Authorization", "Bearer " + self.token)
-        for k, v in (headers or {}).items():
-            req.add_header(k, v)
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-        try:
-            with opener.open(req, timeout=self.timeout) as resp:
-                status, rawbody, hdrs = resp.status, resp.read(), resp.headers
-        except urllib.error.HTTPError as e:
-            status, rawbody, hdrs = e.code, e.read(), e.headers
+        status, rawbody, hdrs = self.send(method, path, body, raw, headers, query)
         ctype = hdrs.get("Content-Type", "")
         if rawbody and "json" in ctype:
             try:

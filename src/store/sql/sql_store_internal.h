@@ -25,10 +25,10 @@ Error WhenExists(Error error, std::string const& message);
 
 // Runs `f(Connection&) -> Result<T>` in a read snapshot / a transaction and returns its value.
 // The value is taken from the run that committed (a driver may run `f` more than once).
-template <class T, class F>
-Result<T> ReadValue(Database& db, F&& f) {
+template <class T, class Run, class F>
+Result<T> RunForValue(Run&& run, F&& f) {
   std::optional<T> out;
-  auto r = db.Read([&](Connection& c) -> Result<void> {
+  auto r = run([&](Connection& c) -> Result<void> {
     auto v = f(c);
     if (!v) return tl::unexpected(v.error());
     out = std::move(*v);
@@ -39,16 +39,13 @@ Result<T> ReadValue(Database& db, F&& f) {
 }
 
 template <class T, class F>
+Result<T> ReadValue(Database& db, F&& f) {
+  return RunForValue<T>([&db](auto&& body) { return db.Read(body); }, std::forward<F>(f));
+}
+
+template <class T, class F>
 Result<T> TransactValue(Database& db, F&& f) {
-  std::optional<T> out;
-  auto r = db.Transact([&](Connection& c) -> Result<void> {
-    auto v = f(c);
-    if (!v) return tl::unexpected(v.error());
-    out = std::move(*v);
-    return {};
-  });
-  if (!r) return tl::unexpected(r.error());
-  return std::move(*out);
+  return RunForValue<T>([&db](auto&& body) { return db.Transact(body); }, std::forward<F>(f));
 }
 
 // A secret row and its sealed values; used for connectors' own secrets too.
