@@ -27,7 +27,6 @@ import time
 import unittest
 import urllib.error
 import urllib.parse
-import urllib.request
 import uuid
 
 HERE = os.path.dirname(os.path.abspath(__file__))
