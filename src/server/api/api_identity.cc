@@ -49,15 +49,12 @@ HttpResponse Login(ApiServices& services, HttpRequest const& r) {
 }
 
 HttpResponse Logout(ApiServices& services, Call& call) {
-  auto tokens = services.identity->ListTokens(call.principal, false);
-  if (!tokens) return Err(tokens.error());
-  std::string hash = auth::TokenHash(call.token);
-  for (auto const& t : *tokens) {
-    if (t.token_hash != hash) continue;
-    auto r = services.identity->RevokeToken(call.principal, t.id);
-    Audit(services, call.principal, "token.revoke", t.id, t.name, ResultText(r));
-    if (!r) return Err(r.error());
-  }
+  // The token was just authenticated, so its record exists: look it up by hash directly.
+  auto token = services.state->store().FindTokenByHash(auth::TokenHash(call.token));
+  if (!token) return Err(token.error());
+  auto r = services.identity->RevokeToken(call.principal, token->id);
+  Audit(services, call.principal, "token.revoke", token->id, token->name, ResultText(r));
+  if (!r) return Err(r.error());
   return NoContent();
 }
 
