@@ -88,10 +88,22 @@ Result<IssuedToken> IdentityService::Login(std::string const& name, std::string 
 }
 
 Result<Principal> IdentityService::Authenticate(std::string const& token, TimePoint now) {
+  auto revision = store_.Revision();
+  if (!revision) return tl::unexpected(revision.error());
+  return Authenticate(token, now, *revision);
+}
+
+Result<Principal> IdentityService::Authenticate(std::string const& token, TimePoint now,
+                                                int64_t revision) {
   Error const invalid{ErrorCode::kUnauthenticated,
                       "the API token is invalid, expired or revoked; log in again"};
   if (!auth::LooksLikeApiToken(token)) return tl::unexpected(invalid);
-  auto record = store_.FindTokenByHash(auth::TokenHash(token));
+  std::string hash = auth::TokenHash(token);
+  if (auto hit = accepted_.Get(hash, revision)) {
+    if (hit->expires_at && *hit->expires_at <= now) return tl::unexpected(invalid);
+    return hit->principal;
+  }
+  auto record = store_.FindTokenByHash(hash);
   if (!record) {
     if (record.error().code == ErrorCode::kNotFound) return tl::unexpected(invalid);
     return tl::unexpected(record.error());
@@ -101,7 +113,9 @@ Result<Principal> IdentityService::Authenticate(std::string const& token, TimePo
   }
   auto user = store_.FindUser(record->user_id);
   if (!user || !user->active) return tl::unexpected(invalid);
-  return Principal{user->name, user->admin, user->id};
+  Principal principal{user->name, user->admin, user->id};
+  accepted_.Put(std::move(hash), revision, Accepted{principal, record->expires_at});
+  return principal;
 }
 
 Result<User> IdentityService::CreateUser(Principal const& caller, NewUserRequest const& request,

@@ -10,6 +10,7 @@
 
 #include "core/identity.h"
 #include "service/access.h"
+#include "service/revision_cache.h"
 #include "store/store.h"
 
 namespace latchkey {
@@ -44,6 +45,10 @@ class IdentityService {
   // The principal behind a presented API token (kUnauthenticated for anything wrong with it,
   // without saying what: unknown, revoked and expired tokens look the same to the caller).
   Result<Principal> Authenticate(std::string const& token, TimePoint now);
+  // The same with the store's revision already read by the caller (before this call): a token
+  // accepted at this revision is answered from memory, because revoking it or changing or
+  // deleting its user moves the revision on, on every replica.
+  Result<Principal> Authenticate(std::string const& token, TimePoint now, int64_t revision);
 
   Result<User> CreateUser(Principal const& caller, NewUserRequest const& request, TimePoint now);
   Result<std::vector<User>> ListUsers(Principal const& caller);
@@ -62,8 +67,14 @@ class IdentityService {
                             std::optional<TimePoint> expires_at, TimePoint now);
   Result<void> RequireAdmin(Principal const& caller, char const* what);
 
+  struct Accepted {
+    Principal principal;
+    std::optional<TimePoint> expires_at;
+  };
+
   Store& store_;
   IdentityOptions options_;
+  RevisionCache<Accepted> accepted_{4096};  // by token hash
 };
 
 }  // namespace latchkey

@@ -44,8 +44,26 @@ LocalBackend::LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> s
   state_ = std::make_shared<ServiceState>(std::move(options), std::move(store), std::move(http));
 }
 
-LocalBackend::LocalBackend(std::shared_ptr<ServiceState> state, Principal principal)
-    : state_(std::move(state)), principal_(std::move(principal)) {}
+LocalBackend::LocalBackend(std::shared_ptr<ServiceState> state, Principal principal,
+                           std::optional<int64_t> revision)
+    : state_(std::move(state)), principal_(std::move(principal)), revision_(revision) {}
+
+Result<Connector> LocalBackend::LoadForUse(std::string const& name_or_id) {
+  if (!revision_) return Load(name_or_id, Access::kUse, false);
+  // What a name or ID finds does not depend on who asks; who may use it is checked below.
+  auto& refs = state_->connector_refs();
+  auto c = refs.Get(name_or_id, *revision_);
+  if (!c) {
+    auto found = store().FindConnector(name_or_id);
+    if (!found) return found;
+    refs.Put(name_or_id, *revision_, *found);
+    c = std::move(*found);
+  }
+  if (auto r = Authorize(principal_, *c, Access::kUse, name_or_id); !r) {
+    return tl::unexpected(r.error());
+  }
+  return std::move(*c);
+}
 
 Result<Connector> LocalBackend::Load(std::string const& name_or_id, Access access, bool reveal) {
   constexpr int kAttempts = 5;
@@ -323,7 +341,7 @@ Result<Connector> LocalBackend::GetConnectorClient(std::string const& name_or_id
                                                    OptString const& resource_id) {
   CredentialCache* cache = state_->cache();
   // With a cache, secrets are opened only when credentials actually have to be issued.
-  auto c = Load(name_or_id, Access::kUse, cache == nullptr);
+  auto c = cache ? LoadForUse(name_or_id) : Load(name_or_id, Access::kUse, true);
   if (!c) return tl::unexpected(c.error());
   auto type = RequireConnectorType(c->connector_type);
   if (!type) return tl::unexpected(type.error());

@@ -18,8 +18,11 @@ class LocalBackend : public Backend {
   // `http` may be null: a libcurl client is then created on first use.
   LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> store,
                std::unique_ptr<HttpClient> http);
-  // One caller's view of shared state (the server makes one per request).
-  LocalBackend(std::shared_ptr<ServiceState> state, Principal principal);
+  // One caller's view of shared state (the server makes one per request). `revision` is the
+  // store's, read when the request began: with it, the connector named by a request for client
+  // credentials may come from the state's revision cache instead of the store.
+  LocalBackend(std::shared_ptr<ServiceState> state, Principal principal,
+               std::optional<int64_t> revision = std::nullopt);
 
   std::vector<ConnectorTypeSpec const*> ListConnectorTypes(TypeFilter const& filter) override;
   Result<ConnectorTypeSpec const*> GetConnectorType(std::string const& connector_type) override;
@@ -62,6 +65,8 @@ class LocalBackend : public Backend {
   // Finds a connector the caller may access as `access`; its secret values are opened (for use
   // inside the service) when `reveal`.
   Result<Connector> Load(std::string const& name_or_id, Access access, bool reveal);
+  // Load(name_or_id, kUse, false), from the revision cache when this view has a revision.
+  Result<Connector> LoadForUse(std::string const& name_or_id);
   Result<SecretRecord> LoadSecret(std::string const& name_or_id, Access access);
   Result<Connector> BuildDraft(RegisterRequest& request, Context& ctx);
   Result<SecretRecord> SealSecrets(std::string const& name,
@@ -72,6 +77,7 @@ class LocalBackend : public Backend {
 
   std::shared_ptr<ServiceState> state_;
   Principal principal_;
+  std::optional<int64_t> revision_;
 };
 
 }  // namespace latchkey

@@ -12,6 +12,7 @@
 #include "http/http_client.h"
 #include "secrets/secret_box.h"
 #include "service/credential_cache.h"
+#include "service/revision_cache.h"
 #include "store/store.h"
 
 namespace latchkey {
@@ -43,6 +44,8 @@ class ServiceState {
   // process lives for one command and a cache would never be hit.
   CredentialCache* cache() const { return cache_; }
   void set_cache(CredentialCache* cache) { cache_ = cache; }
+  // Connectors (metadata, no secret values) by the name, ID or prefix they were found by.
+  RevisionCache<Connector>& connector_refs() { return connector_refs_; }
 
  private:
   LocalBackendOptions options_;
@@ -51,6 +54,7 @@ class ServiceState {
   std::once_flag http_once_;
   SecretBox box_;
   CredentialCache* cache_ = nullptr;
+  RevisionCache<Connector> connector_refs_{1024};
 };
 
 }  // namespace latchkey

@@ -77,7 +77,7 @@ class Store {
   virtual Result<void> CreateUser(User const& u) = 0;
   virtual Result<User> FindUser(std::string const& name_or_id) = 0;
   virtual Result<std::vector<User>> ListUsers() = 0;
-  virtual Result<void> UpdateUser(User const& u) = 0;  // name, password_hash, admin, active
+  virtual Result<void> UpdateUser(User const& u) = 0;          // name, password_hash, admin, active
   virtual Result<void> DeleteUser(std::string const& id) = 0;  // and the user's tokens
   // Counts what `user_id` owns (connectors and user secrets), so a delete can be refused.
   virtual Result<size_t> CountOwnedBy(std::string const& user_id) = 0;
@@ -87,6 +87,12 @@ class Store {
   virtual Result<ApiToken> FindTokenByHash(std::string const& token_hash) = 0;
   virtual Result<std::vector<ApiToken>> ListTokens(std::optional<std::string> const& user_id) = 0;
   virtual Result<void> RevokeToken(std::string const& id) = 0;
+
+  // A number that grows with every committed change of connectors, secrets, users or tokens,
+  // in any process sharing the database. Caches of data read from the store are valid while it
+  // stays the same; read it before the data it guards, so a cached answer is never older than
+  // the revision it is filed under.
+  virtual Result<int64_t> Revision() = 0;
 };
 
 }  // namespace latchkey

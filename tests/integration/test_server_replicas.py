@@ -274,6 +274,9 @@ class ReplicasTest(unittest.TestCase):
         status, s = self.a.post("/api/v1/secrets", {"name": sname, "values": {"k": "v-12345678"}})
         self.assertEqual(status, 201, s)
         self.assertEqual(self.b.get(f"/api/v1/secrets/{sname}")[0], 200)
+        # B answers repeated lists from its cache of list answers (until the store changes).
+        for _ in range(2):
+            self.assertIn(name, [c["name"] for c in list_all(self.b)])
 
         status, body = self.a.delete(f"{CONNECTORS}/{name}")
         self.assertEqual(status, 204, body)
@@ -288,6 +291,7 @@ class ReplicasTest(unittest.TestCase):
         status, body = self.b.put(f"{CONNECTORS}/{made['id']}",
                                   {"description": "x", "version": 1, "verify": False})
         self.assertEqual(status, 404, body)
+        self.assertNotIn(name, [c["name"] for c in list_all(self.b)])
         self.assertNotIn(made["id"], [c["id"] for c in list_all(self.b)])
 
 

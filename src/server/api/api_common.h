@@ -18,6 +18,7 @@ struct Call {
   Principal principal;
   std::string token;  // as presented (for logout)
   LocalBackend backend;
+  int64_t revision;  // the store's, read before anything else of this request (Store::Revision)
 
   std::string const& Param(char const* name) const { return params.find(name)->second; }
 };
@@ -26,6 +27,10 @@ using AuthedHandler = std::function<server::HttpResponse(Call&)>;
 
 // Wraps a handler: 401 without a valid Bearer token, the handler otherwise.
 server::Handler Authed(ApiServices& services, AuthedHandler handler);
+
+// For GET routes whose answer is a function of the caller and the store only: a 200 answer is
+// kept under the request's revision and served again until the store changes.
+server::Handler AuthedCachedRead(ApiServices& services, AuthedHandler handler);
 
 // Query helpers: an absent parameter is nullopt; a malformed one is kInvalidArgument.
 OptString QueryString(server::HttpRequest const& r, char const* name);

@@ -208,7 +208,7 @@ HttpResponse Client(ApiServices& services, Call& call) {
 
 void AddConnectorRoutes(server::Router& router, ApiServices& services) {
   auto& s = services;
-  router.Add("GET", "/api/v1/service_connectors", Authed(s, List),
+  router.Add("GET", "/api/v1/service_connectors", AuthedCachedRead(s, List),
              "List service connectors visible to the caller");
   router.Add("POST", "/api/v1/service_connectors",
              Authed(s, [&s](Call& c) { return Create(s, c); }), "Register a service connector");

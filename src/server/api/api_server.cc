@@ -25,15 +25,38 @@ server::Handler Authed(ApiServices& services, AuthedHandler handler) {
       response.SetHeader("WWW-Authenticate", "Bearer");
       return response;
     }
-    auto principal = services.identity->Authenticate(token, Now());
+    auto revision = services.state->store().Revision();
+    if (!revision) return Err(revision.error());
+    auto principal = services.identity->Authenticate(token, Now(), *revision);
     if (!principal) {
       auto response = Err(principal.error());
       response.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       return response;
     }
-    Call call{r, params, *principal, token, LocalBackend(services.state, *principal)};
+    Call call{
+        r,        params, *principal, token, LocalBackend(services.state, *principal, *revision),
+        *revision};
     return handler(call);
   };
+}
+
+server::Handler AuthedCachedRead(ApiServices& services, AuthedHandler handler) {
+  return Authed(services, [&services, handler = std::move(handler)](Call& call) {
+    // Who asks decides what is visible (owner name, admin); the request decides the rest.
+    // Length-prefixed parts, so no two requests share a key.
+    std::string key = call.principal.admin ? "1" : "0";
+    auto add = [&key](std::string const& part) { key += std::to_string(part.size()) + ":" + part; };
+    add(call.principal.name);
+    add(call.request.path);
+    for (auto const& [name, value] : call.request.query) {
+      add(name);
+      add(value);
+    }
+    if (auto hit = services.cached_reads->Get(key, call.revision)) return *hit;
+    HttpResponse response = handler(call);
+    if (response.status == 200) services.cached_reads->Put(std::move(key), call.revision, response);
+    return response;
+  });
 }
 
 OptString QueryString(HttpRequest const& r, char const* name) {

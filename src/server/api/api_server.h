@@ -7,11 +7,13 @@
 #include <memory>
 #include <string>
 
+#include "server/http/http_types.h"
 #include "server/http/router.h"
 #include "server/metrics.h"
 #include "service/audit_log.h"
 #include "service/credential_cache.h"
 #include "service/identity_service.h"
+#include "service/revision_cache.h"
 #include "service/service_state.h"
 
 namespace latchkey::api {
@@ -25,6 +27,9 @@ struct ApiServices {
   std::string store_kind;  // "sqlite" or "postgresql", for /health
   // Called before /metrics renders, to bring counters kept elsewhere (the cache's) up to date.
   std::function<void()> before_metrics;
+  // Answers of AuthedCachedRead routes, by caller and request.
+  std::shared_ptr<RevisionCache<server::HttpResponse>> cached_reads =
+      std::make_shared<RevisionCache<server::HttpResponse>>(256);
 };
 
 // Adds every route; `services` must outlive the router.

@@ -84,11 +84,15 @@ void PgDatabase::Release(std::unique_ptr<PgConnection> conn) {
   available_.notify_one();
 }
 
-Result<void> PgDatabase::Read(Body const& body) { return Run(body, false); }
+Result<void> PgDatabase::Read(Body const& body) { return Run(body, Mode::kSnapshotRead); }
 
-Result<void> PgDatabase::Transact(Body const& body) { return Run(body, true); }
+Result<void> PgDatabase::ReadOne(Body const& body) { return Run(body, Mode::kSingleRead); }
 
-Result<void> PgDatabase::Run(Body const& body, bool writes) {
+Result<void> PgDatabase::Transact(Body const& body) { return Run(body, Mode::kWrite); }
+
+Result<void> PgDatabase::Run(Body const& body, Mode mode) {
+  bool const writes = mode == Mode::kWrite;
+  bool const in_transaction = mode != Mode::kSingleRead;
   char const* begin = writes ? kBeginWrite : kBeginRead;
   bool reconnected = false;
   Error last;
@@ -98,15 +102,18 @@ Result<void> PgDatabase::Run(Body const& body, bool writes) {
     PgConnection& c = **lease;
     c.ClearFailure();
     Result<void> outcome;
-    if (auto b = c.Execute(begin); !b) outcome = tl::unexpected(b.error());
+    if (in_transaction) {
+      if (auto b = c.Execute(begin); !b) outcome = tl::unexpected(b.error());
+    }
     if (outcome) outcome = body(c);
     bool committing = false;
+    if (outcome && !in_transaction) return outcome;
     if (outcome) {
       committing = true;
       auto commit = c.Execute("COMMIT");
       if (commit) return {};
       outcome = tl::unexpected(commit.error());
-    } else if (c.failure() != PgConnection::Failure::kBroken) {
+    } else if (in_transaction && c.failure() != PgConnection::Failure::kBroken) {
       (void)c.Execute("ROLLBACK");
     }
     switch (c.failure()) {

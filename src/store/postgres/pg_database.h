@@ -30,6 +30,7 @@ class PgDatabase : public sql::Database {
 
   sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
   Result<void> Read(Body const& body) override;
+  Result<void> ReadOne(Body const& body) override;
   Result<void> Transact(Body const& body) override;
 
  private:
@@ -54,7 +55,8 @@ class PgDatabase : public sql::Database {
   PgDatabase(std::string url, PgOptions options) : url_(std::move(url)), options_(options) {}
   Result<Lease> Acquire();
   void Release(std::unique_ptr<PgConnection> conn);
-  Result<void> Run(Body const& body, bool writes);
+  enum class Mode { kSnapshotRead, kSingleRead, kWrite };
+  Result<void> Run(Body const& body, Mode mode);
   Result<void> Migrate();
 
   std::string const url_;  // may hold the password: never put into a message unscrubbed

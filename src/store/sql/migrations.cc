@@ -73,6 +73,15 @@ ALTER TABLE secrets ADD COLUMN shared {INT} NOT NULL DEFAULT 0;
 CREATE INDEX connectors_owner ON connectors(owner);
 CREATE INDEX secrets_owner ON secrets(owner);
 )sql",
+    // 3: the store's revision, advanced by every write transaction (SqlStore::Write) so that
+    // server replicas can tell whether what they cached is still current.
+    R"sql(
+CREATE TABLE store_revision (
+  id {INT} PRIMARY KEY,
+  value {INT} NOT NULL
+);
+INSERT INTO store_revision (id, value) VALUES (1, 0);
+)sql",
 };
 
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {

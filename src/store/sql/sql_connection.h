@@ -98,9 +98,11 @@ class Database {
   using Body = std::function<Result<void>(Connection&)>;
   virtual ~Database() = default;
   virtual Dialect dialect() const = 0;
-  // Without a transaction: every statement commits on its own. For reads only (a driver may run
+  // For reads only, in one read-only snapshot for all the body's statements (a driver may run
   // `body` again after a lost connection).
   virtual Result<void> Read(Body const& body) = 0;
+  // A read of one statement, which is its own snapshot: no BEGIN/COMMIT round trips.
+  virtual Result<void> ReadOne(Body const& body) = 0;
   // Inside one transaction that commits whole or leaves nothing behind. A driver may run `body`
   // more than once (after a serialization failure or a lost connection, never after a commit),
   // so `body` must reset whatever it accumulates outside the database at its start.

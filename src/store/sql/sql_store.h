@@ -42,7 +42,12 @@ class SqlStore : public Store {
   Result<std::vector<ApiToken>> ListTokens(std::optional<std::string> const& user_id) override;
   Result<void> RevokeToken(std::string const& id) override;
 
+  Result<int64_t> Revision() override;
+
  private:
+  // A write transaction that also advances the revision, so no change escapes the caches.
+  Result<void> Write(sql::Database::Body const& body);
+
   std::unique_ptr<sql::Database> db_;
 };
 

@@ -122,7 +122,7 @@ std::vector<Param> RowValues(Connector const& c) {
 
 Result<void> SqlStore::CreateConnector(Connector const& c,
                                        std::optional<SecretRecord> const& secret) {
-  return db_->Transact([&](Connection& conn) -> Result<void> {
+  return Write([&](Connection& conn) -> Result<void> {
     if (secret) {
       if (auto r = sql::InsertSecret(conn, *secret); !r) return r;
     }
@@ -190,7 +190,7 @@ Result<std::vector<Connector>> SqlStore::ListConnectors(ConnectorFilter const& f
 
 Result<void> SqlStore::UpdateConnector(Connector const& c,
                                        std::optional<SecretRecord> const& secret) {
-  return db_->Transact([&](Connection& conn) -> Result<void> {
+  return Write([&](Connection& conn) -> Result<void> {
     auto current =
         conn.Execute("SELECT name, secret_id, version FROM connectors WHERE id = ?", {c.id});
     if (!current) return tl::unexpected(current.error());
@@ -239,7 +239,7 @@ Result<void> SqlStore::UpdateConnector(Connector const& c,
 }
 
 Result<void> SqlStore::DeleteConnector(std::string const& id) {
-  return db_->Transact([&](Connection& conn) -> Result<void> {
+  return Write([&](Connection& conn) -> Result<void> {
     // RETURNING names the secret of the row actually deleted, even if an update just replaced it.
     auto deleted = conn.Execute("DELETE FROM connectors WHERE id = ? RETURNING secret_id", {id});
     if (!deleted) return tl::unexpected(deleted.error());

@@ -44,6 +44,11 @@ Result<T> ReadValue(Database& db, F&& f) {
 }
 
 template <class T, class F>
+Result<T> ReadOneValue(Database& db, F&& f) {
+  return RunForValue<T>([&db](auto&& body) { return db.ReadOne(body); }, std::forward<F>(f));
+}
+
+template <class T, class F>
 Result<T> TransactValue(Database& db, F&& f) {
   return RunForValue<T>([&db](auto&& body) { return db.Transact(body); }, std::forward<F>(f));
 }

@@ -73,7 +73,7 @@ using sql::Connection;
 using sql::Param;
 
 Result<void> SqlStore::CreateSecret(SecretRecord const& s) {
-  return db_->Transact([&](Connection& c) { return sql::InsertSecret(c, s); });
+  return Write([&](Connection& c) { return sql::InsertSecret(c, s); });
 }
 
 Result<SecretRecord> SqlStore::GetSecretById(std::string const& id) {
@@ -113,7 +113,7 @@ Result<std::vector<SecretRecord>> SqlStore::ListSecrets(SecretFilter const& filt
 }
 
 Result<void> SqlStore::UpdateSecret(SecretRecord const& s) {
-  return db_->Transact([&](Connection& c) -> Result<void> {
+  return Write([&](Connection& c) -> Result<void> {
     auto up = c.Execute("UPDATE secrets SET name = ?, shared = ?, updated = ? WHERE id = ?",
                         {s.name, sql::Param::Flag(s.shared), sql::Epoch(s.updated), s.id});
     if (!up) {
@@ -129,7 +129,7 @@ Result<void> SqlStore::UpdateSecret(SecretRecord const& s) {
 }
 
 Result<void> SqlStore::DeleteSecret(std::string const& id) {
-  return db_->Transact([&](Connection& c) -> Result<void> {
+  return Write([&](Connection& c) -> Result<void> {
     // secret_values go with it (ON DELETE CASCADE).
     auto del = c.Execute("DELETE FROM secrets WHERE id = ? AND internal = 0", {id});
     if (!del) return tl::unexpected(del.error());

@@ -43,7 +43,7 @@ std::string UserExists(User const& u) { return "a user named '" + u.name + "' al
 }  // namespace
 
 Result<void> SqlStore::CreateUser(User const& u) {
-  return db_->Transact([&](Connection& c) -> Result<void> {
+  return Write([&](Connection& c) -> Result<void> {
     auto r = c.Execute(
         std::string("INSERT INTO users(") + kUserColumns + ") VALUES(?,?,?,?,?,?,?,?)",
         {u.id, u.name, u.password_hash, Param::Flag(u.admin), Param::Flag(u.service_account),
@@ -79,7 +79,7 @@ Result<std::vector<User>> SqlStore::ListUsers() {
 }
 
 Result<void> SqlStore::UpdateUser(User const& u) {
-  return db_->Transact([&](Connection& c) -> Result<void> {
+  return Write([&](Connection& c) -> Result<void> {
     // `updated` travels with the four fields an update may change.
     auto r = c.Execute(
         "UPDATE users SET name = ?, password_hash = ?, admin = ?, active = ?, updated = ? "
@@ -93,7 +93,7 @@ Result<void> SqlStore::UpdateUser(User const& u) {
 }
 
 Result<void> SqlStore::DeleteUser(std::string const& id) {
-  return db_->Transact([&](Connection& c) -> Result<void> {
+  return Write([&](Connection& c) -> Result<void> {
     // Tokens explicitly, not only through ON DELETE CASCADE: a token of a deleted user must
     // never survive, whatever a database's foreign-key setting.
     if (auto r = c.Execute("DELETE FROM api_tokens WHERE user_id = ?", {id}); !r) {
@@ -118,7 +118,7 @@ Result<size_t> SqlStore::CountOwnedBy(std::string const& user_id) {
 }
 
 Result<void> SqlStore::CreateToken(ApiToken const& t) {
-  return db_->Transact([&](Connection& c) -> Result<void> {
+  return Write([&](Connection& c) -> Result<void> {
     auto r = c.Execute(
         std::string("INSERT INTO api_tokens(") + kTokenColumns + ") VALUES(?,?,?,?,?,?,?)",
         {t.id, t.user_id, t.name, t.token_hash, sql::Epoch(t.created), sql::OptEpoch(t.expires_at),
@@ -157,10 +157,29 @@ Result<std::vector<ApiToken>> SqlStore::ListTokens(std::optional<std::string> co
 }
 
 Result<void> SqlStore::RevokeToken(std::string const& id) {
-  return db_->Transact([&](Connection& c) -> Result<void> {
+  return Write([&](Connection& c) -> Result<void> {
     auto r = c.Execute("UPDATE api_tokens SET revoked = 1 WHERE id = ?", {id});
     if (!r) return tl::unexpected(r.error());
     if (r->affected == 0) return tl::unexpected(sql::NotFound("API token", id));
+    return {};
+  });
+}
+
+Result<int64_t> SqlStore::Revision() {
+  return sql::ReadOneValue<int64_t>(*db_, [](Connection& c) -> Result<int64_t> {
+    auto rows = c.Execute("SELECT value FROM store_revision WHERE id = 1");
+    if (!rows) return tl::unexpected(rows.error());
+    if (rows->rows.empty()) return Fail(ErrorCode::kInternal, "the store has no revision row");
+    return rows->rows[0].Int(0);
+  });
+}
+
+Result<void> SqlStore::Write(sql::Database::Body const& body) {
+  return db_->Transact([&](Connection& c) -> Result<void> {
+    if (auto r = body(c); !r) return r;
+    // Last, so the row lock every writer takes (PostgreSQL) is held only until the commit.
+    auto bumped = c.Execute("UPDATE store_revision SET value = value + 1 WHERE id = 1");
+    if (!bumped) return tl::unexpected(bumped.error());
     return {};
   });
 }

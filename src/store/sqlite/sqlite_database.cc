@@ -6,11 +6,11 @@ namespace latchkey::sqlite {
 
 Result<sql::QueryResult> SqliteConnection::Execute(std::string_view sql,
                                                    std::span<sql::Param const> params) {
-  Statement st(db_.handle(), sql);
-  if (!st.ok()) {
-    return Fail(ErrorCode::kInternal, std::string("bad SQL: ") + sqlite3_errmsg(db_.handle()) +
-                                          " in: " + std::string(sql));
-  }
+  auto prepared = db_.Prepared(sql);
+  if (!prepared) return tl::unexpected(prepared.error());
+  Statement& st = **prepared;
+  // Rewound and unbound however this call ends, ready for the next one.
+  StatementReset reset_on_exit(st);
   for (size_t i = 0; i < params.size(); ++i) {
     int index = static_cast<int>(i + 1);
     auto const& p = params[i];
@@ -73,6 +73,11 @@ Result<void> SqliteDatabase::Read(Body const& body) {
   // A deferred transaction: one consistent snapshot for the few statements of a read, and in
   // WAL mode it never waits for writers.
   return InTransaction(db_, "BEGIN", [&] { return body(connection_); });
+}
+
+Result<void> SqliteDatabase::ReadOne(Body const& body) {
+  std::lock_guard lock(mu_);
+  return body(connection_);  // autocommit: the statement is its own read transaction
 }
 
 Result<void> SqliteDatabase::Transact(Body const& body) {

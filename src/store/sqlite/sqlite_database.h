@@ -32,6 +32,7 @@ class SqliteDatabase : public sql::Database {
 
   sql::Dialect dialect() const override { return sql::Dialect::kSqlite; }
   Result<void> Read(Body const& body) override;
+  Result<void> ReadOne(Body const& body) override;
   Result<void> Transact(Body const& body) override;
 
  private:

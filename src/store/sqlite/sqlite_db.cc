@@ -6,14 +6,19 @@
 
 namespace latchkey::sqlite {
 
-Statement::Statement(sqlite3* db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) !=
+Statement::Statement(sqlite3* db, std::string_view sql, unsigned flags) : db_(db) {
+  if (sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()), flags, &stmt_, nullptr) !=
       SQLITE_OK) {
     stmt_ = nullptr;
   }
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
 
 Statement& Statement::Bind(int index, std::string const& value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
@@ -91,12 +96,46 @@ Result<Database> Database::Open(std::string const& path) {
   Database database(db);
   for (char const* pragma :
        {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
-    if (auto r = database.ExecWaitingForLock(pragma); !r) return tl::unexpected(r.error());
+    if (auto r = database.RunWaitingForLock(pragma); !r) return tl::unexpected(r.error());
   }
   return database;
 }
 
-Database::~Database() { sqlite3_close(db_); }
+Database::~Database() {
+  statements_.clear();  // finalized first: sqlite3_close refuses a connection with live ones
+  sqlite3_close(db_);
+}
+
+namespace {
+
+// The store's SQL is a fixed set of texts (filters add a few variants); the bound only guards
+// against a caller that builds unbounded variants.
+constexpr size_t kMaxCachedStatements = 128;
+
+}  // namespace
+
+Result<Statement*> Database::Prepared(std::string_view sql) {
+  std::string key(sql);
+  if (auto it = statements_.find(key); it != statements_.end()) return it->second.get();
+  auto st = std::make_unique<Statement>(db_, sql, SQLITE_PREPARE_PERSISTENT);
+  if (!st->ok()) {
+    return Fail(ErrorCode::kInternal,
+                std::string("bad SQL: ") + sqlite3_errmsg(db_) + " in: " + key);
+  }
+  if (statements_.size() >= kMaxCachedStatements) statements_.clear();
+  return statements_.emplace(std::move(key), std::move(st)).first->second.get();
+}
+
+Result<void> Database::Run(std::string_view sql) {
+  auto st = Prepared(sql);
+  if (!st) return tl::unexpected(st.error());
+  StatementReset reset_on_exit(**st);
+  while (true) {
+    auto row = (*st)->Step();
+    if (!row) return tl::unexpected(row.error());
+    if (!*row) return {};
+  }
+}
 
 Result<void> Database::Exec(char const* sql) {
   char* err = nullptr;
@@ -108,16 +147,19 @@ Result<void> Database::Exec(char const* sql) {
   return {};
 }
 
-Result<void> Database::ExecWaitingForLock(char const* sql) {
+Result<void> Database::RunWaitingForLock(std::string_view sql) {
+  auto r = Run(sql);
+  if (r || (sqlite3_errcode(db_) & 0xff) != SQLITE_BUSY) return r;
+  // Seeded only once a wait is needed: std::random_device costs a system call per use.
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
   std::minstd_rand jitter(std::random_device{}());
   while (true) {
-    auto r = Exec(sql);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5 + jitter() % 45));
+    r = Run(sql);
     if (r || (sqlite3_errcode(db_) & 0xff) != SQLITE_BUSY ||
         std::chrono::steady_clock::now() > deadline) {
       return r;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(5 + jitter() % 45));
   }
 }
 

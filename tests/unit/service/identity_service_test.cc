@@ -62,6 +62,17 @@ TEST_F(IdentityServiceTest, TokensExpireAndCanBeRevoked) {
   EXPECT_FALSE(identity_->Authenticate("", now_));
 }
 
+TEST_F(IdentityServiceTest, ARevocationThroughAnotherReplicaEndsTheRememberedToken) {
+  auto other_store = OpenSqliteStore((dir_ / "db.sqlite").string());
+  ASSERT_TRUE(other_store) << other_store.error().message;
+  IdentityService other(**other_store, IdentityOptions{});
+  auto issued = identity_->Login("admin", "admin-password", "cli", now_);
+  ASSERT_TRUE(issued);
+  for (int i = 0; i < 2; ++i) EXPECT_TRUE(identity_->Authenticate(issued->token, now_));
+  ASSERT_TRUE(other.RevokeToken(admin_, issued->record.id));
+  EXPECT_FALSE(identity_->Authenticate(issued->token, now_));
+}
+
 TEST_F(IdentityServiceTest, OnlyAdminsManageUsersAndServiceAccountsUseKeys) {
   ASSERT_TRUE(
       identity_->CreateUser(admin_, {"alice", std::string("alice-pass"), false, false}, now_));

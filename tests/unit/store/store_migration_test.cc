@@ -73,7 +73,7 @@ TEST_F(SqliteFileTest, VersionOneFileUpgradesInPlace) {
   RunSql(kV1Schema);
   auto store = OpenStore(path_);  // a bare path is SQLite
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ(UserVersion(), 2);
+  EXPECT_EQ(UserVersion(), 3);
   auto c = (*store)->FindConnector("old");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->id, "c-1");
@@ -146,7 +146,7 @@ TEST_P(PostgresTest, ReplicasStartingTogetherMigrateOnce) {
   for (auto const& s : opened) ASSERT_TRUE(s) << s.error().message;
   // One row, at the latest version: the migrations ran once.
   auto check = TestPostgres::Get().Admin("DO $$ BEGIN IF (SELECT COUNT(*) FROM " + schema +
-                                         ".schema_version WHERE version = 2) <> 1 THEN RAISE "
+                                         ".schema_version WHERE version = 3) <> 1 THEN RAISE "
                                          "EXCEPTION 'schema_version is wrong'; END IF; END $$");
   EXPECT_TRUE(check) << check.error().message;
   ASSERT_TRUE((*opened[0])->CreateConnector(MakeConnector("x"), std::nullopt));

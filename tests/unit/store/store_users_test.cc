@@ -142,5 +142,35 @@ TEST_P(StoreTest, TokensCreateFindRevokeAndGoWithTheirUser) {
   EXPECT_EQ(store_->ListTokens(std::nullopt)->size(), 1u) << "other users' tokens stay";
 }
 
+TEST_P(StoreTest, EveryCommittedWriteAdvancesTheRevisionAndNothingElseDoes) {
+  auto revision = [&] {
+    auto r = store_->Revision();
+    EXPECT_TRUE(r) << r.error().message;
+    return r.value_or(-1);
+  };
+  int64_t start = revision();
+  User u = MakeUser("rev");
+  ASSERT_TRUE(store_->CreateUser(u));
+  int64_t after_user = revision();
+  EXPECT_GT(after_user, start);
+
+  ApiToken t = MakeToken(u.id, "t");
+  ASSERT_TRUE(store_->CreateToken(t));
+  int64_t after_token = revision();
+  EXPECT_GT(after_token, after_user);
+  ASSERT_TRUE(store_->FindTokenByHash(t.token_hash));
+  ASSERT_TRUE(store_->ListConnectors({}));
+  EXPECT_EQ(revision(), after_token) << "reads leave the revision alone";
+
+  ASSERT_TRUE(store_->CreateConnector(MakeConnector("c"), std::nullopt));
+  int64_t after_connector = revision();
+  EXPECT_GT(after_connector, after_token);
+  ASSERT_FALSE(store_->CreateConnector(MakeConnector("c"), std::nullopt));
+  EXPECT_EQ(revision(), after_connector) << "a failed write commits nothing";
+
+  ASSERT_TRUE(store_->RevokeToken(t.id));
+  EXPECT_GT(revision(), after_connector);
+}
+
 }  // namespace
 }  // namespace latchkey::testing
