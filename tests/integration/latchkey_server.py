@@ -39,10 +39,12 @@ import cli  # noqa: E402
 class ApiClient:
     """JSON over HTTP with an optional bearer token; never raises for HTTP statuses."""
 
-    def __init__(self, url: str, token: str | None = None, timeout: float = 60):
+    def __init__(self, url: str, token: str | None = None, timeout: float = 60,
+                 ssl_context=None):
         self.url = url.rstrip("/")
         self.token = token
         self.timeout = timeout
+        self.ssl_context = ssl_context  # for https:// URLs (default: the system's trust)
 
     def request(self, method: str, path: str, body=None, raw: bytes | None = None,
                 headers: dict | None = None, query: dict | None = None):
@@ -63,7 +65,8 @@ class ApiClient:
             req.add_header("Authorization", "Bearer " + self.token)
         for k, v in (headers or {}).items():
             req.add_header(k, v)
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
+                                             urllib.request.HTTPSHandler(context=self.ssl_context))
         try:
             with opener.open(req, timeout=self.timeout) as resp:
                 return resp.status, resp.read(), resp.headers
@@ -171,8 +174,9 @@ class LatchkeyServer:
         self.stop()
         return self.start()
 
-    def client(self, username: str | None = None, password: str | None = None) -> ApiClient:
-        c = ApiClient(self.url)
+    def client(self, username: str | None = None, password: str | None = None,
+               ssl_context=None) -> ApiClient:
+        c = ApiClient(self.url, ssl_context=ssl_context)
         if username:
             status, body = c.post("/api/v1/login", {"username": username, "password": password})
             if status != 200:
