@@ -6,6 +6,7 @@
 #include "cli/render.h"
 #include "cli/wizard.h"
 #include "core/model_json.h"
+#include "service/access.h"
 
 namespace latchkey::cli {
 namespace {
@@ -30,14 +31,17 @@ struct ConnectorArgs {
   bool show_secrets = false;
   bool client = false;
   bool share = false;
+  bool share_read_only = false;
   bool make_private = false;
 };
 
-// --share / --private: absent when neither was given (update keeps the current setting).
-std::optional<bool> Sharing(ConnectorArgs const& a) {
-  if (a.share) return true;
-  if (a.make_private) return false;
-  return std::nullopt;
+// --share / --share-read-only / --private, as ApplySharing's (shared, read_only): absent when
+// none was given (update keeps the current setting).
+std::pair<std::optional<bool>, std::optional<bool>> Sharing(ConnectorArgs const& a) {
+  if (a.share) return {true, false};
+  if (a.share_read_only) return {true, true};
+  if (a.make_private) return {false, false};
+  return {};
 }
 
 void AddCommonOptions(CLI::App& cmd, ConnectorArgs& a) {
@@ -56,8 +60,13 @@ void AddCommonOptions(CLI::App& cmd, ConnectorArgs& a) {
   cmd.add_flag("-x,--show-secrets", a.show_secrets, "Show secret values in the output");
   auto* share =
       cmd.add_flag("--share", a.share, "Let every user of the server see and use the connector");
+  auto* read_only = cmd.add_flag("--share-read-only", a.share_read_only,
+                                 "Let every user see the connector but not obtain credentials "
+                                 "from it, verify it or list its resources")
+                        ->excludes(share);
   cmd.add_flag("--private", a.make_private, "Only the owner (and admins) may see it (default)")
-      ->excludes(share);
+      ->excludes(share)
+      ->excludes(read_only);
   cmd.allow_extras();
 }
 
@@ -118,7 +127,8 @@ Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::
   d.expiration_seconds = a.expiration_seconds;
   d.expires_at = parsed->expires_at;
   d.expires_skew_tolerance = a.expires_skew_tolerance;
-  d.shared = Sharing(a).value_or(false);
+  auto [shared, read_only] = Sharing(a);
+  if (auto r = ApplySharing(d, shared, read_only); !r) return tl::unexpected(r.error());
   for (auto const& [k, v] : parsed->values) request.values[k] = v;
   request.verify = !a.no_verify;
   request.auto_configure = a.auto_configure;
@@ -157,7 +167,7 @@ Result<void> Update(CliState& state, ConnectorArgs const& a, std::vector<std::st
   request.expiration_seconds = a.expiration_seconds;
   request.expires_at = parsed->expires_at;
   request.expires_skew_tolerance = a.expires_skew_tolerance;
-  request.shared = Sharing(a);
+  std::tie(request.shared, request.shared_read_only) = Sharing(a);
   request.verify = !a.no_verify;
   auto saved = (*backend)->UpdateConnector(std::move(request));
   if (!saved) return tl::unexpected(saved.error());

@@ -40,6 +40,10 @@ std::string Banner(std::string const& text) { return "║ " + text + " ║\n"; }
 // Upstream's marks for the SHARED column.
 std::string SharedMark(bool shared) { return shared ? "✅" : "➖"; }
 
+std::string SharedMark(Connector const& c) {
+  return c.shared_read_only ? "read-only" : SharedMark(c.shared);
+}
+
 }  // namespace
 
 std::string WithEmoji(std::string const& resource_type) {
@@ -122,7 +126,7 @@ std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePo
     for (auto const& rt : c.resource_types) rts.push_back(WithEmoji(rt));
     for (auto const& [k, v] : c.labels) labels.push_back(k + ":" + v);
     table.AddRow({c.name, c.id, TypeWithEmoji(c.connector_type), Join(rts, "\n"),
-                  c.resource_id.value_or("<multiple>"), SharedMark(c.shared), c.owner,
+                  c.resource_id.value_or("<multiple>"), SharedMark(c), c.owner,
                   ExpiresInText(c, now), Join(labels, "\n")});
   }
   return table.Render();
@@ -149,7 +153,7 @@ std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_
   props.AddRow({"EXPIRES_SKEW_TOLERANCE",
                 c.expires_skew_tolerance ? fmt::format("{}s", *c.expires_skew_tolerance) : "N/A"});
   props.AddRow({"OWNER", c.owner});
-  props.AddRow({"SHARED", SharedMark(c.shared)});
+  props.AddRow({"SHARED", SharedMark(c)});
   props.AddRow({"CREATED_AT", FormatIso8601(c.created)});
   props.AddRow({"UPDATED_AT", FormatIso8601(c.updated)});
   std::string title = fmt::format("'{}' {} Service Connector Details", c.name, c.connector_type);

@@ -127,6 +127,7 @@ Result<nlohmann::json> RemoteBackend::RegisterBody(RegisterRequest& request) {
                          {"labels", d.labels},
                          {"description", d.description},
                          {"shared", d.shared},
+                         {"shared_read_only", d.shared_read_only},
                          {"verify", request.verify}};
   if (!d.name.empty()) body["name"] = d.name;
   if (!d.auth_method.empty()) body["auth_method"] = d.auth_method;
@@ -211,6 +212,7 @@ Result<SavedConnector> RemoteBackend::UpdateConnector(UpdateRequest request) {
     body["expires_skew_tolerance"] = *request.expires_skew_tolerance;
   }
   if (request.shared) body["shared"] = *request.shared;
+  if (request.shared_read_only) body["shared_read_only"] = *request.shared_read_only;
   if (request.expected_version) body["version"] = *request.expected_version;
   body["verify"] = request.verify;
   auto j = Call("PUT", kConnectors + Segment(request.name_or_id), {}, body);

@@ -33,6 +33,9 @@ struct Connector {
   std::string description;
   std::string owner;    // user ID ("default" for the embedded store's single user)
   bool shared = false;  // visible to and usable by every user, not just the owner
+  // With `shared`: others may read the connector's metadata but not use it (no credentials,
+  // verification or resource listing): "use" is a permission of its own.
+  bool shared_read_only = false;
   int64_t version = 0;  // bumped by every update; an update names the version it read
   TimePoint created{};
   TimePoint updated{};

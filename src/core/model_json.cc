@@ -37,6 +37,7 @@ nlohmann::json ToJson(Connector const& c, bool show_secrets) {
   j["description"] = c.description;
   j["owner"] = c.owner;
   j["shared"] = c.shared;
+  j["shared_read_only"] = c.shared_read_only;
   j["version"] = c.version;
   j["created"] = FormatIso8601(c.created);
   j["updated"] = FormatIso8601(c.updated);

@@ -3,6 +3,7 @@
 // as not found (never "forbidden"), so its existence does not leak.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "common/error.h"
@@ -28,12 +29,20 @@ enum class Access {
 
 // `what` ("service connector", "secret") and `name_or_id` shape the not-found message, which is
 // the store's own wording so the two are indistinguishable.
+// `read_only`: shared for reading, not for use.
 Result<void> Authorize(Principal const& who, std::string const& owner, bool shared, Access access,
-                       char const* what, std::string const& name_or_id);
+                       char const* what, std::string const& name_or_id, bool read_only = false);
 
 inline Result<void> Authorize(Principal const& who, Connector const& c, Access access,
                               std::string const& name_or_id) {
-  return Authorize(who, c.owner, c.shared, access, "service connector", name_or_id);
+  return Authorize(who, c.owner, c.shared, access, "service connector", name_or_id,
+                   c.shared_read_only);
 }
+
+// Sets a connector's sharing from a request: `shared` true shares it for read and use (unless
+// `read_only` says otherwise), `read_only` true shares it for read only, `shared` false makes it
+// private. Absent values keep the connector's setting; `shared` false with `read_only` true is a
+// contradiction (kInvalidArgument).
+Result<void> ApplySharing(Connector& c, std::optional<bool> shared, std::optional<bool> read_only);
 
 }  // namespace latchkey

@@ -47,6 +47,7 @@ struct UpdateRequest {
   std::optional<TimePoint> expires_at;
   std::optional<int64_t> expires_skew_tolerance;
   std::optional<bool> shared;
+  std::optional<bool> shared_read_only;  // see Connector::shared_read_only and ApplySharing
   // Refuse (kConflict) unless the connector is still at this version (REST If-Match).
   std::optional<int64_t> expected_version;
   bool verify = true;

@@ -195,7 +195,9 @@ Result<SavedConnector> LocalBackend::UpdateConnector(UpdateRequest request) {
   RawValues values = CurrentValues(c);
   if (request.new_name) c.name = *request.new_name;
   if (request.description) c.description = *request.description;
-  if (request.shared) c.shared = *request.shared;
+  if (auto r = ApplySharing(c, request.shared, request.shared_read_only); !r) {
+    return tl::unexpected(r.error());
+  }
   if (request.expected_version && *request.expected_version != c.version) {
     return Fail(ErrorCode::kConflict,
                 fmt::format("service connector '{}' is at version {}, not {}; re-read it and retry",
@@ -290,6 +292,11 @@ Result<std::vector<ResourcesReport>> LocalBackend::ListResources(ResourceQuery c
   filter.resource_type = query.resource_type;
   auto connectors = ListConnectors(filter);
   if (!connectors) return tl::unexpected(connectors.error());
+  // Listing resources uses a connector's credentials: connectors shared for reading only are
+  // left out for everyone but their owner and admins.
+  std::erase_if(*connectors, [this](Connector const& c) {
+    return !Authorize(principal_, c, Access::kUse, c.name).has_value();
+  });
   std::vector<ResourcesReport> reports(connectors->size());
   // Secrets are opened up front on this thread: the store connection and the key ring are not
   // shared with the verification threads.

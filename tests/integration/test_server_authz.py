@@ -9,8 +9,9 @@ connector (docker, each on its own real docker-registry peer with htpasswd auth,
 
 Rules: owners and admins may do everything. Anyone else sees a shared item (read + use: GET,
 verify, resources, /client) but never its secret values (expand_secrets -> 403) and may not
-change or delete it (403); someone else's private item is 404 for every verb, by ID, name or ID
-prefix, with the same message as an item that does not exist.
+change or delete it (403); a connector shared read-only (``shared_read_only``) may be read but
+not used (verify and /client 403, absent from resources); someone else's private item is 404 for
+every verb, by ID, name or ID prefix, with the same message as an item that does not exist.
 """
 
 from __future__ import annotations
@@ -31,21 +32,24 @@ from test_server_api import (API, Recorder, RecordingClient, RouteMatcher,  # no
 
 HIDDEN = "[HIDDEN]"
 ACTORS = ("alice", "bob", "admin")
-VIS = ("private", "shared")
+CONNECTOR_VIS = ("private", "shared", "read-only")
+SECRET_VIS = ("private", "shared")
+L, A = "listed", "absent"
 
-# Expected outcome per (verb, actor) as (private, shared). "listed"/"absent" for list-like verbs.
+# Expected outcome per (verb, actor), one value per visibility in that order ("listed"/"absent"
+# for list-like verbs).
 CONNECTOR_EXPECTED = {
-    "list":       {"alice": ("listed", "listed"), "bob": ("absent", "listed"), "admin": ("listed", "listed")},
-    "get":        {"alice": (200, 200), "bob": (404, 200), "admin": (200, 200)},
-    "get+expand": {"alice": (200, 200), "bob": (404, 403), "admin": (200, 200)},
-    "update":     {"alice": (200, 200), "bob": (404, 403), "admin": (200, 200)},
-    "delete":     {"alice": (204, 204), "bob": (404, 403), "admin": (204, 204)},
-    "verify":     {"alice": (200, 200), "bob": (404, 200), "admin": (200, 200)},
-    "client":     {"alice": (200, 200), "bob": (404, 200), "admin": (200, 200)},
-    "resources":  {"alice": ("listed", "listed"), "bob": ("absent", "listed"), "admin": ("listed", "listed")},
+    "list":       {"alice": (L, L, L), "bob": (A, L, L), "admin": (L, L, L)},
+    "get":        {"alice": (200, 200, 200), "bob": (404, 200, 200), "admin": (200, 200, 200)},
+    "get+expand": {"alice": (200, 200, 200), "bob": (404, 403, 403), "admin": (200, 200, 200)},
+    "update":     {"alice": (200, 200, 200), "bob": (404, 403, 403), "admin": (200, 200, 200)},
+    "delete":     {"alice": (204, 204, 204), "bob": (404, 403, 403), "admin": (204, 204, 204)},
+    "verify":     {"alice": (200, 200, 200), "bob": (404, 200, 403), "admin": (200, 200, 200)},
+    "client":     {"alice": (200, 200, 200), "bob": (404, 200, 403), "admin": (200, 200, 200)},
+    "resources":  {"alice": (L, L, L), "bob": (A, L, A), "admin": (L, L, L)},
 }
 SECRET_EXPECTED = {
-    "list":       {"alice": ("listed", "listed"), "bob": ("absent", "listed"), "admin": ("listed", "listed")},
+    "list":       {"alice": (L, L), "bob": (A, L), "admin": (L, L)},
     "get":        {"alice": (200, 200), "bob": (404, 200), "admin": (200, 200)},
     "get+expand": {"alice": (200, 200), "bob": (404, 403), "admin": (200, 200)},
     "update":     {"alice": (200, 200), "bob": (404, 403), "admin": (200, 200)},
@@ -54,15 +58,15 @@ SECRET_EXPECTED = {
 MUTATING = ("update", "delete")
 
 
-def render_table(title: str, expected: dict, got: dict) -> str:
+def render_table(title: str, vis_list: tuple, expected: dict, got: dict) -> str:
     """expected/got: {(verb, actor, vis): outcome}."""
-    cols = [(a, v) for a in ACTORS for v in VIS]
+    cols = [(a, v) for a in ACTORS for v in vis_list]
     header = ["verb"] + [f"{a}/{v}" for a, v in cols]
     rows = []
     for verb in expected:
         row = [verb]
         for a, v in cols:
-            e = expected[verb][a][VIS.index(v)]
+            e = expected[verb][a][vis_list.index(v)]
             g = got.get((verb, a, v), "-")
             row.append(f"{g}" if str(g) == str(e) else f"{g} (want {e}) !!")
         rows.append(row)
@@ -101,8 +105,8 @@ class AuthzMatrixTest(unittest.TestCase):
             cls.clients[name] = cls.login(name, pw)
         cls.alice, cls.bob, cls.admin = (cls.clients[n] for n in ("alice", "bob", "admin"))
         # The standing fixtures (read-only verbs); update/delete get fresh items per cell.
-        cls.conn = {vis: cls.make_connector(vis, "fixture") for vis in VIS}
-        cls.sec = {vis: cls.make_secret(vis, "fixture") for vis in VIS}
+        cls.conn = {vis: cls.make_connector(vis, "fixture") for vis in CONNECTOR_VIS}
+        cls.sec = {vis: cls.make_secret(vis, "fixture") for vis in SECRET_VIS}
 
     # -- fixtures --------------------------------------------------------------------
     @classmethod
@@ -126,7 +130,8 @@ class AuthzMatrixTest(unittest.TestCase):
         name = f"alice-{vis}-{purpose}-{secrets.token_hex(3)}"
         body = {"name": name, "connector_type": "docker", "auth_method": "password",
                 "configuration": {"registry": reg.url, "username": cls.reg_user},
-                "secrets": {"password": pw}, "shared": vis == "shared", "verify": False,
+                "secrets": {"password": pw}, "shared": vis != "private",
+                "shared_read_only": vis == "read-only", "verify": False,
                 "labels": {"authz": "1"}}
         st, c = cls.alice.post(f"{API}/service_connectors", body)
         if st != 201:
@@ -210,6 +215,7 @@ class AuthzMatrixTest(unittest.TestCase):
 
     def run_matrix(self, kind: str):
         expected = CONNECTOR_EXPECTED if kind == "connector" else SECRET_EXPECTED
+        vis_list = CONNECTOR_VIS if kind == "connector" else SECRET_VIS
         call = self.connector_call if kind == "connector" else self.secret_call
         make = self.make_connector if kind == "connector" else self.make_secret
         standing = self.conn if kind == "connector" else self.sec
@@ -218,9 +224,9 @@ class AuthzMatrixTest(unittest.TestCase):
         for verb in expected:
             for actor in ACTORS:
                 client = self.clients[actor]
-                for vis in VIS:
+                for vis in vis_list:
                     cell = (verb, actor, vis)
-                    want = expected[verb][actor][VIS.index(vis)]
+                    want = expected[verb][actor][vis_list.index(vis)]
                     if verb in ("list", "resources"):
                         got[cell] = self.list_outcome(kind, verb, client, standing[vis]["id"])
                         continue
@@ -235,8 +241,10 @@ class AuthzMatrixTest(unittest.TestCase):
                     else:
                         got[cell] = ",".join(f"{k}={v}" for k, v in outcomes.items())
                     notes += self.check_after_mutation(kind, verb, actor, vis, item, want, call)
-        mismatches = [c for c in got if str(got[c]) != str(expected[c[0]][c[1]][VIS.index(c[2])])]
-        table = render_table(f"{kind}s: outcome per verb x actor/visibility", expected, got)
+        mismatches = [c for c in got
+                      if str(got[c]) != str(expected[c[0]][c[1]][vis_list.index(c[2])])]
+        table = render_table(f"{kind}s: outcome per verb x actor/visibility", vis_list, expected,
+                             got)
         if mismatches or notes:
             self.fail(f"\n{table}\n\n" + (f"{len(mismatches)} cell(s) differ (marked !!)\n" if mismatches else "")
                       + ("\n".join("- " + n for n in notes) if notes else ""))

@@ -241,6 +241,17 @@ class ServerCliTest(cli.CliTestCase):
                         "json", env_extra=env)
         if r.returncode == 0:
             self.assertEqual(set(r.json()["secrets"].values()), {cli.HIDDEN}, r.describe())
+        # Shared for reading only: still listed, no longer usable.
+        self.lk_ok("service-connector", "update", "for-ci", "--share-read-only", "--no-verify")
+        table = self.ok_in(ci, "service-connector", "list", env_extra=env).stdout
+        self.assertRegex(table, r"for-ci.*read-only", table)
+        r = self.run_in(ci, "service-connector", "describe", "for-ci", "--resource-id",
+                        f"s3://{self.bucket}", "--client", env_extra=env)
+        self.assertEqual(r.returncode, 5, r.describe())
+        self.assertOneLineError(r, "reading only")
+        self.lk_ok("service-connector", "update", "for-ci", "--share", "--no-verify")
+        self.ok_in(ci, "service-connector", "describe", "for-ci", "--resource-id",
+                   f"s3://{self.bucket}", "--client", env_extra=env)
         r = self.run_in(ci, "user", "list", env_extra=env)
         self.assertEqual(r.returncode, 5, r.describe())
         self.assertFalse(os.path.exists(self.session_file(ci)), "an API key run wrote remote.json")

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "service/access.h"
+
 namespace latchkey::api {
 namespace {
 
@@ -150,6 +152,7 @@ Result<RegisterRequest> ParseRegisterRequest(nlohmann::json const& body) {
   LK_TAKE(expires_at, f.Take<std::string>("expires_at"));
   LK_TAKE(skew, f.Take<int64_t>("expires_skew_tolerance"));
   LK_TAKE(shared, f.Take<bool>("shared"));
+  LK_TAKE(read_only, f.Take<bool>("shared_read_only"));
   LK_TAKE(verify, f.Take<bool>("verify"));
   LK_TAKE(values, AttributeValues(f));
   if (auto r = f.NoOthers(); !r) return tl::unexpected(r.error());
@@ -169,7 +172,7 @@ Result<RegisterRequest> ParseRegisterRequest(nlohmann::json const& body) {
   d.expiration_seconds = expiration;
   d.expires_at = expiry;
   d.expires_skew_tolerance = skew;
-  d.shared = shared.value_or(false);
+  if (auto r = ApplySharing(d, shared, read_only); !r) return tl::unexpected(r.error());
   request.values = std::move(values);
   request.verify = verify.value_or(true);
   if (d.connector_type.empty()) {
@@ -193,6 +196,7 @@ Result<UpdateRequest> ParseUpdateRequest(nlohmann::json const& body) {
   LK_TAKE(expires_at, f.Take<std::string>("expires_at"));
   LK_TAKE(skew, f.Take<int64_t>("expires_skew_tolerance"));
   LK_TAKE(shared, f.Take<bool>("shared"));
+  LK_TAKE(read_only, f.Take<bool>("shared_read_only"));
   LK_TAKE(version, f.Take<int64_t>("version"));
   LK_TAKE(verify, f.Take<bool>("verify"));
   LK_TAKE(values, AttributeValues(f));
@@ -218,6 +222,7 @@ Result<UpdateRequest> ParseUpdateRequest(nlohmann::json const& body) {
   request.expires_at = expiry;
   request.expires_skew_tolerance = skew;
   request.shared = shared;
+  request.shared_read_only = read_only;
   request.expected_version = version;
   request.values = std::move(values);
   request.verify = verify.value_or(true);

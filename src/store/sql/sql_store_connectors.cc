@@ -20,6 +20,16 @@ constexpr char kConnectorColumns[] =
     "configuration, secret_id, labels, expiration_seconds, expires_at, expires_skew_tolerance, "
     "description, owner, created, updated, shared, version";
 
+// The `shared` column: 0 private, 1 shared for read and use, 2 shared for read only.
+constexpr int64_t kPrivate = 0;
+constexpr int64_t kSharedForUse = 1;
+constexpr int64_t kSharedReadOnly = 2;
+
+Param ShareColumn(Connector const& c) {
+  if (!c.shared) return Param(kPrivate);
+  return Param(c.shared_read_only ? kSharedReadOnly : kSharedForUse);
+}
+
 // Throws nlohmann::json::exception on a corrupt JSON column; QueryConnectors catches it.
 Connector ReadConnector(Row const& r) {
   Connector c;
@@ -40,7 +50,8 @@ Connector ReadConnector(Row const& r) {
   c.owner = r.Text(14);
   c.created = sql::FromEpoch(r.Int(15));
   c.updated = sql::FromEpoch(r.Int(16));
-  c.shared = r.Flag(17);
+  c.shared = r.Int(17) != kPrivate;
+  c.shared_read_only = r.Int(17) == kSharedReadOnly;
   c.version = r.Int(18);
   return c;
 }
@@ -115,7 +126,7 @@ std::vector<Param> RowValues(Connector const& c) {
           c.owner,
           sql::Epoch(c.created),
           sql::Epoch(c.updated),
-          Param::Flag(c.shared)};
+          ShareColumn(c)};
 }
 
 }  // namespace
@@ -174,7 +185,7 @@ Result<std::vector<Connector>> SqlStore::ListConnectors(ConnectorFilter const& f
   add("resource_id", f.resource_id);
   if (f.visible_to) {
     params.emplace_back(*f.visible_to);
-    clauses.push_back("(owner = ? OR shared = 1)");
+    clauses.push_back("(owner = ? OR shared <> 0)");
   }
   std::string where;
   for (size_t i = 0; i < clauses.size(); ++i) where += (i ? " AND " : "WHERE ") + clauses[i];

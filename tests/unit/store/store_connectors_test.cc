@@ -185,6 +185,14 @@ TEST_P(StoreTest, VisibleToShowsOwnAndSharedOnly) {
   Connector shared = MakeConnector("bob-shared", "bob");
   shared.shared = true;
   ASSERT_TRUE(store_->CreateConnector(shared, std::nullopt));
+  Connector read_only = MakeConnector("bob-read-only", "bob");
+  read_only.shared = true;
+  read_only.shared_read_only = true;
+  ASSERT_TRUE(store_->CreateConnector(read_only, std::nullopt));
+  auto found = store_->FindConnector("bob-read-only");
+  ASSERT_TRUE(found);
+  EXPECT_TRUE(found->shared && found->shared_read_only);
+  EXPECT_FALSE(store_->FindConnector("bob-shared")->shared_read_only);
 
   auto names = [&](std::optional<std::string> user) {
     ConnectorFilter f;
@@ -195,10 +203,10 @@ TEST_P(StoreTest, VisibleToShowsOwnAndSharedOnly) {
     std::sort(out.begin(), out.end());
     return out;
   };
-  EXPECT_EQ(names("alice"), (std::vector<std::string>{"alice-own", "bob-shared"}));
-  EXPECT_EQ(names("bob"), (std::vector<std::string>{"bob-own", "bob-shared"}));
-  EXPECT_EQ(names("carol"), (std::vector<std::string>{"bob-shared"}));
-  EXPECT_EQ(names(std::nullopt).size(), 3u) << "no visible_to: every connector (admins)";
+  EXPECT_EQ(names("alice"), (std::vector<std::string>{"alice-own", "bob-read-only", "bob-shared"}));
+  EXPECT_EQ(names("bob"), (std::vector<std::string>{"bob-own", "bob-read-only", "bob-shared"}));
+  EXPECT_EQ(names("carol"), (std::vector<std::string>{"bob-read-only", "bob-shared"}));
+  EXPECT_EQ(names(std::nullopt).size(), 4u) << "no visible_to: every connector (admins)";
   ConnectorFilter both;
   both.visible_to = "alice";
   both.name = "bob-own";
