@@ -33,9 +33,8 @@ server::Handler Authed(ApiServices& services, AuthedHandler handler) {
       response.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       return response;
     }
-    Call call{
-        r,        params, *principal, token, LocalBackend(services.state, *principal, *revision),
-        *revision};
+    LocalBackend backend(services.state, *principal, *revision);
+    Call call{r, params, *principal, token, std::move(backend), *revision};
     return handler(call);
   };
 }
