@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "cli/app.h"
-#include "cli/remote_session.h"
+#include "client/remote_session.h"
 #include "cli/text_table.h"
 #include "common/strings.h"
 #include "http/url_encoding.h"

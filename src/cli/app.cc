@@ -2,27 +2,15 @@
 
 #include <iostream>
 
-#include "cli/remote_session.h"
-#include "service/local_backend.h"
+#include "client/open_backend.h"
 
 namespace latchkey::cli {
 
 Result<Backend*> CliState::backend() {
   if (backend_) return backend_.get();
-  auto session = LoadRemoteSession(env_);
-  if (!session) return tl::unexpected(session.error());
-  if (*session) {
-    auto options = RemoteOptionsFor(env_, **session);
-    if (!options) return tl::unexpected(options.error());
-    backend_ = std::make_unique<RemoteBackend>(std::move(*options), MakeCurlHttpClient());
-    return backend_.get();
-  }
-  LocalBackendOptions options;
-  options.env = env_;
-  options.home = LatchkeyHome(env_);
-  auto local = LocalBackend::Open(std::move(options));
-  if (!local) return tl::unexpected(local.error());
-  backend_ = std::move(*local);
+  auto opened = OpenConfiguredBackend(env_);
+  if (!opened) return tl::unexpected(opened.error());
+  backend_ = std::move(*opened);
   return backend_.get();
 }
 

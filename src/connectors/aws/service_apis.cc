@@ -55,21 +55,31 @@ Result<std::vector<std::string>> ListBuckets(Context& ctx, AwsEndpoint const& en
   return names;
 }
 
+namespace {
+
+// Path style for custom endpoints and dotted names (TLS certificates of virtual hosts do not
+// cover dots), virtual-host style on AWS itself.
+std::string BucketUrl(AwsEndpoint const& endpoint, std::string const& bucket) {
+  return endpoint.IsCustom("s3") || bucket.find('.') != std::string::npos
+             ? endpoint.BaseUrl("s3") + "/" + UriEncode(bucket)
+             : fmt::format("https://{}.s3.{}.amazonaws.com/", bucket, endpoint.region);
+}
+
+Error BucketError(Error e, std::string const& bucket) {
+  if (e.code == ErrorCode::kNotFound) e.message = "S3 bucket '" + bucket + "' does not exist";
+  if (e.code == ErrorCode::kPermissionDenied) {
+    e.message = "access to S3 bucket '" + bucket + "' is denied";
+  }
+  return e;
+}
+
+}  // namespace
+
 Result<void> HeadBucket(Context& ctx, AwsEndpoint const& endpoint, AwsCredentials const& creds,
                         std::string const& bucket) {
-  std::string url = endpoint.IsCustom("s3") || bucket.find('.') != std::string::npos
-                        ? endpoint.BaseUrl("s3") + "/" + UriEncode(bucket)
-                        : fmt::format("https://{}.s3.{}.amazonaws.com/", bucket, endpoint.region);
-  AwsCall call{"s3", "HEAD", url, {}, ""};
+  AwsCall call{"s3", "HEAD", BucketUrl(endpoint, bucket), {}, ""};
   auto response = SendAws(ctx, endpoint, creds, call);
-  if (!response) {
-    Error e = response.error();
-    if (e.code == ErrorCode::kNotFound) e.message = "S3 bucket '" + bucket + "' does not exist";
-    if (e.code == ErrorCode::kPermissionDenied) {
-      e.message = "access to S3 bucket '" + bucket + "' is denied";
-    }
-    return tl::unexpected(e);
-  }
+  if (!response) return tl::unexpected(BucketError(response.error(), bucket));
   return {};
 }
 
@@ -162,6 +172,40 @@ Result<EcrAuthorization> GetEcrAuthorizationToken(Context& ctx, AwsEndpoint cons
         static_cast<long long>(std::floor(data[0]["expiresAt"].get<double>()))));
   }
   return auth;
+}
+
+Result<std::vector<S3Object>> ListObjects(Context& ctx, AwsEndpoint const& endpoint,
+                                          AwsCredentials const& creds, std::string const& bucket,
+                                          std::string const& prefix) {
+  std::string base = BucketUrl(endpoint, bucket);
+  if (base.back() != '/') base += '/';
+  std::vector<S3Object> objects;
+  std::string token;
+  do {
+    // Parameters in the canonical (sorted) order, so the URL is also what SigV4 signs.
+    std::string url = base + "?";
+    if (!token.empty()) url += "continuation-token=" + UriEncode(token) + "&";
+    url += "list-type=2";
+    if (!prefix.empty()) url += "&prefix=" + UriEncode(prefix);
+    AwsCall call{"s3", "GET", url, {}, ""};
+    auto response = SendAws(ctx, endpoint, creds, call);
+    if (!response) return tl::unexpected(BucketError(response.error(), bucket));
+    pugi::xml_document doc;
+    if (!doc.load_string(response->body.c_str())) {
+      return Fail(ErrorCode::kUnavailable,
+                  "S3 answered ListObjectsV2 with something that is not XML");
+    }
+    auto result = doc.child("ListBucketResult");
+    for (auto const& item : result.children("Contents")) {
+      objects.push_back({item.child_value("Key"), item.child("Size").text().as_ullong()});
+    }
+    bool truncated = std::string_view(result.child_value("IsTruncated")) == "true";
+    token = truncated ? result.child_value("NextContinuationToken") : "";
+    if (truncated && token.empty()) {
+      return Fail(ErrorCode::kUnavailable, "S3 said the listing goes on but gave no token");
+    }
+  } while (!token.empty());
+  return objects;
 }
 
 }  // namespace latchkey::aws

@@ -1,6 +1,7 @@
 // The S3, EKS and ECR calls the connector needs to verify access and build client connectors.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,14 @@ Result<std::vector<std::string>> ListBuckets(Context& ctx, AwsEndpoint const& en
                                              AwsCredentials const& creds);
 Result<void> HeadBucket(Context& ctx, AwsEndpoint const& endpoint, AwsCredentials const& creds,
                         std::string const& bucket);
+struct S3Object {
+  std::string key;
+  uint64_t size = 0;
+};
+// ListObjectsV2, every page, in S3's (lexicographic) order.
+Result<std::vector<S3Object>> ListObjects(Context& ctx, AwsEndpoint const& endpoint,
+                                          AwsCredentials const& creds, std::string const& bucket,
+                                          std::string const& prefix);
 
 // EKS (REST, JSON).
 struct EksCluster {

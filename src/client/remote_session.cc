@@ -1,4 +1,4 @@
-#include "cli/remote_session.h"
+#include "client/remote_session.h"
 
 #include <unistd.h>
 
@@ -11,7 +11,7 @@
 #include "secrets/secret_box.h"
 #include "service/service_state.h"
 
-namespace latchkey::cli {
+namespace latchkey {
 namespace {
 
 // Associated data of the sealed token: it opens only as this file's token.
@@ -106,4 +106,4 @@ Result<RemoteOptions> RemoteOptionsFor(Environment const& env, RemoteSession con
   return options;
 }
 
-}  // namespace latchkey::cli
+}  // namespace latchkey

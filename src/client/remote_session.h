@@ -10,7 +10,7 @@
 #include "client/remote_backend.h"
 #include "core/context.h"
 
-namespace latchkey::cli {
+namespace latchkey {
 
 struct RemoteSession {
   std::string url;
@@ -29,4 +29,4 @@ Result<bool> ClearRemoteSession(Environment const& env);
 // Options for a RemoteBackend talking to the session's server.
 Result<RemoteOptions> RemoteOptionsFor(Environment const& env, RemoteSession const& session);
 
-}  // namespace latchkey::cli
+}  // namespace latchkey
