@@ -64,6 +64,8 @@ int RunCli(int argc, char** argv) {
   AddSecretCommands(*secrets, state);
   AddAccountCommands(app, state);
   AddServerCommand(app, state);
+  AddCredentialsCommands(app, state);
+  AddExecCommand(app, state);
 
   try {
     app.parse(argc, argv);
@@ -87,7 +89,7 @@ int RunCli(int argc, char** argv) {
     std::cerr << "Error: " << message << "\n";
     return ExitCodeFor(result.error().code);
   }
-  return 0;
+  return state.exit_code;
 }
 
 }  // namespace latchkey::cli
