@@ -112,8 +112,8 @@ Result<int> RunChild(ChildCommand const& command) {
   done.store(true);
   forwarder.join();
   if (waited < 0) {
-    return Fail(ErrorCode::kInternal, std::string("waiting for the command failed: ") +
-                                          std::strerror(errno));
+    return Fail(ErrorCode::kInternal,
+                std::string("waiting for the command failed: ") + std::strerror(errno));
   }
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);

@@ -12,9 +12,9 @@ tl::unexpected<Error> WrongType(Connector const& client, std::string const& want
                                 std::string const& protocol) {
   std::string issued = client.connector_type;
   if (!client.resource_types.empty()) issued += " " + client.resource_types.front();
-  return Fail(ErrorCode::kInvalidArgument,
-              "connector '" + client.name + "' issues " + issued + " credentials, not " + wanted +
-                  " credentials; " + protocol + " needs " + wanted + " credentials");
+  return Fail(ErrorCode::kInvalidArgument, "connector '" + client.name + "' issues " + issued +
+                                               " credentials, not " + wanted + " credentials; " +
+                                               protocol + " needs " + wanted + " credentials");
 }
 
 struct AwsKeys {

@@ -29,8 +29,9 @@ Result<HelperRegistrations> LoadHelperRegistrations(Environment const& env) {
   auto registries = json.is_object() ? json.find("registries") : json.end();
   if (json.is_discarded() || registries == json.end() || !registries->is_object()) {
     return Fail(ErrorCode::kFailedPrecondition,
-                path + " is not a Latchkey credential helper file; remove it and run "
-                       "`latchkey service-connector login` again");
+                path +
+                    " is not a Latchkey credential helper file; remove it and run "
+                    "`latchkey service-connector login` again");
   }
   HelperRegistrations out;
   for (auto const& [id, entry] : registries->items()) {

@@ -25,11 +25,16 @@ struct ExecArgs {
 // Variables through which SDKs would find other credentials before the container endpoint, or
 // another endpoint: the command must use ours.
 constexpr char const* kShadowingVariables[] = {
-    "AWS_ACCESS_KEY_ID",  "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",  "AWS_SECURITY_TOKEN",
-    "AWS_CREDENTIAL_EXPIRATION", "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
     "AWS_ROLE_ARN",
 };
 
@@ -113,7 +118,8 @@ void AddExecCommand(CLI::App& app, CliState& state) {
   AddTargetOptions(*command, args->target);
   command->add_option("command", args->command, "The command and its arguments, after --")
       ->required();
-  command->footer("Example: latchkey exec aws-s3 --resource-id s3://bucket -- aws s3 ls s3://bucket");
+  command->footer(
+      "Example: latchkey exec aws-s3 --resource-id s3://bucket -- aws s3 ls s3://bucket");
   OnRun(*command, state, [&state, args]() { return Exec(state, *args); });
 }
 

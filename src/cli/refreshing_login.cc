@@ -79,9 +79,10 @@ std::string HelperPathNote(Environment const& env) {
   }
   auto self = SelfExecutable();
   std::string dir = self ? std::filesystem::path(*self).parent_path().string() : "";
-  return fmt::format(" Note: {} is not on PATH; add {} to PATH (the build links it next to "
-                     "latchkey) so that docker can run it.",
-                     kDockerHelperProgram, dir.empty() ? "its directory" : dir);
+  return fmt::format(
+      " Note: {} is not on PATH; add {} to PATH (the build links it next to "
+      "latchkey) so that docker can run it.",
+      kDockerHelperProgram, dir.empty() ? "its directory" : dir);
 }
 
 Result<std::string> DockerHelper(CliState& state, Connector const& client) {
@@ -131,8 +132,8 @@ Result<std::string> ForgetRefreshingDockerLogin(CliState& state, Connector const
   if (client.connector_type != docker::kConnectorType) return std::string();
   auto registry_id = docker::CanonicalRegistryId(client.resource_id.value_or(""));
   if (!registry_id) return std::string();
-  auto removed = docker::RemoveCredentialHelper(docker::DockerConfigPath(state.env()),
-                                                *registry_id, kDockerHelperName);
+  auto removed = docker::RemoveCredentialHelper(docker::DockerConfigPath(state.env()), *registry_id,
+                                                kDockerHelperName);
   if (!removed) return tl::unexpected(removed.error());
   auto entries = LoadHelperRegistrations(state.env());
   if (entries && entries->erase(*registry_id)) {

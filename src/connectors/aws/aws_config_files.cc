@@ -129,9 +129,9 @@ std::string ShellQuote(std::vector<std::string> const& argv) {
   std::string out;
   for (auto const& arg : argv) {
     if (!out.empty()) out += ' ';
-    bool plain = !arg.empty() && arg.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-                                                       "qrstuvwxyz0123456789_-./:=@%+,") ==
-                                     std::string::npos;
+    bool plain = !arg.empty() && arg.find_first_not_of(
+                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                                     "qrstuvwxyz0123456789_-./:=@%+,") == std::string::npos;
     if (plain) {
       out += arg;
       continue;

@@ -125,8 +125,7 @@ DockerConfigJson WithCredentialHelper(DockerConfigJson config, std::string const
   auto& helpers = config["credHelpers"];
   if (!helpers.is_object()) helpers = DockerConfigJson::object();
   for (auto it = helpers.begin(); it != helpers.end();) {
-    it = SameRegistry(it.key(), registry_id) && it.key() != key ? helpers.erase(it)
-                                                                : std::next(it);
+    it = SameRegistry(it.key(), registry_id) && it.key() != key ? helpers.erase(it) : std::next(it);
   }
   helpers[key] = helper;
   return config;

@@ -167,8 +167,7 @@ Result<std::string> MergeKubeconfigText(std::string const& existing, std::string
   return MergeUser(existing, source, creds, std::nullopt);
 }
 
-Result<std::string> MergeKubeconfigExecText(std::string const& existing,
-                                            std::string const& source,
+Result<std::string> MergeKubeconfigExecText(std::string const& existing, std::string const& source,
                                             KubernetesCredentials const& cluster,
                                             KubeconfigExec const& exec) {
   if (exec.command.empty()) return Fail(ErrorCode::kInvalidArgument, "no exec plugin command");

@@ -35,8 +35,7 @@ struct KubeconfigExec {
 
 // As MergeKubeconfigText / WriteKubeconfig, but the user runs `exec` instead of holding
 // credentials; only the cluster part of `cluster` (server, CA or insecure, name) is used.
-Result<std::string> MergeKubeconfigExecText(std::string const& existing,
-                                            std::string const& source,
+Result<std::string> MergeKubeconfigExecText(std::string const& existing, std::string const& source,
                                             KubernetesCredentials const& cluster,
                                             KubeconfigExec const& exec);
 Result<void> WriteKubeconfigExec(std::string const& path, KubernetesCredentials const& cluster,
