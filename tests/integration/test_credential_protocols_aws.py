@@ -70,7 +70,9 @@ class AwsProtocolsBase(cli.CliTestCase):
             "service-connector", "register", name, "--type", "aws", "--auth-method", "iam-role",
             f"--role_arn={m.role_arn}", f"--aws_access_key_id={m.access_key_id}",
             f"--aws_secret_access_key={m.secret_access_key}", f"--region={m.region}",
-            f"--endpoint_url={m.endpoint}", "-r", "s3-bucket")
+            f"--endpoint_url={m.endpoint}", "-r", "s3-bucket",
+            # Issued sessions last 20 s here: the default 300 s skew would call them expired.
+            "--expires-skew-tolerance", "2")
 
     def client_env(self, extra=None):
         """A tool's environment: no Latchkey variables at all (the written command pins them)."""
