@@ -2,6 +2,7 @@
 // SDKs fetch credentials from a loopback container-credentials endpoint for as long as it runs
 // (aws-vault's --server model). The command never sees a key in its environment, and
 // long-running work outlives any single set of STS credentials.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/app.h"
@@ -44,6 +45,14 @@ ChildCommand ChildFor(ExecArgs const& args, Environment const& env, Connector co
   for (char const* name : kShadowingVariables) child.env[name] = std::nullopt;
   child.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = endpoint.url();
   child.env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = endpoint.token();
+  // SDKs that honour proxy settings must still reach the loopback endpoint directly.
+  for (char const* name : {"NO_PROXY", "no_proxy"}) {
+    std::string value = env.Get(name).value_or("");
+    auto hosts = Split(value, ',');
+    if (std::find(hosts.begin(), hosts.end(), "127.0.0.1") == hosts.end()) {
+      child.env[name] = value.empty() ? "127.0.0.1" : value + ",127.0.0.1";
+    }
+  }
   // Where the credentials work: the connector's region and endpoints, unless the caller chose.
   auto set_default = [&](std::string const& name, std::optional<std::string> const& value) {
     if (value && !value->empty() && !env.Get(name)) child.env[name] = *value;

@@ -51,6 +51,10 @@ credentials (AKIAIOSFODNN7EXAMPLE), which moto's own enforcement then refuses
 ``AWS:<account>-auth-token`` (its expiresAt, 2015-01-01 in moto, is set to issue + 12 hours as ECR
 does; see ``_give_ecr_tokens_a_real_lifetime``).
 
+Optional, for tests of refreshing clients: ``MotoServer(sts_lifetime_seconds=N)`` (``serve
+--sts-lifetime N``) makes every assumed-role session expire N seconds after issue and refuses
+requests signed with an expired one (see ``_expire_sessions_after``).
+
 Every other moto URL under ``/moto-api/`` (dashboard, reset, reset-auth) is unauthenticated by
 design; tests must not use it. Nothing is written to disk except the server's own log in a
 temporary directory that is removed on stop. The server is stopped by its own PID.
