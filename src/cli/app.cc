@@ -52,6 +52,8 @@ int RunCli(int argc, char** argv) {
   AddSecretCommands(*secrets, state);
   AddAccountCommands(app, state);
   AddServerCommand(app, state);
+  AddCredentialsCommands(app, state);
+  AddExecCommand(app, state);
 
   try {
     app.parse(argc, argv);
@@ -75,7 +77,7 @@ int RunCli(int argc, char** argv) {
     std::cerr << "Error: " << message << "\n";
     return ExitCodeFor(result.error().code);
   }
-  return 0;
+  return state.exit_code;
 }
 
 }  // namespace latchkey::cli

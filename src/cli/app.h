@@ -18,6 +18,8 @@ class CliState {
   explicit CliState(Environment env) : env_(std::move(env)) {}
 
   Environment const& env() const { return env_; }
+  // Overrides one environment variable for this process's commands; only before backend().
+  void SetEnv(std::string const& name, std::string value) { env_.Set(name, std::move(value)); }
   // Opened on first use, so `list-types` needs no store: the server after `latchkey login`, the
   // embedded store otherwise.
   Result<Backend*> backend();
@@ -27,6 +29,8 @@ class CliState {
   std::string output = "table";
   OutputFormat format() const;
   std::function<Result<void>()> action;
+  // The exit status of a successful action (`exec` passes on its command's).
+  int exit_code = 0;
 
  private:
   Environment env_;
@@ -48,6 +52,8 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state);
 void AddSecretCommands(CLI::App& group, CliState& state);
 void AddAccountCommands(CLI::App& app, CliState& state);
 void AddServerCommand(CLI::App& app, CliState& state);
+void AddCredentialsCommands(CLI::App& app, CliState& state);
+void AddExecCommand(CLI::App& app, CliState& state);
 
 int RunCli(int argc, char** argv);
 

@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/app.h"
+#include "cli/refreshing_login.h"
 #include "cli/render.h"
 #include "core/model_json.h"
 #include "core/registry.h"
@@ -16,7 +17,23 @@ struct UseArgs {
   std::string resource_id;
   bool verify_only = false;
   bool exclude_errors = false;
+  bool refresh = false;
+  bool static_login = false;
 };
+
+// Static: the tool's configuration receives the issued credentials. Refreshing: it receives
+// the command that issues fresh ones (see refreshing_login.h).
+Result<std::string> ConfigureLogin(CliState& state, Connector const& client, LoginMode mode) {
+  if (UsesRefresh(mode, client)) return ConfigureRefreshingClient(state, client);
+  auto type = RequireConnectorType(client.connector_type);
+  if (!type) return tl::unexpected(type.error());
+  auto note = ForgetRefreshingDockerLogin(state, client);
+  if (!note) return tl::unexpected(note.error());
+  Context ctx = state.MakeContext();
+  auto message = (*type)->ConfigureLocalClient(ctx, client);
+  if (!message) return tl::unexpected(message.error());
+  return *message + *note;
+}
 
 }  // namespace
 
@@ -83,6 +100,13 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
   g->add_option("name_or_id", lg->name, "Connector name, ID or ID prefix")->required();
   g->add_option("-r,--resource-type", lg->resource_type, "Resource type");
   g->add_option("--resource-id,--ri", lg->resource_id, "Resource ID");
+  auto* refresh = g->add_flag("--refresh", lg->refresh,
+                              "Configure the tool to fetch fresh credentials from latchkey "
+                              "whenever it needs them (default for credentials that expire)");
+  g->add_flag("--static", lg->static_login,
+              "Write the issued credentials themselves (default for credentials that never "
+              "expire)")
+      ->excludes(refresh);
   AddOutputOption(*g, state);
   OnRun(*g, state, [&state, lg]() -> Result<void> {
     auto backend = state.backend();
@@ -90,16 +114,17 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
     auto client =
         (*backend)->GetConnectorClient(lg->name, Opt(lg->resource_type), Opt(lg->resource_id));
     if (!client) return tl::unexpected(client.error());
-    auto type = RequireConnectorType(client->connector_type);
-    if (!type) return tl::unexpected(type.error());
-    Context ctx = state.MakeContext();
-    auto message = (*type)->ConfigureLocalClient(ctx, *client);
+    LoginMode mode = lg->refresh        ? LoginMode::kRefresh
+                     : lg->static_login ? LoginMode::kStatic
+                                        : LoginMode::kAuto;
+    auto message = ConfigureLogin(state, *client, mode);
     if (!message) return tl::unexpected(message.error());
     if (state.format() != OutputFormat::kTable) {
       PrintStructured(state.format(), {{"connector", client->name},
                                        {"connector_type", client->connector_type},
                                        {"resource_type", client->resource_types.at(0)},
                                        {"resource_id", client->resource_id.value_or("")},
+                                       {"refresh", UsesRefresh(mode, *client)},
                                        {"message", *message}});
     } else {
       std::cout << *message << "\n";

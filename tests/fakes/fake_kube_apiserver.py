@@ -22,6 +22,9 @@ Each request is appended to --log as one JSON line: method, path, the
 credential kinds presented, which one authenticated, and the status.
 Secrets are never written to the log. The chosen port (--port 0 = any free
 port on 127.0.0.1) is written to --ready-file.
+
+SIGHUP re-reads --token-file (token rotation: from then on only the new token
+is accepted).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import base64
 import hmac
 import json
 import os
+import signal
 import socket
 import ssl
 import sys
@@ -262,9 +266,13 @@ def main() -> int:
     if args.password_file:
         with open(args.password_file) as f:
             args.password = f.read()
-    if args.token_file:
+    def load_token(*_):
         with open(args.token_file) as f:
             args.token = f.read()
+
+    if args.token_file:
+        load_token()
+        signal.signal(signal.SIGHUP, load_token)
     srv = KubeServer(("127.0.0.1", args.port), args)
     port = srv.server_address[1]
     if args.ready_file:

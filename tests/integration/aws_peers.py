@@ -70,7 +70,8 @@ boto_client = _moto.boto_client
 def moto_server(**kwargs):
     """Start moto with IAM enforced and the set-up done; yields a MotoServer.
 
-    kwargs: buckets=(...), cluster_name, repository_name, user_name, role_name, start_timeout.
+    kwargs: buckets=(...), cluster_name, repository_name, user_name, role_name, start_timeout,
+    sts_lifetime_seconds (assumed-role sessions expire that soon and are refused afterwards).
     """
     peer = MotoServer(**kwargs)
     peer.start()

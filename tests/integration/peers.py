@@ -155,6 +155,32 @@ class FakeKubeApiserver:
     def server(self) -> str:
         return f"https://127.0.0.1:{self.port}"
 
+    def rotate_token(self, token: str, timeout: float = 10) -> None:
+        """From now on only ``token`` authenticates (the old one gets 401)."""
+        import signal
+        import ssl
+        import urllib.error
+        import urllib.request
+        old, self.token = self.token, token
+        p = os.path.join(self.workdir, "token")
+        with open(p + ".tmp", "w") as f:
+            f.write(token)
+        os.replace(p + ".tmp", p)
+        os.kill(self.proc.pid, signal.SIGHUP)
+        opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}),
+            urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=self.ca_path)))
+        deadline = time.time() + timeout
+        while time.time() < deadline:  # the reload is asynchronous: wait until the old one fails
+            try:
+                opener.open(urllib.request.Request(
+                    self.server + "/version", headers={"Authorization": "Bearer " + old}), timeout=5)
+            except urllib.error.HTTPError as e:
+                if e.code == 401:
+                    return
+            time.sleep(0.05)
+        raise RuntimeError("fake kube-apiserver did not reload its token")
+
     def start(self) -> "FakeKubeApiserver":
         ready = os.path.join(self.workdir, "port")
         cmd = [sys.executable, KUBE_FAKE, "--port", "0", "--cert", self.server_cert_path,

@@ -51,6 +51,10 @@ credentials (AKIAIOSFODNN7EXAMPLE), which moto's own enforcement then refuses
 ``AWS:<account>-auth-token`` (its expiresAt, 2015-01-01 in moto, is set to issue + 12 hours as ECR
 does; see ``_give_ecr_tokens_a_real_lifetime``).
 
+Optional, for tests of refreshing clients: ``MotoServer(sts_lifetime_seconds=N)`` (``serve
+--sts-lifetime N``) makes every assumed-role session expire N seconds after issue and refuses
+requests signed with an expired one (see ``_expire_sessions_after``).
+
 Every other moto URL under ``/moto-api/`` (dashboard, reset, reset-auth) is unauthenticated by
 design; tests must not use it. Nothing is written to disk except the server's own log in a
 temporary directory that is removed on stop. The server is stopped by its own PID.
@@ -127,13 +131,18 @@ class MotoServer:
     def __init__(self, buckets: tuple[str, ...] = ("lk-moto-bucket1", "lk-moto-bucket2"),
                  cluster_name: str = "lk-moto-cluster", repository_name: str = "lk-moto-repo",
                  user_name: str = "latchkey-tester", role_name: str = "latchkey-role",
-                 start_timeout: float = 30.0, _no_auth_count_delta: int = 0):
+                 start_timeout: float = 30.0, _no_auth_count_delta: int = 0,
+                 sts_lifetime_seconds: int | None = None):
         self.bucket_names = tuple(buckets)
         self.cluster_name = cluster_name
         self.repository_name = repository_name
         self.user_name = user_name
         self.role_name = role_name
         self.start_timeout = start_timeout
+        # Test-only: assumed-role sessions expire this many seconds after issue (whatever
+        # DurationSeconds asked for, AWS's minimum being 900) and are refused afterwards, so
+        # tests can cross an expiry in seconds. See _expire_sessions_after.
+        self.sts_lifetime_seconds = sts_lifetime_seconds
         self.region = REGION
         self.account_id = ACCOUNT_ID
         self.user_arn = f"arn:aws:iam::{ACCOUNT_ID}:user/{user_name}"
@@ -240,8 +249,11 @@ class MotoServer:
         if self._log is None:
             self._log = open(self.log_path, "ab")
         env = _clean_env({"INITIAL_NO_AUTH_ACTION_COUNT": str(self._no_auth_count)})
+        argv = [sys.executable, os.path.abspath(__file__), "serve", "-H", "127.0.0.1", "-p", str(self.port)]
+        if self.sts_lifetime_seconds:
+            argv += ["--sts-lifetime", str(self.sts_lifetime_seconds)]
         self.proc = subprocess.Popen(
-            [sys.executable, os.path.abspath(__file__), "serve", "-H", "127.0.0.1", "-p", str(self.port)],
+            argv,
             stdin=subprocess.DEVNULL, stdout=self._log, stderr=subprocess.STDOUT, env=env,
             cwd=self.workdir, preexec_fn=_pdeathsig)
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
@@ -534,7 +546,36 @@ def _give_ecr_tokens_a_real_lifetime() -> None:
     ecr_responses.ECRResponse.get_authorization_token = get_authorization_token
 
 
-def serve(host: str, port: int) -> None:
+def _expire_sessions_after(seconds: int) -> None:
+    """Test-only (``--sts-lifetime``): every assumed-role session expires ``seconds`` after it
+    was issued, whatever DurationSeconds asked for, and a request signed with an expired
+    session is refused as AWS refuses it (moto itself never checks expiry). Tests of refreshing
+    clients can then cross a real expiry in seconds instead of AWS's 15-minute minimum."""
+    import datetime
+
+    import moto.sts.models as sts_models
+    from moto.core.utils import utcnow
+    from moto.iam import access_control as ac
+
+    original_role = sts_models.AssumedRole.__init__
+
+    def role_init(self, *args, **kwargs):
+        original_role(self, *args, **kwargs)
+        self.expiration = min(self.expiration, utcnow() + datetime.timedelta(seconds=seconds))
+
+    sts_models.AssumedRole.__init__ = role_init
+    original_key = ac.AssumedRoleAccessKey.__init__
+
+    def key_init(self, account_id, partition, access_key_id, headers):
+        original_key(self, account_id, partition, access_key_id, headers)
+        for role in sts_models.sts_backends[account_id][partition].assumed_roles:
+            if role.access_key_id == access_key_id and role.expiration <= utcnow():
+                raise ac.CreateAccessKeyFailure(reason="InvalidToken")
+
+    ac.AssumedRoleAccessKey.__init__ = key_init
+
+
+def serve(host: str, port: int, sts_lifetime: int | None = None) -> None:
     """Run moto's server app (as ``moto.server.main`` does) with the fixes applied."""
     from werkzeug.serving import run_simple
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
@@ -543,6 +584,8 @@ def serve(host: str, port: int) -> None:
     _fix_bodiless_payload_hash()
     _give_eks_clusters_a_real_ca()
     _give_ecr_tokens_a_real_lifetime()
+    if sts_lifetime:
+        _expire_sessions_after(sts_lifetime)
     app = DomainDispatcherApplication(create_backend_app)
     app.debug = True
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
@@ -555,8 +598,9 @@ def main() -> None:
         sp = argparse.ArgumentParser(prog="moto_server.py serve")
         sp.add_argument("-H", "--host", default="127.0.0.1")
         sp.add_argument("-p", "--port", type=int, required=True)
+        sp.add_argument("--sts-lifetime", type=int, default=None)
         a = sp.parse_args(sys.argv[2:])
-        serve(a.host, a.port)
+        serve(a.host, a.port, a.sts_lifetime)
         return
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.parse_args()

@@ -23,9 +23,9 @@ std::string RenderSection(std::string const& name, IniSection const& section) {
 }
 
 // Replaces section `name` of `text` (header to the next header) and keeps every other byte,
-// comments and nested blocks included.
+// comments and nested blocks included. A null `section` removes it.
 std::string ReplaceSection(std::string const& text, std::string const& name,
-                           IniSection const& section) {
+                           IniSection const* section) {
   std::vector<std::string> lines = Split(text, '\n');
   if (!lines.empty() && lines.back().empty()) lines.pop_back();
   std::string out;
@@ -35,14 +35,14 @@ std::string ReplaceSection(std::string const& text, std::string const& name,
     bool header = !t.empty() && t.front() == '[' && t.back() == ']';
     if (header) skipping = false;
     if (header && Trim(t.substr(1, t.size() - 2)) == name) {
-      out += RenderSection(name, section);
+      if (section) out += RenderSection(name, *section);
       replaced = skipping = true;
       continue;
     }
     if (!skipping) out += line + "\n";
   }
-  if (!replaced)
-    out += (out.empty() || EndsWith(out, "\n\n") ? "" : "\n") + RenderSection(name, section);
+  if (!replaced && section)
+    out += (out.empty() || EndsWith(out, "\n\n") ? "" : "\n") + RenderSection(name, *section);
   return out;
 }
 
@@ -50,7 +50,13 @@ Result<void> WriteSection(std::string const& path, std::string const& name,
                           IniSection const& section) {
   std::string text;
   ReadFile(path, text);  // a missing file starts empty
-  return WriteFileAtomic(path, ReplaceSection(text, name, section), 0600);
+  return WriteFileAtomic(path, ReplaceSection(text, name, &section), 0600);
+}
+
+Result<void> RemoveSection(std::string const& path, std::string const& name) {
+  std::string text;
+  if (!ReadFile(path, text) || !ParseIni(text).count(name)) return {};
+  return WriteFileAtomic(path, ReplaceSection(text, name, nullptr), 0600);
 }
 
 }  // namespace
@@ -110,6 +116,31 @@ Result<void> WriteProfile(Environment const& env, std::string const& profile,
   // Each section is written whole: stale keys such as an old session token must go.
   if (auto r = WriteSection(CredentialsFilePath(env), profile, credentials); !r) return r;
   return WriteSection(ConfigFilePath(env), ConfigSectionName(profile), config);
+}
+
+Result<void> WriteProcessProfile(Environment const& env, std::string const& profile,
+                                 IniSection const& config) {
+  // Keys in the credentials file would win over credential_process: a static login's go first.
+  if (auto r = RemoveSection(CredentialsFilePath(env), profile); !r) return r;
+  return WriteSection(ConfigFilePath(env), ConfigSectionName(profile), config);
+}
+
+std::string ShellQuote(std::vector<std::string> const& argv) {
+  std::string out;
+  for (auto const& arg : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !arg.empty() && arg.find_first_not_of(
+                                     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+                                     "qrstuvwxyz0123456789_-./:=@%+,") == std::string::npos;
+    if (plain) {
+      out += arg;
+      continue;
+    }
+    out += '\'';
+    for (char c : arg) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    out += '\'';
+  }
+  return out;
 }
 
 }  // namespace latchkey::aws

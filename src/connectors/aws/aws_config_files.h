@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "core/context.h"
@@ -30,5 +31,15 @@ IniSection LoadProfile(Environment const& env, std::string const& profile);
 // endpoint_url), keeping every other profile, comment and setting byte for byte. Atomic, 0600.
 Result<void> WriteProfile(Environment const& env, std::string const& profile,
                           IniSection const& credentials, IniSection const& config);
+
+// Writes `config` (e.g. credential_process, region) as `profile` of the config file and removes
+// the profile's section from the credentials file, whose keys the SDKs would prefer. Same
+// guarantees as WriteProfile.
+Result<void> WriteProcessProfile(Environment const& env, std::string const& profile,
+                                 IniSection const& config);
+
+// `argv` as one POSIX shell command line: the SDKs split credential_process that way (botocore
+// with shlex, the Go SDK through `sh -c`).
+std::string ShellQuote(std::vector<std::string> const& argv);
 
 }  // namespace latchkey::aws

@@ -32,6 +32,12 @@ std::string WriteTarget(std::string const& path) {
   return ec ? path : target.string();
 }
 
+Result<void> WriteDockerConfig(std::string const& path, DockerConfigJson const& config) {
+  // `replace` keeps dump() from throwing on invalid UTF-8 in values we did not write ourselves.
+  std::string text = config.dump(2, ' ', false, nlohmann::detail::error_handler_t::replace) + "\n";
+  return WriteFileAtomic(WriteTarget(path), text, 0600);
+}
+
 }  // namespace
 
 std::string DockerConfigPath(Environment const& env) {
@@ -98,9 +104,7 @@ Result<DockerConfigUpdate> StoreDockerLogin(std::string const& path, std::string
   if (!existing) return tl::unexpected(existing.error());
   DockerConfigJson config = existing->value_or(DockerConfigJson::object());
   config = WithDockerLogin(std::move(config), key, credentials);
-  // `replace` keeps dump() from throwing on invalid UTF-8 in values we did not write ourselves.
-  std::string text = config.dump(2, ' ', false, nlohmann::detail::error_handler_t::replace) + "\n";
-  if (auto written = WriteFileAtomic(WriteTarget(path), text, 0600); !written) {
+  if (auto written = WriteDockerConfig(path, config); !written) {
     return tl::unexpected(written.error());
   }
   DockerConfigUpdate update;
@@ -108,6 +112,56 @@ Result<DockerConfigUpdate> StoreDockerLogin(std::string const& path, std::string
   auto registry_id = CanonicalRegistryId(key);
   update.shadowing_helper = ShadowingCredentialHelper(config, registry_id ? *registry_id : key);
   return update;
+}
+
+DockerConfigJson WithCredentialHelper(DockerConfigJson config, std::string const& key,
+                                      std::string const& registry_id, std::string const& helper) {
+  if (!config.is_object()) config = DockerConfigJson::object();
+  if (auto auths = config.find("auths"); auths != config.end() && auths->is_object()) {
+    for (auto it = auths->begin(); it != auths->end();) {
+      it = SameRegistry(it.key(), registry_id) ? auths->erase(it) : std::next(it);
+    }
+  }
+  auto& helpers = config["credHelpers"];
+  if (!helpers.is_object()) helpers = DockerConfigJson::object();
+  for (auto it = helpers.begin(); it != helpers.end();) {
+    it = SameRegistry(it.key(), registry_id) && it.key() != key ? helpers.erase(it) : std::next(it);
+  }
+  helpers[key] = helper;
+  return config;
+}
+
+Result<void> StoreCredentialHelper(std::string const& path, std::string const& key,
+                                   std::string const& registry_id, std::string const& helper) {
+  auto existing = ReadDockerConfig(path);
+  if (!existing) return tl::unexpected(existing.error());
+  DockerConfigJson config = existing->value_or(DockerConfigJson::object());
+  return WriteDockerConfig(path, WithCredentialHelper(std::move(config), key, registry_id, helper));
+}
+
+Result<bool> RemoveCredentialHelper(std::string const& path, std::string const& registry_id,
+                                    std::string const& helper) {
+  auto existing = ReadDockerConfig(path);
+  if (!existing) return tl::unexpected(existing.error());
+  if (!*existing) return false;
+  DockerConfigJson config = std::move(**existing);
+  auto helpers = config.find("credHelpers");
+  if (helpers == config.end() || !helpers->is_object()) return false;
+  bool changed = false;
+  for (auto it = helpers->begin(); it != helpers->end();) {
+    bool ours = it->is_string() && it->get<std::string>() == helper;
+    if (ours && SameRegistry(it.key(), registry_id)) {
+      it = helpers->erase(it);
+      changed = true;
+    } else {
+      ++it;
+    }
+  }
+  if (!changed) return false;
+  if (auto written = WriteDockerConfig(path, config); !written) {
+    return tl::unexpected(written.error());
+  }
+  return true;
 }
 
 }  // namespace latchkey::docker

@@ -45,4 +45,19 @@ struct DockerConfigUpdate {
 Result<DockerConfigUpdate> StoreDockerLogin(std::string const& path, std::string const& key,
                                             RegistryCredentials const& credentials);
 
+// `config` with credHelpers[key] = `helper`, and every `auths` entry for the same registry
+// removed: docker would no longer read them, and they may hold stale secrets.
+DockerConfigJson WithCredentialHelper(DockerConfigJson config, std::string const& key,
+                                      std::string const& registry_id, std::string const& helper);
+
+// Registers `helper` for the registry in the file at `path` (created if missing), atomically,
+// mode 0600, like StoreDockerLogin.
+Result<void> StoreCredentialHelper(std::string const& path, std::string const& key,
+                                   std::string const& registry_id, std::string const& helper);
+
+// Removes the credHelpers entries for the registry that name `helper` (other helpers are the
+// user's and stay). True when the file changed.
+Result<bool> RemoveCredentialHelper(std::string const& path, std::string const& registry_id,
+                                    std::string const& helper);
+
 }  // namespace latchkey::docker

@@ -1,6 +1,7 @@
 #include "connectors/kubernetes/kubeconfig_writer.h"
 
 #include <filesystem>
+#include <optional>
 
 #include "common/file_util.h"
 #include "common/strings.h"
@@ -64,8 +65,33 @@ YAML::Node UserBody(KubernetesCredentials const& creds) {
   return user;
 }
 
+YAML::Node ExecUserBody(KubeconfigExec const& exec) {
+  YAML::Node plugin(YAML::NodeType::Map);
+  plugin["apiVersion"] = "client.authentication.k8s.io/v1";
+  plugin["command"] = exec.command;
+  YAML::Node args(YAML::NodeType::Sequence);
+  for (auto const& a : exec.args) args.push_back(a);
+  plugin["args"] = args;
+  if (!exec.env.empty()) {
+    YAML::Node env(YAML::NodeType::Sequence);
+    for (auto const& [name, value] : exec.env) {
+      YAML::Node entry(YAML::NodeType::Map);
+      entry["name"] = name;
+      entry["value"] = value;
+      env.push_back(entry);
+    }
+    plugin["env"] = env;
+  }
+  // Required by the v1 API; the plugin never prompts.
+  plugin["interactiveMode"] = "Never";
+  plugin["provideClusterInfo"] = PlainYamlScalar("false");
+  YAML::Node user(YAML::NodeType::Map);
+  user["exec"] = plugin;
+  return user;
+}
+
 Result<std::string> Merge(std::string const& existing, std::string const& source,
-                          KubernetesCredentials const& creds) {
+                          KubernetesCredentials const& creds, YAML::Node const& user_body) {
   auto parsed = ParseKubeconfigYaml(existing, source);
   if (!parsed) return tl::unexpected(parsed.error());
   YAML::Node root = *parsed;
@@ -88,7 +114,7 @@ Result<std::string> Merge(std::string const& existing, std::string const& source
   if (namespace_name) context["namespace"] = *namespace_name;
 
   Upsert(*clusters, "cluster", name, ClusterBody(creds));
-  Upsert(*users, "user", name, UserBody(creds));
+  Upsert(*users, "user", name, user_body);
   Upsert(*contexts, "context", name, context);
   // A fresh node, not a scalar assignment: yaml-cpp would keep the old value's "plain" tag, and
   // a name like "123" would then be written unquoted.
@@ -96,15 +122,11 @@ Result<std::string> Merge(std::string const& existing, std::string const& source
   return EmitKubeconfigYaml(root);
 }
 
-}  // namespace
-
-Result<std::string> MergeKubeconfigText(std::string const& existing, std::string const& source,
-                                        KubernetesCredentials const& creds) {
-  if (auto valid = ValidateKubernetesCredentials(creds); !valid) {
-    return tl::unexpected(valid.error());
-  }
+Result<std::string> MergeUser(std::string const& existing, std::string const& source,
+                              KubernetesCredentials const& creds,
+                              std::optional<KubeconfigExec> const& exec) {
   try {
-    return Merge(existing, source, creds);
+    return Merge(existing, source, creds, exec ? ExecUserBody(*exec) : UserBody(creds));
   } catch (YAML::Exception const& e) {
     return Fail(ErrorCode::kInvalidArgument,
                 "unexpected structure in kubeconfig " + source + ": " + e.msg);
@@ -113,7 +135,8 @@ Result<std::string> MergeKubeconfigText(std::string const& existing, std::string
   }
 }
 
-Result<void> WriteKubeconfig(std::string const& path, KubernetesCredentials const& creds) {
+Result<void> WriteMerged(std::string const& path, KubernetesCredentials const& creds,
+                         std::optional<KubeconfigExec> const& exec) {
   std::error_code ec;
   std::string target = path;
   if (fs::is_symlink(path, ec)) {
@@ -129,9 +152,39 @@ Result<void> WriteKubeconfig(std::string const& path, KubernetesCredentials cons
       return Fail(ErrorCode::kUnavailable, "cannot read kubeconfig " + path);
     }
   }
-  auto merged = MergeKubeconfigText(existing, path, creds);
+  auto merged = MergeUser(existing, path, creds, exec);
   if (!merged) return Fail(merged.error(), "kubeconfig left untouched");
   return WriteFileAtomic(target, *merged, 0600);
+}
+
+}  // namespace
+
+Result<std::string> MergeKubeconfigText(std::string const& existing, std::string const& source,
+                                        KubernetesCredentials const& creds) {
+  if (auto valid = ValidateKubernetesCredentials(creds); !valid) {
+    return tl::unexpected(valid.error());
+  }
+  return MergeUser(existing, source, creds, std::nullopt);
+}
+
+Result<std::string> MergeKubeconfigExecText(std::string const& existing, std::string const& source,
+                                            KubernetesCredentials const& cluster,
+                                            KubeconfigExec const& exec) {
+  if (exec.command.empty()) return Fail(ErrorCode::kInvalidArgument, "no exec plugin command");
+  return MergeUser(existing, source, cluster, exec);
+}
+
+Result<void> WriteKubeconfig(std::string const& path, KubernetesCredentials const& creds) {
+  if (auto valid = ValidateKubernetesCredentials(creds); !valid) {
+    return Fail(valid.error(), "kubeconfig left untouched");
+  }
+  return WriteMerged(path, creds, std::nullopt);
+}
+
+Result<void> WriteKubeconfigExec(std::string const& path, KubernetesCredentials const& cluster,
+                                 KubeconfigExec const& exec) {
+  if (exec.command.empty()) return Fail(ErrorCode::kInvalidArgument, "no exec plugin command");
+  return WriteMerged(path, cluster, exec);
 }
 
 }  // namespace latchkey
