@@ -74,7 +74,7 @@ struct S3Object {
 };
 
 struct RegistryAuth {
-  std::string registry;  // e.g. "https://index.docker.io" or "123456789012.dkr.ecr...."
+  std::string registry;  // as docker's config names it: "ghcr.io", "127.0.0.1:5000", ...
   std::string username;
   std::string password;  // a password or a short-lived token
 };
@@ -116,7 +116,9 @@ class LATCHKEY_API Client {
                                                std::string const& resource_type,
                                                std::string const& resource_id = "");
 
+  // Internal: the implementation, and a Client made from one (tests give it a backend).
   struct Impl;
+  explicit Client(std::shared_ptr<Impl> impl);
 
  private:
   std::shared_ptr<Impl> impl_;
