@@ -621,7 +621,9 @@ class ApiSuite:
         name = "wrong-" + uid()
         wrong = self.add_secret("wrong-pw-" + secrets.token_hex(8), "wrong registry password")
         st, body = self.admin.post(f"{API}/service_connectors", self.docker_body(name, password=wrong))
-        self.assertTrue(400 <= st < 500, f"verification failure must be a 4xx, got {st} {body}")
+        # 422, not 401: the registry refused the connector's password, not the caller's token.
+        self.assertEqual(st, 422, body)
+        self.assertEqual(body["error"]["code"], "unauthenticated", body)
         self.assertIsNone(error_shape_problem(body), body)
         self.assertEqual(self.list_names(name=name), [], "a connector that failed verification was stored")
 

@@ -41,7 +41,18 @@ server::HttpResponse NoContent();
 inline server::HttpResponse Ok(nlohmann::json const& body, int status = 200) {
   return server::JsonResponse(status, body);
 }
-inline server::HttpResponse Err(Error const& e) { return server::ErrorResponse(e); }
+// An error as the API answers it. kUnauthenticated from a use case means a provider (AWS, a
+// registry, a cluster) refused a connector's credentials: that is 422, so that 401 always means
+// the caller's own API token or password (AuthErr) and clients can act on it. The body's code
+// stays "unauthenticated" either way.
+inline server::HttpResponse Err(Error const& e) {
+  server::HttpResponse response = server::ErrorResponse(e);
+  if (e.code == ErrorCode::kUnauthenticated) response.status = 422;
+  return response;
+}
+// The caller's own authentication failed (missing, bad, expired or revoked token; wrong
+// password): 401.
+inline server::HttpResponse AuthErr(Error const& e) { return server::ErrorResponse(e); }
 
 // Records one audit line (when an audit log is configured). `target_*` name what was acted on.
 void Audit(ApiServices& services, Principal const& who, std::string action, std::string target_id,

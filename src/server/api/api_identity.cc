@@ -42,7 +42,7 @@ HttpResponse Login(ApiServices& services, HttpRequest const& r) {
   Principal who{login->username, false, ""};
   Audit(services, who, "user.login", "", login->username,
         issued ? "ok" : AuditLog::ResultOf(issued.error()));
-  if (!issued) return Err(issued.error());
+  if (!issued) return AuthErr(issued.error());
   auto user = services.state->store().FindUser(issued->record.user_id);
   if (!user) return Err(user.error());
   return Ok(IssuedJson(*issued, UserJson(*user)));

@@ -20,8 +20,8 @@ server::Handler Authed(ApiServices& services, AuthedHandler handler) {
       token = Trim(header->substr(7));
     }
     if (token.empty()) {
-      auto response = Err(Error{ErrorCode::kUnauthenticated,
-                                "authentication required: log in with `latchkey login URL`"});
+      auto response = AuthErr(Error{ErrorCode::kUnauthenticated,
+                                    "authentication required: log in with `latchkey login URL`"});
       response.SetHeader("WWW-Authenticate", "Bearer");
       return response;
     }
@@ -29,7 +29,7 @@ server::Handler Authed(ApiServices& services, AuthedHandler handler) {
     if (!revision) return Err(revision.error());
     auto principal = services.identity->Authenticate(token, Now(), *revision);
     if (!principal) {
-      auto response = Err(principal.error());
+      auto response = AuthErr(principal.error());
       response.SetHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"");
       return response;
     }
