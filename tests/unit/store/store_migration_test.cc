@@ -73,7 +73,7 @@ TEST_F(SqliteFileTest, VersionOneFileUpgradesInPlace) {
   RunSql(kV1Schema);
   auto store = OpenStore(path_);  // a bare path is SQLite
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ(UserVersion(), 3);
+  EXPECT_EQ(UserVersion(), 4);
   auto c = (*store)->FindConnector("old");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->id, "c-1");
