@@ -91,6 +91,14 @@ std::vector<Flavor> BuildFlavors() {
 // Object-store schemes whose resource is the first path segment (the bucket or container).
 constexpr char const* kBucketSchemes[] = {"s3://", "gs://", "az://", "abfs://"};
 
+// The schemes a path may use for a flavor's resource type.
+std::vector<std::string> SchemesFor(std::string const& resource_type) {
+  if (resource_type == "s3-bucket") return {"s3://"};
+  if (resource_type == "gcs-bucket") return {"gs://"};
+  if (resource_type == "blob-container") return {"az://", "abfs://"};
+  return {};
+}
+
 }  // namespace
 
 FlavorAttribute const* Flavor::FindAttribute(std::string const& attr) const {
@@ -154,8 +162,9 @@ Result<void> ValidateConfiguration(Flavor const& flavor,
   if (flavor.requirement && flavor.requirement->resource_id_attr) {
     auto it = configuration.find(*flavor.requirement->resource_id_attr);
     if (it != configuration.end() && flavor.requirement->resource_id_attr == "path") {
-      bool known = std::any_of(std::begin(kBucketSchemes), std::end(kBucketSchemes),
-                               [&](char const* s) { return StartsWith(it->second, s); });
+      auto schemes = SchemesFor(flavor.requirement->resource_type);
+      bool known = std::any_of(schemes.begin(), schemes.end(),
+                               [&](std::string const& s) { return StartsWith(it->second, s); });
       if (!known || !ResourceIdFromConfiguration(flavor, configuration)) {
         return Fail(ErrorCode::kInvalidArgument,
                     fmt::format("'{}' is not a valid path for the '{}' flavor (expected {})",
