@@ -54,6 +54,8 @@ int RunCli(int argc, char** argv) {
   AddServerCommand(app, state);
   AddCredentialsCommands(app, state);
   AddExecCommand(app, state);
+  AddComponentCommands(app, state);
+  AddStackCommands(app, state);
 
   try {
     app.parse(argc, argv);

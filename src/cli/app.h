@@ -54,6 +54,10 @@ void AddAccountCommands(CLI::App& app, CliState& state);
 void AddServerCommand(CLI::App& app, CliState& state);
 void AddCredentialsCommands(CLI::App& app, CliState& state);
 void AddExecCommand(CLI::App& app, CliState& state);
+// The stack component groups (artifact-store, container-registry, orchestrator) and stacks.
+void AddComponentCommands(CLI::App& app, CliState& state);
+void AddArtifactCommands(CLI::App& group, CliState& state);  // artifact-store cp | ls
+void AddStackCommands(CLI::App& app, CliState& state);
 
 int RunCli(int argc, char** argv);
 

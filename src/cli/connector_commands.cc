@@ -233,7 +233,14 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
     } else if (connectors->empty()) {
       std::cout << "No service connectors found.\n";
     } else {
-      std::cout << RenderConnectorList(*connectors, Now());
+      // The connectors the active stack's components use; a server without stacks has none.
+      std::set<std::string> active;
+      if (auto stack = (*backend)->GetActiveStack(); stack && *stack) {
+        for (auto const& [type, component] : (*stack)->components) {
+          if (component.connector_id) active.insert(*component.connector_id);
+        }
+      }
+      std::cout << RenderConnectorList(*connectors, Now(), active);
     }
     return {};
   });

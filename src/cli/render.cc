@@ -118,15 +118,16 @@ std::string DescribeAuthMethod(ConnectorTypeSpec const&, AuthMethodSpec const& a
   return out;
 }
 
-std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePoint now) {
-  TextTable table({"NAME", "ID", "TYPE", "RESOURCE TYPES", "RESOURCE NAME", "SHARED", "OWNER",
-                   "EXPIRES IN", "LABELS"});
+std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePoint now,
+                                std::set<std::string> const& active) {
+  TextTable table({"ACTIVE", "NAME", "ID", "TYPE", "RESOURCE TYPES", "RESOURCE NAME", "SHARED",
+                   "OWNER", "EXPIRES IN", "LABELS"});
   for (auto const& c : connectors) {
     std::vector<std::string> rts, labels;
     for (auto const& rt : c.resource_types) rts.push_back(WithEmoji(rt));
     for (auto const& [k, v] : c.labels) labels.push_back(k + ":" + v);
-    table.AddRow({c.name, c.id, TypeWithEmoji(c.connector_type), Join(rts, "\n"),
-                  c.resource_id.value_or("<multiple>"), SharedMark(c), c.owner,
+    table.AddRow({active.contains(c.id) ? "👉" : "", c.name, c.id, TypeWithEmoji(c.connector_type),
+                  Join(rts, "\n"), c.resource_id.value_or("<multiple>"), SharedMark(c), c.owner,
                   ExpiresInText(c, now), Join(labels, "\n")});
   }
   return table.Render();

@@ -2,6 +2,7 @@
 // core/model_json.h instead.
 #pragma once
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,9 @@ std::string DescribeConnectorType(ConnectorTypeSpec const& spec);
 std::string DescribeResourceType(ConnectorTypeSpec const& spec, ResourceTypeSpec const& rt);
 std::string DescribeAuthMethod(ConnectorTypeSpec const& spec, AuthMethodSpec const& auth);
 
-std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePoint now);
+// ACTIVE marks the connectors in `active` (IDs of those the active stack's components use).
+std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePoint now,
+                                std::set<std::string> const& active = {});
 // Values of secret fields print as [HIDDEN] unless `show_secrets`.
 std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_secrets);
 // RESOURCE TYPE / RESOURCE NAMES for one connector (register, verify).

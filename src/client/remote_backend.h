@@ -55,6 +55,21 @@ class RemoteBackend : public Backend {
   Result<void> DeleteSecret(std::string const& name_or_id) override;
   Result<size_t> RotateSecretsKey() override;
 
+  Result<ConnectedComponent> RegisterComponent(ComponentRequest request) override;
+  Result<std::vector<StackComponent>> ListComponents(ComponentType type) override;
+  Result<StackComponent> GetComponent(ComponentType type, std::string const& name_or_id) override;
+  Result<StackComponent> UpdateComponent(ComponentRequest request) override;
+  Result<void> DeleteComponent(ComponentType type, std::string const& name_or_id) override;
+  Result<ConnectedComponent> ConnectComponent(ConnectRequest request) override;
+  Result<StackComponent> DisconnectComponent(ComponentType type,
+                                             std::string const& name_or_id) override;
+  Result<Stack> RegisterStack(StackRequest request) override;
+  Result<std::vector<Stack>> ListStacks() override;
+  Result<Stack> GetStack(std::string const& name_or_id) override;
+  Result<void> DeleteStack(std::string const& name_or_id) override;
+  Result<Stack> SetActiveStack(std::string const& name_or_id) override;
+  Result<std::optional<Stack>> GetActiveStack() override;
+
   // One API call: `path` below the server URL ("/api/v1/users"), query pairs appended encoded.
   // 2xx bodies come back parsed (null for 204); errors carry the server's code and message.
   Result<nlohmann::json> Call(std::string const& method, std::string const& path,

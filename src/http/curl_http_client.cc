@@ -20,6 +20,40 @@ size_t OnBody(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+// State of a streamed transfer, shared with the read and write callbacks.
+struct Stream {
+  CurlLibrary const* lib = nullptr;
+  CURL* curl = nullptr;
+  HttpRequest const* request = nullptr;
+  HttpResponse* response = nullptr;
+  std::optional<Error> error;  // the caller's reader or sink failed
+};
+
+size_t OnStreamedBody(char* data, size_t size, size_t n, void* user) {
+  auto* s = static_cast<Stream*>(user);
+  long status = 0;
+  s->lib->easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200 || status >= 300 || !s->request->response_sink) {
+    s->response->body.append(data, size * n);
+    return size * n;
+  }
+  if (auto r = s->request->response_sink(data, size * n); !r) {
+    s->error = r.error();
+    return 0;  // anything short aborts the transfer
+  }
+  return size * n;
+}
+
+size_t OnStreamedRead(char* buffer, size_t size, size_t n, void* user) {
+  auto* s = static_cast<Stream*>(user);
+  auto got = s->request->body_reader(buffer, size * n);
+  if (!got) {
+    s->error = got.error();
+    return CURL_READFUNC_ABORT;
+  }
+  return *got;
+}
+
 size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   std::string line(data, size * n);
   auto* headers = static_cast<HttpHeaders*>(user);
@@ -51,7 +85,13 @@ class CurlHttpClient : public HttpClient {
     lib.easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
     lib.easy_setopt(c, CURLOPT_CUSTOMREQUEST, request.method.c_str());
     if (request.method == "HEAD") lib.easy_setopt(c, CURLOPT_NOBODY, 1L);
-    if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+    Stream stream{&lib, c, &request, &response, std::nullopt};
+    if (request.body_reader) {
+      lib.easy_setopt(c, CURLOPT_UPLOAD, 1L);
+      lib.easy_setopt(c, CURLOPT_READFUNCTION, OnStreamedRead);
+      lib.easy_setopt(c, CURLOPT_READDATA, &stream);
+      lib.easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(request.body_size));
+    } else if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
       lib.easy_setopt(c, CURLOPT_POSTFIELDS, request.body.data());
       lib.easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     }
@@ -63,11 +103,23 @@ class CurlHttpClient : public HttpClient {
     }
     header_list = lib.slist_append(header_list, "Expect:");
     lib.easy_setopt(c, CURLOPT_HTTPHEADER, header_list);
-    lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
-    lib.easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+    if (request.response_sink) {
+      lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, OnStreamedBody);
+      lib.easy_setopt(c, CURLOPT_WRITEDATA, &stream);
+    } else {
+      lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
+      lib.easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+    }
     lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
     lib.easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
-    lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    if (request.Streaming()) {
+      // A stall bound instead of a total one: less than a byte per second for `timeout`.
+      lib.easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+      lib.easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
+                      std::max<long>(1, static_cast<long>(request.timeout.count() / 1000)));
+    } else {
+      lib.easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
+    }
     lib.easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
                     static_cast<long>(std::min<long>(request.timeout.count(), 10000)));
     lib.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -86,6 +138,7 @@ class CurlHttpClient : public HttpClient {
     }
     CURLcode rc = lib.easy_perform(c);
     lib.slist_free_all(header_list);
+    if (stream.error) return tl::unexpected(*stream.error);
     if (rc != CURLE_OK) {
       ErrorCode code =
           rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kDeadlineExceeded : ErrorCode::kUnavailable;

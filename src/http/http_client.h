@@ -3,6 +3,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,7 +30,19 @@ struct HttpRequest {
   HttpHeaders headers;
   std::string body;
   TlsOptions tls;
+  // With a streamed body in either direction, how long the transfer may stall (no byte moving)
+  // rather than how long it may take: big objects take as long as they take.
   std::chrono::milliseconds timeout{15000};
+
+  // Streaming upload, instead of `body`: asked for the next bytes (at most `capacity`) until
+  // `body_size` bytes have been read; an error aborts the request with that error.
+  std::function<Result<size_t>(char* buffer, size_t capacity)> body_reader;
+  uint64_t body_size = 0;
+  // Streaming download: a 2xx answer's body is handed over as it arrives instead of filling
+  // HttpResponse::body (other answers still fill it, for their error text). An error aborts.
+  std::function<Result<void>(char const* data, size_t size)> response_sink;
+
+  bool Streaming() const { return body_reader || response_sink; }
 };
 
 struct HttpResponse {

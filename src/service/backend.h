@@ -10,6 +10,7 @@
 #include "core/connector_validation.h"
 #include "core/model.h"
 #include "core/spec.h"
+#include "stack/stack_model.h"
 #include "store/store.h"
 
 namespace latchkey {
@@ -65,6 +66,12 @@ struct ResourceQuery {
   bool exclude_errors = false;
 };
 
+// A component after register or connect: with the verified resource when it was connected.
+struct ConnectedComponent {
+  StackComponent component;
+  std::optional<ResourcesReport> resources;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -104,6 +111,27 @@ class Backend {
   virtual Result<void> DeleteSecret(std::string const& name_or_id) = 0;
   // Re-encrypts every stored secret value with a fresh (or the newly configured) key.
   virtual Result<size_t> RotateSecretsKey() = 0;
+
+  // Stack components (stack/). Connecting checks the flavor's connector requirement, takes the
+  // resource ID from the flavor's attribute (or `resource_id`), and verifies that the connector
+  // reaches the resource before saving the link.
+  virtual Result<ConnectedComponent> RegisterComponent(ComponentRequest request) = 0;
+  virtual Result<std::vector<StackComponent>> ListComponents(ComponentType type) = 0;
+  virtual Result<StackComponent> GetComponent(ComponentType type,
+                                              std::string const& name_or_id) = 0;
+  virtual Result<StackComponent> UpdateComponent(ComponentRequest request) = 0;
+  virtual Result<void> DeleteComponent(ComponentType type, std::string const& name_or_id) = 0;
+  virtual Result<ConnectedComponent> ConnectComponent(ConnectRequest request) = 0;
+  virtual Result<StackComponent> DisconnectComponent(ComponentType type,
+                                                     std::string const& name_or_id) = 0;
+
+  // Stacks: one component per type (an artifact store at least); each user has an active one.
+  virtual Result<Stack> RegisterStack(StackRequest request) = 0;
+  virtual Result<std::vector<Stack>> ListStacks() = 0;
+  virtual Result<Stack> GetStack(std::string const& name_or_id) = 0;
+  virtual Result<void> DeleteStack(std::string const& name_or_id) = 0;
+  virtual Result<Stack> SetActiveStack(std::string const& name_or_id) = 0;
+  virtual Result<std::optional<Stack>> GetActiveStack() = 0;
 };
 
 }  // namespace latchkey

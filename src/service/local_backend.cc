@@ -15,6 +15,8 @@
 namespace latchkey {
 namespace {
 
+constexpr char kRetarget[] = "change the auth method, resource type or resource ID of";
+
 // A registration or update is refused when verification failed for every resource type.
 Result<void> RequireVerified(ResourcesReport const& report) {
   if (report.error) {
@@ -237,10 +239,22 @@ Result<SavedConnector> LocalBackend::UpdateConnector(UpdateRequest request) {
       c.labels.erase(k);
     }
   }
+  // Components rely on what the connector reaches: refused before any other check of the new
+  // configuration, so the reason given is this one.
+  bool retargets = c.auth_method != current->auth_method ||
+                   c.resource_types != current->resource_types ||
+                   c.resource_id != current->resource_id;
+  if (retargets) {
+    if (auto r = RefuseWhileUsed(*current, kRetarget); !r) return tl::unexpected(r.error());
+  }
   if (c.resource_types.size() == 1 && !c.supports_instances && !request.resource_id) {
     c.resource_id.reset();  // a single-instance ID is re-derived from the new configuration
   }
   if (auto r = NormalizeConnector(*type, c, values); !r) return tl::unexpected(r.error());
+  // ... and after it, for a resource ID derived anew from changed attributes.
+  if (!retargets && c.resource_id != current->resource_id) {
+    if (auto r = RefuseWhileUsed(*current, kRetarget); !r) return tl::unexpected(r.error());
+  }
   Context ctx = MakeContext();
   c.updated = ctx.now;
   SavedConnector saved;
@@ -269,6 +283,7 @@ Result<SavedConnector> LocalBackend::UpdateConnector(UpdateRequest request) {
 Result<void> LocalBackend::DeleteConnector(std::string const& name_or_id) {
   auto c = Load(name_or_id, Access::kDelete, false);
   if (!c) return tl::unexpected(c.error());
+  if (auto r = RefuseWhileUsed(*c, "delete"); !r) return r;
   if (auto r = store().DeleteConnector(c->id); !r) return r;
   if (state_->cache()) state_->cache()->InvalidateConnector(c->id);
   return {};

@@ -54,6 +54,21 @@ class LocalBackend : public Backend {
   Result<void> DeleteSecret(std::string const& name_or_id) override;
   Result<size_t> RotateSecretsKey() override;
 
+  Result<ConnectedComponent> RegisterComponent(ComponentRequest request) override;
+  Result<std::vector<StackComponent>> ListComponents(ComponentType type) override;
+  Result<StackComponent> GetComponent(ComponentType type, std::string const& name_or_id) override;
+  Result<StackComponent> UpdateComponent(ComponentRequest request) override;
+  Result<void> DeleteComponent(ComponentType type, std::string const& name_or_id) override;
+  Result<ConnectedComponent> ConnectComponent(ConnectRequest request) override;
+  Result<StackComponent> DisconnectComponent(ComponentType type,
+                                             std::string const& name_or_id) override;
+  Result<Stack> RegisterStack(StackRequest request) override;
+  Result<std::vector<Stack>> ListStacks() override;
+  Result<Stack> GetStack(std::string const& name_or_id) override;
+  Result<void> DeleteStack(std::string const& name_or_id) override;
+  Result<Stack> SetActiveStack(std::string const& name_or_id) override;
+  Result<std::optional<Stack>> GetActiveStack() override;
+
   // A fresh context (current time) for connector calls made on behalf of this backend.
   Context MakeContext() { return state_->MakeContext(); }
   Principal const& principal() const { return principal_; }
@@ -73,6 +88,16 @@ class LocalBackend : public Backend {
                                    std::map<std::string, std::string> const& values, bool internal,
                                    TimePoint now);
   Result<void> Reveal(Connector& c);
+  // Stack components (local_backend_stacks.cc).
+  struct ComponentLink;
+  Result<StackComponent> LoadComponent(ComponentType type, std::string const& name_or_id,
+                                       Access access);
+  // Checks and verifies that `connector` can serve `component` (see Backend::ConnectComponent).
+  Result<ComponentLink> ResolveLink(StackComponent const& component, std::string const& connector,
+                                    OptString const& resource_id);
+  // Refuses (naming them) while components use the connector: deleting it, or changing what it
+  // reaches (auth method, resource types, resource ID).
+  Result<void> RefuseWhileUsed(Connector const& c, std::string const& action);
   Result<Secret> OpenSecret(SecretRecord const& record, bool reveal_values);
 
   std::shared_ptr<ServiceState> state_;

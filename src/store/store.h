@@ -11,6 +11,7 @@
 #include "core/identity.h"
 #include "core/model.h"
 #include "secrets/secret_box.h"
+#include "stack/stack_model.h"
 
 namespace latchkey {
 
@@ -39,6 +40,12 @@ struct ConnectorFilter {
 
 struct SecretFilter {
   std::optional<std::string> visible_to;  // as ConnectorFilter::visible_to
+};
+
+struct ComponentFilter {
+  std::optional<ComponentType> type;
+  std::optional<std::string> connector_id;  // components linked to this connector
+  std::optional<std::string> visible_to;    // owned by this user (none: every component)
 };
 
 class Store {
@@ -87,6 +94,25 @@ class Store {
   virtual Result<ApiToken> FindTokenByHash(std::string const& token_hash) = 0;
   virtual Result<std::vector<ApiToken>> ListTokens(std::optional<std::string> const& user_id) = 0;
   virtual Result<void> RevokeToken(std::string const& id) = 0;
+
+  // Stack components: names are unique per type. Exact ID, exact name, or a unique ID prefix.
+  // A component linked to a connector keeps that connector from being deleted.
+  virtual Result<void> CreateComponent(StackComponent const& c) = 0;
+  virtual Result<StackComponent> FindComponent(ComponentType type,
+                                               std::string const& name_or_id) = 0;
+  virtual Result<std::vector<StackComponent>> ListComponents(ComponentFilter const& filter) = 0;
+  virtual Result<void> UpdateComponent(StackComponent const& c) = 0;  // all but id, type, owner
+  // kFailedPrecondition naming the stacks that still hold the component.
+  virtual Result<void> DeleteComponent(std::string const& id) = 0;
+
+  // Stacks come back with their components. Names are unique.
+  virtual Result<void> CreateStack(Stack const& s) = 0;
+  virtual Result<Stack> FindStack(std::string const& name_or_id) = 0;
+  virtual Result<std::vector<Stack>> ListStacks(std::optional<std::string> const& visible_to) = 0;
+  virtual Result<void> DeleteStack(std::string const& id) = 0;
+  // Each user's active stack (nullopt: none set).
+  virtual Result<void> SetActiveStack(std::string const& owner, std::string const& stack_id) = 0;
+  virtual Result<std::optional<std::string>> ActiveStackId(std::string const& owner) = 0;
 
   // A number that grows with every committed change of connectors, secrets, users or tokens,
   // in any process sharing the database. Caches of data read from the store are valid while it

@@ -219,6 +219,13 @@ AUDITED = {
     ("POST", f"{API}/secrets"): "secret.create",
     ("PUT", f"{API}/secrets/{{id}}"): "secret.update",
     ("DELETE", f"{API}/secrets/{{id}}"): "secret.delete",
+    ("POST", f"{API}/stack_components/{{type}}"): "stack_component.register",
+    ("PUT", f"{API}/stack_components/{{type}}/{{id}}"): "stack_component.update",
+    ("DELETE", f"{API}/stack_components/{{type}}/{{id}}"): "stack_component.delete",
+    ("POST", f"{API}/stack_components/{{type}}/{{id}}/connect"): "stack_component.connect",
+    ("POST", f"{API}/stack_components/{{type}}/{{id}}/disconnect"): "stack_component.disconnect",
+    ("POST", f"{API}/stacks"): "stack.register",
+    ("DELETE", f"{API}/stacks/{{id}}"): "stack.delete",
 }
 
 
@@ -1140,6 +1147,51 @@ class ApiSuite:
     # =============================================================================
     # Last: audit log and route coverage (names sort after every other test)
     # =============================================================================
+    def test_stack_components_and_stacks(self):
+        n = uid()
+        conn = self.create_docker("stk-conn-" + n)
+        registry = self.reg.url.split("://", 1)[1]
+        comps = f"{API}/stack_components/container_registry"
+        r = self.assertStatus(self.admin.post(comps, {"name": "reg-" + n, "flavor": "default",
+                                                      "configuration": {"uri": registry}}), 201)
+        self.assertIsNone(r["resources"])
+        self.assertError(self.admin.post(comps, {"name": "x-" + n, "flavor": "default",
+                                                 "colour": "red"}), 400, "invalid_argument")
+        self.assertError(self.admin.post(f"{API}/stack_components/widget", {"name": "w"}), 404)
+        got = self.assertStatus(self.admin.get(f"{comps}/reg-{n}"), 200)
+        self.assertEqual((got["flavor"], got["configuration"]), ("default", {"uri": registry}))
+        self.assertIn("reg-" + n, [c["name"] for c in self.assertStatus(self.admin.get(comps), 200)])
+        linked = self.assertStatus(self.admin.post(f"{comps}/reg-{n}/connect",
+                                                   {"connector": conn["name"]}), 200)
+        self.assertEqual(linked["connector_id"], conn["id"])
+        self.assertEqual(linked["connector_resource_id"], registry)
+        self.assertEqual(linked["resources"]["resources"][0]["resource_ids"], [registry])
+        # The connector is now in use: deleting it is refused, naming the component.
+        refused = self.admin.delete(f"{API}/service_connectors/{conn['id']}")
+        self.assertError(refused, 400, "failed_precondition")
+        self.assertIn(f"container registry 'reg-{n}'", refused[1]["error"]["message"])
+        upd = self.assertStatus(self.admin.put(f"{comps}/reg-{n}", {"name": "reg2-" + n}), 200)
+        self.assertEqual(upd["name"], "reg2-" + n)
+        store = self.assertStatus(self.admin.post(f"{API}/stack_components/artifact_store",
+                                                  {"name": "files-" + n, "flavor": "local"}), 201)
+        s = self.assertStatus(self.admin.post(f"{API}/stacks", {
+            "name": "stack-" + n, "set_active": True,
+            "components": {"artifact_store": store["id"], "container_registry": "reg2-" + n}}), 201)
+        self.assertEqual(s["components"]["container_registry"]["connector_id"], conn["id"])
+        self.assertEqual(self.assertStatus(self.admin.get(f"{API}/stacks/stack-{n}"), 200)["id"],
+                         s["id"])
+        self.assertIn(s["id"], [x["id"] for x in self.assertStatus(self.admin.get(f"{API}/stacks"), 200)])
+        self.assertEqual(self.assertStatus(self.admin.get(f"{API}/active_stack"), 200)["stack"]["id"],
+                         s["id"])
+        other = self.assertStatus(self.admin.post(f"{API}/stacks", {
+            "name": "other-" + n, "components": {"artifact_store": "files-" + n}}), 201)
+        self.assertError(self.admin.delete(f"{API}/stacks/{s['id']}"), 400)  # the active one
+        self.assertStatus(self.admin.put(f"{API}/active_stack", {"stack": other["name"]}), 200)
+        self.assertStatus(self.admin.delete(f"{API}/stacks/{s['id']}"), 204)
+        self.assertStatus(self.admin.post(f"{comps}/reg2-{n}/disconnect"), 200)
+        self.assertStatus(self.admin.delete(f"{comps}/reg2-{n}"), 204)
+        self.assertStatus(self.admin.delete(f"{API}/service_connectors/{conn['id']}"), 204)
+
     def test_zz_audit_log(self):
         # Refused changes of its own, so this test also stands alone.
         self.assertError(self.anon.post(f"{API}/login", {"username": "admin", "password": "not-it-" + uid()}),

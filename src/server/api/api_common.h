@@ -65,5 +65,6 @@ inline std::string ResultText(Result<void> const& r) {
 void AddConnectorRoutes(server::Router& router, ApiServices& services);
 void AddSecretRoutes(server::Router& router, ApiServices& services);
 void AddIdentityRoutes(server::Router& router, ApiServices& services);
+void AddStackRoutes(server::Router& router, ApiServices& services);
 
 }  // namespace latchkey::api

@@ -165,6 +165,7 @@ void AddApiRoutes(server::Router& router, ApiServices& services) {
   AddTypeRoutes(router, services);
   AddConnectorRoutes(router, services);
   AddSecretRoutes(router, services);
+  AddStackRoutes(router, services);
 }
 
 }  // namespace latchkey::api

@@ -82,6 +82,42 @@ CREATE TABLE store_revision (
 );
 INSERT INTO store_revision (id, value) VALUES (1, 0);
 )sql",
+    // 4: stack components (linked to at most one connector, which cannot be deleted while
+    // they use it), stacks of one component per type, and each user's active stack.
+    R"sql(
+CREATE TABLE stack_components (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  component_type TEXT NOT NULL,
+  flavor TEXT NOT NULL,
+  configuration TEXT NOT NULL,
+  connector_id TEXT REFERENCES connectors(id),
+  connector_resource_id TEXT,
+  owner TEXT NOT NULL,
+  created {INT} NOT NULL,
+  updated {INT} NOT NULL,
+  UNIQUE (component_type, name)
+);
+CREATE INDEX stack_components_connector ON stack_components(connector_id);
+CREATE TABLE stacks (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  owner TEXT NOT NULL,
+  created {INT} NOT NULL,
+  updated {INT} NOT NULL
+);
+CREATE TABLE stack_members (
+  stack_id TEXT NOT NULL REFERENCES stacks(id) ON DELETE CASCADE,
+  component_type TEXT NOT NULL,
+  component_id TEXT NOT NULL REFERENCES stack_components(id),
+  PRIMARY KEY (stack_id, component_type)
+);
+CREATE INDEX stack_members_component ON stack_members(component_id);
+CREATE TABLE active_stacks (
+  owner TEXT PRIMARY KEY,
+  stack_id TEXT NOT NULL REFERENCES stacks(id) ON DELETE CASCADE
+);
+)sql",
 };
 
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {

@@ -42,6 +42,18 @@ class SqlStore : public Store {
   Result<std::vector<ApiToken>> ListTokens(std::optional<std::string> const& user_id) override;
   Result<void> RevokeToken(std::string const& id) override;
 
+  Result<void> CreateComponent(StackComponent const& c) override;
+  Result<StackComponent> FindComponent(ComponentType type, std::string const& name_or_id) override;
+  Result<std::vector<StackComponent>> ListComponents(ComponentFilter const& filter) override;
+  Result<void> UpdateComponent(StackComponent const& c) override;
+  Result<void> DeleteComponent(std::string const& id) override;
+  Result<void> CreateStack(Stack const& s) override;
+  Result<Stack> FindStack(std::string const& name_or_id) override;
+  Result<std::vector<Stack>> ListStacks(std::optional<std::string> const& visible_to) override;
+  Result<void> DeleteStack(std::string const& id) override;
+  Result<void> SetActiveStack(std::string const& owner, std::string const& stack_id) override;
+  Result<std::optional<std::string>> ActiveStackId(std::string const& owner) override;
+
   Result<int64_t> Revision() override;
 
  private:

@@ -8,6 +8,7 @@
 
 #include "crypto/random.h"
 #include "store/open_store.h"
+#include "store/sql/migrations.h"
 #include "store_fixture.h"
 #include "test_postgres.h"
 
@@ -73,7 +74,7 @@ TEST_F(SqliteFileTest, VersionOneFileUpgradesInPlace) {
   RunSql(kV1Schema);
   auto store = OpenStore(path_);  // a bare path is SQLite
   ASSERT_TRUE(store) << store.error().message;
-  EXPECT_EQ(UserVersion(), 3);
+  EXPECT_EQ(UserVersion(), static_cast<long long>(sql::MigrationCount()));
   auto c = (*store)->FindConnector("old");
   ASSERT_TRUE(c) << c.error().message;
   EXPECT_EQ(c->id, "c-1");
@@ -145,9 +146,11 @@ TEST_P(PostgresTest, ReplicasStartingTogetherMigrateOnce) {
   for (auto& t : threads) t.join();
   for (auto const& s : opened) ASSERT_TRUE(s) << s.error().message;
   // One row, at the latest version: the migrations ran once.
-  auto check = TestPostgres::Get().Admin("DO $$ BEGIN IF (SELECT COUNT(*) FROM " + schema +
-                                         ".schema_version WHERE version = 3) <> 1 THEN RAISE "
-                                         "EXCEPTION 'schema_version is wrong'; END IF; END $$");
+  auto check = TestPostgres::Get().Admin(
+      "DO $$ BEGIN IF (SELECT COUNT(*) FROM " + schema +
+      ".schema_version WHERE version = " + std::to_string(sql::MigrationCount()) +
+      ") <> 1 THEN RAISE "
+      "EXCEPTION 'schema_version is wrong'; END IF; END $$");
   EXPECT_TRUE(check) << check.error().message;
   ASSERT_TRUE((*opened[0])->CreateConnector(MakeConnector("x"), std::nullopt));
   EXPECT_TRUE((*opened[5])->FindConnector("x"));

@@ -1,0 +1,162 @@
+// Opening an artifact store: the S3 flavor over connector-issued (or referenced) credentials,
+// the local flavor on disk.
+#include "stack/artifact_store.h"
+
+#include <vector>
+
+#include "common/strings.h"
+#include "connectors/aws/aws_session.h"
+#include "connectors/aws/s3_objects.h"
+#include "connectors/aws/service_apis.h"
+#include "stack/file_transfer.h"
+#include "stack/secret_refs.h"
+
+namespace latchkey {
+namespace {
+
+class S3ArtifactStore : public ArtifactStore {
+ public:
+  S3ArtifactStore(Context& ctx, aws::AwsEndpoint endpoint, aws::AwsCredentials creds,
+                  std::string bucket, std::string prefix)
+      : ctx_(ctx),
+        endpoint_(std::move(endpoint)),
+        creds_(std::move(creds)),
+        bucket_(std::move(bucket)),
+        prefix_(std::move(prefix)) {}
+
+  Result<uint64_t> Upload(std::string const& local_path, std::string const& key,
+                          ArtifactProgress const& progress) override {
+    if (auto r = ValidateArtifactKey(key); !r) return tl::unexpected(r.error());
+    auto source = SourceFile::Open(local_path);
+    if (!source) return tl::unexpected(source.error());
+    uint64_t size = source->size();
+    aws::ReadAt read = [&](uint64_t offset, char* buffer, size_t n) {
+      return source->ReadAt(offset, buffer, n);
+    };
+    aws::TransferProgress moved;
+    if (progress) moved = [&](uint64_t done) { progress(done, size); };
+    auto r = aws::UploadObject(ctx_, endpoint_, creds_, bucket_, prefix_ + key, read, size, moved);
+    if (!r) return tl::unexpected(r.error());
+    return size;
+  }
+
+  Result<uint64_t> Download(std::string const& key, std::string const& local_path,
+                            ArtifactProgress const& progress) override {
+    if (auto r = ValidateArtifactKey(key); !r) return tl::unexpected(r.error());
+    // The size first: a missing object fails before any local file is created, and the
+    // progress bar knows its end.
+    auto size = aws::HeadObject(ctx_, endpoint_, creds_, bucket_, prefix_ + key);
+    if (!size) return tl::unexpected(size.error());
+    auto dest = DestinationFile::Create(local_path, false);
+    if (!dest) return tl::unexpected(dest.error());
+    aws::ByteSink sink = [&](char const* data, size_t n) { return dest->Write(data, n); };
+    aws::TransferProgress moved;
+    if (progress) moved = [&](uint64_t done) { progress(done, *size); };
+    auto got = aws::GetObject(ctx_, endpoint_, creds_, bucket_, prefix_ + key, sink, moved);
+    if (!got) return tl::unexpected(got.error());
+    if (auto r = dest->Commit(); !r) return tl::unexpected(r.error());
+    return *got;
+  }
+
+  Result<std::vector<ArtifactEntry>> List(std::string const& prefix) override {
+    auto objects = aws::ListObjects(ctx_, endpoint_, creds_, bucket_, prefix_ + prefix);
+    if (!objects) return tl::unexpected(objects.error());
+    std::vector<ArtifactEntry> out;
+    for (auto const& o : *objects) out.push_back({o.key.substr(prefix_.size()), o.size});
+    return out;
+  }
+
+ private:
+  Context& ctx_;
+  aws::AwsEndpoint endpoint_;
+  aws::AwsCredentials creds_;
+  std::string bucket_;
+  std::string prefix_;  // the path's key prefix, "" or ending in '/'
+};
+
+Result<std::unique_ptr<ArtifactStore>> OpenS3(Backend& backend, Context& ctx,
+                                              StackComponent const& component) {
+  auto config = ResolveSecretReferences(
+      component.configuration,
+      [&backend](std::string const& name) -> Result<std::map<std::string, std::string>> {
+        auto s = backend.GetSecret(name, true);
+        if (!s) return tl::unexpected(s.error());
+        return s->values;
+      });
+  if (!config) return tl::unexpected(config.error());
+  std::string path = (*config)["path"];
+  std::string rest = path.substr(std::string_view("s3://").size());
+  size_t slash = rest.find('/');
+  std::string bucket = rest.substr(0, slash);
+  std::string prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  if (!prefix.empty()) prefix += '/';
+
+  aws::AwsEndpoint endpoint;
+  aws::AwsCredentials creds;
+  if (component.connector_id) {
+    auto client = backend.GetConnectorClient(*component.connector_id, std::string("s3-bucket"),
+                                             component.connector_resource_id);
+    if (!client) {
+      return Fail(client.error(),
+                  "getting credentials for artifact store '" + component.name + "'");
+    }
+    auto c = aws::ConfiguredCredentials(ctx, *client);
+    if (!c) return tl::unexpected(c.error());
+    creds = std::move(*c);
+    endpoint = aws::EndpointOf(*client);
+  } else {
+    auto key = config->find("key");
+    auto secret = config->find("secret");
+    if (key == config->end() || secret == config->end()) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  "artifact store '" + component.name +
+                      "' has neither a service connector nor key/secret references: connect it "
+                      "with `latchkey artifact-store connect " +
+                      component.name + " --connector CONNECTOR`");
+    }
+    creds.access_key_id = key->second;
+    creds.secret_access_key = secret->second;
+    if (auto t = config->find("token"); t != config->end()) creds.session_token = t->second;
+    endpoint.region = config->contains("region") ? (*config)["region"] : "us-east-1";
+    if (auto e = config->find("endpoint_url"); e != config->end())
+      endpoint.endpoint_url = e->second;
+  }
+  return std::unique_ptr<ArtifactStore>(std::make_unique<S3ArtifactStore>(
+      ctx, std::move(endpoint), std::move(creds), std::move(bucket), std::move(prefix)));
+}
+
+}  // namespace
+
+Result<void> ValidateArtifactKey(std::string const& key) {
+  bool bad = key.empty() || key.front() == '/';
+  for (auto const& segment : Split(key, '/')) {
+    if (segment.empty() || segment == "." || segment == "..") bad = true;
+  }
+  if (bad) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "'" + key + "' is not a valid artifact key (a relative path such as dir/file.bin)");
+  }
+  return {};
+}
+
+Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(Backend& backend, Context& ctx,
+                                                         StackComponent const& component,
+                                                         std::string const& latchkey_home) {
+  if (component.type != ComponentType::kArtifactStore) {
+    return Fail(ErrorCode::kInvalidArgument, "'" + component.name + "' is not an artifact store");
+  }
+  if (component.flavor == "local") {
+    auto it = component.configuration.find("path");
+    std::string root = it != component.configuration.end()
+                           ? it->second
+                           : latchkey_home + "/local_stores/" + component.id;
+    return MakeLocalArtifactStore(std::move(root));
+  }
+  if (component.flavor == "s3") return OpenS3(backend, ctx, component);
+  return Fail(ErrorCode::kFailedPrecondition, "copying artifacts is not available for the '" +
+                                                  component.flavor +
+                                                  "' flavor in this build (local and s3 are)");
+}
+
+}  // namespace latchkey
