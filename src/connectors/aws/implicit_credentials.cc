@@ -92,19 +92,27 @@ Result<Found> FromInstanceMetadata(Context& ctx) {
       Env(ctx, "AWS_EC2_METADATA_SERVICE_ENDPOINT").value_or("http://169.254.169.254");
   while (EndsWith(base, "/")) base.pop_back();
   // IMDSv2: a session token first (a PUT, which a forwarded request cannot make), then the role.
-  HttpRequest put{
-      "PUT", base + "/latest/api/token", {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}}, "",
-      {},    std::chrono::seconds(2)};
-  auto token = ctx.http.Send(put);
+  auto request = [](std::string method, std::string url, HttpHeaders headers,
+                    std::chrono::milliseconds timeout) {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.url = std::move(url);
+    r.headers = std::move(headers);
+    r.timeout = timeout;
+    return r;
+  };
+  auto token = ctx.http.Send(request("PUT", base + "/latest/api/token",
+                                     {{"X-aws-ec2-metadata-token-ttl-seconds", "21600"}},
+                                     std::chrono::seconds(2)));
   if (!token || token->status != 200) return Found{};  // not on EC2: the chain ends here
   HttpHeaders auth = {{"X-aws-ec2-metadata-token", token->body}};
   std::string path = base + "/latest/meta-data/iam/security-credentials/";
-  auto role = ctx.http.Send(HttpRequest{"GET", path, auth, "", {}, ctx.timeout});
+  auto role = ctx.http.Send(request("GET", path, auth, ctx.timeout));
   if (!role || role->status != 200 || Trim(role->body).empty()) {
     return Fail(ErrorCode::kFailedPrecondition, "this instance has no IAM role attached");
   }
   std::string role_name = Trim(Split(role->body, '\n')[0]);
-  auto creds = ctx.http.Send(HttpRequest{"GET", path + role_name, auth, "", {}, ctx.timeout});
+  auto creds = ctx.http.Send(request("GET", path + role_name, auth, ctx.timeout));
   if (!creds || creds->status != 200) {
     return Fail(ErrorCode::kUnavailable, "the instance metadata service gave no role credentials");
   }
