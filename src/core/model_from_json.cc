@@ -6,17 +6,8 @@
 namespace latchkey {
 namespace {
 
-// nlohmann's accessors throw on a type mismatch; every parser below runs inside Guard so a
-// malformed document becomes one clear error.
-template <class T, class F>
-Result<T> Guard(char const* what, F&& parse) {
-  try {
-    return parse();
-  } catch (nlohmann::json::exception const& e) {
-    return Fail(ErrorCode::kInternal,
-                fmt::format("malformed {} in the server's answer ({})", what, e.what()));
-  }
-}
+// nlohmann's accessors throw on a type mismatch; every parser below runs inside GuardJsonParse
+// so a malformed document becomes one clear error.
 
 template <class T>
 std::optional<T> Opt(nlohmann::json const& j, char const* key) {
@@ -36,7 +27,7 @@ std::optional<TimePoint> OptTime(nlohmann::json const& j, char const* key) {
 }  // namespace
 
 Result<Connector> ConnectorFromJson(nlohmann::json const& j) {
-  return Guard<Connector>("connector", [&] {
+  return GuardJsonParse<Connector>("connector", [&] {
     Connector c;
     c.id = j.at("id").get<std::string>();
     c.name = j.at("name").get<std::string>();
@@ -64,7 +55,7 @@ Result<Connector> ConnectorFromJson(nlohmann::json const& j) {
 }
 
 Result<ResourcesReport> ResourcesReportFromJson(nlohmann::json const& j) {
-  return Guard<ResourcesReport>("resources report", [&] {
+  return GuardJsonParse<ResourcesReport>("resources report", [&] {
     ResourcesReport r;
     r.id = Opt<std::string>(j, "id");
     r.name = Opt<std::string>(j, "name");
@@ -80,7 +71,7 @@ Result<ResourcesReport> ResourcesReportFromJson(nlohmann::json const& j) {
 }
 
 Result<Secret> SecretFromJson(nlohmann::json const& j) {
-  return Guard<Secret>("secret", [&] {
+  return GuardJsonParse<Secret>("secret", [&] {
     Secret s;
     s.id = j.at("id").get<std::string>();
     s.name = j.at("name").get<std::string>();

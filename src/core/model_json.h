@@ -22,6 +22,18 @@ nlohmann::json ToJson(ResourceTypeSpec const& spec);
 
 // The inverses, for JSON that came back from a Latchkey server. A document that does not have
 // the shape above is an error (kInternal: the server and this client disagree), not a crash.
+// Runs `parse` (a parser of a server's answer), turning nlohmann's exceptions on a type mismatch
+// into one clear kInternal error naming `what`.
+template <class T, class F>
+Result<T> GuardJsonParse(char const* what, F&& parse) {
+  try {
+    return parse();
+  } catch (nlohmann::json::exception const& e) {
+    return Fail(ErrorCode::kInternal,
+                std::string("malformed ") + what + " in the server's answer (" + e.what() + ")");
+  }
+}
+
 Result<Connector> ConnectorFromJson(nlohmann::json const& j);
 Result<ResourcesReport> ResourcesReportFromJson(nlohmann::json const& j);
 Result<Secret> SecretFromJson(nlohmann::json const& j);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/model_json.h"
+
 namespace latchkey {
 namespace {
 
@@ -19,16 +21,6 @@ TimePoint TimeOf(nlohmann::json const& j, char const* key) {
   auto t = ParseTimestamp(j.at(key).get<std::string>());
   if (!t) throw nlohmann::json::other_error::create(501, std::string("bad time in ") + key, &j);
   return *t;
-}
-
-template <class T, class F>
-Result<T> Guard(char const* what, F&& parse) {
-  try {
-    return parse();
-  } catch (nlohmann::json::exception const& e) {
-    return Fail(ErrorCode::kInternal,
-                fmt::format("malformed {} in the server's answer ({})", what, e.what()));
-  }
 }
 
 StackComponent ParseComponent(nlohmann::json const& j) {
@@ -75,11 +67,11 @@ nlohmann::json ToJson(Stack const& s) {
 }
 
 Result<StackComponent> ComponentFromJson(nlohmann::json const& j) {
-  return Guard<StackComponent>("stack component", [&] { return ParseComponent(j); });
+  return GuardJsonParse<StackComponent>("stack component", [&] { return ParseComponent(j); });
 }
 
 Result<Stack> StackFromJson(nlohmann::json const& j) {
-  return Guard<Stack>("stack", [&] {
+  return GuardJsonParse<Stack>("stack", [&] {
     Stack s;
     s.id = j.at("id").get<std::string>();
     s.name = j.at("name").get<std::string>();

@@ -40,18 +40,6 @@ ErrorCode CodeFor(long status, std::string const& code) {
   return ErrorCode::kFailedPrecondition;
 }
 
-// AWS messages sometimes quote the access key id; nothing credential-shaped leaves this file.
-std::string Scrub(std::string text, AwsCredentials const& creds) {
-  for (std::string const* secret : {&creds.access_key_id, &creds.secret_access_key,
-                                    creds.session_token ? &*creds.session_token : nullptr}) {
-    if (!secret || secret->empty()) continue;
-    for (size_t pos = text.find(*secret); pos != std::string::npos; pos = text.find(*secret, pos)) {
-      text.replace(pos, secret->size(), "[HIDDEN]");
-    }
-  }
-  return text;
-}
-
 std::string DefaultHost(std::string const& service, std::string const& region) {
   if (service == "ecr") return fmt::format("https://api.ecr.{}.amazonaws.com", region);
   return fmt::format("https://{}.{}.amazonaws.com", service, region);
@@ -146,13 +134,24 @@ Result<HttpResponse> SendAws(Context& ctx, AwsEndpoint const& endpoint, AwsCrede
     if (response->status >= 200 && response->status < 300) return response;
     AwsErrorInfo info = ParseAwsError(*response);
     std::string what = info.code.empty() ? fmt::format("HTTP {}", response->status) : info.code;
-    std::string message = Scrub(info.message, creds);
+    std::string message = ScrubCredentials(info.message, creds);
     last = Error{CodeFor(response->status, info.code),
                  fmt::format("AWS {} {} failed: {}{}", call.service, call.method, what,
                              message.empty() ? "" : " (" + message + ")")};
     if (!Retryable(response->status, info.code)) break;
   }
   return tl::unexpected(last);
+}
+
+std::string ScrubCredentials(std::string text, AwsCredentials const& creds) {
+  for (std::string const* secret : {&creds.access_key_id, &creds.secret_access_key,
+                                    creds.session_token ? &*creds.session_token : nullptr}) {
+    if (!secret || secret->empty()) continue;
+    for (size_t pos = text.find(*secret); pos != std::string::npos; pos = text.find(*secret, pos)) {
+      text.replace(pos, secret->size(), "[HIDDEN]");
+    }
+  }
+  return text;
 }
 
 }  // namespace latchkey::aws

@@ -49,6 +49,10 @@ struct AwsErrorInfo {
 };
 AwsErrorInfo ParseAwsError(HttpResponse const& response);
 
+// `text` (an AWS message, which sometimes quotes the access key ID) with every value of `creds`
+// replaced by [HIDDEN]: nothing credential-shaped reaches an error.
+std::string ScrubCredentials(std::string text, AwsCredentials const& creds);
+
 // Form-encodes query-API parameters (AWS wants %20, not '+').
 std::string FormEncode(std::vector<std::pair<std::string, std::string>> const& params);
 

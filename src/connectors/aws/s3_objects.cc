@@ -32,18 +32,6 @@ std::string Where(std::string const& bucket, std::string const& key) {
   return fmt::format("s3://{}/{}", bucket, key);
 }
 
-// AWS error bodies can quote the access key ID; nothing credential-shaped is repeated.
-std::string Scrub(std::string text, AwsCredentials const& creds) {
-  for (std::string const* secret : {&creds.access_key_id, &creds.secret_access_key,
-                                    creds.session_token ? &*creds.session_token : nullptr}) {
-    if (!secret || secret->empty()) continue;
-    for (size_t pos = text.find(*secret); pos != std::string::npos; pos = text.find(*secret, pos)) {
-      text.replace(pos, secret->size(), "[HIDDEN]");
-    }
-  }
-  return text;
-}
-
 Error ResponseError(HttpResponse const& response, AwsCredentials const& creds,
                     std::string const& what) {
   AwsErrorInfo info = ParseAwsError(response);
@@ -58,7 +46,7 @@ Error ResponseError(HttpResponse const& response, AwsCredentials const& creds,
     code = ErrorCode::kFailedPrecondition;
   }
   std::string name = info.code.empty() ? fmt::format("HTTP {}", response.status) : info.code;
-  std::string message = Scrub(info.message, creds);
+  std::string message = ScrubCredentials(info.message, creds);
   return Error{code, fmt::format("{} failed: {}{}", what, name,
                                  message.empty() ? "" : " (" + message + ")")};
 }
