@@ -42,6 +42,7 @@ bench: build
 	python3 bench/client_latency_vs_awscli.py $(BUILD_DIR)/latchkey
 	python3 bench/server_vs_nginx.py $(BUILD_DIR)/latchkey
 	python3 bench/credential_process_vs_awscli.py $(BUILD_DIR)/latchkey
+	python3 bench/artifact_store_vs_aws_s3_cp.py $(BUILD_DIR)/latchkey
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
