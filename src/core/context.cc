@@ -22,6 +22,12 @@ std::optional<std::string> Environment::Get(std::string const& name) const {
   return it->second;
 }
 
+std::string LatchkeyHome(Environment const& env) {
+  auto home = env.Get("LATCHKEY_HOME");
+  if (home && !home->empty()) return *home;
+  return env.Home() + "/.latchkey";
+}
+
 bool ImplicitAuthEnabled(Environment const& env) {
   auto v = env.Get("LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS");
   return v && IsTruthy(*v);

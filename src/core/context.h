@@ -28,6 +28,10 @@ class Environment {
   std::map<std::string, std::string> vars_;
 };
 
+// Resolves $LATCHKEY_HOME (default ~/.latchkey): the store, keys, and files Latchkey writes for
+// local clients live there.
+std::string LatchkeyHome(Environment const& env);
+
 // LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS: whether methods that use the broker's own ambient
 // identity (env vars, metadata services, CLI logins) may be used.
 bool ImplicitAuthEnabled(Environment const& env);

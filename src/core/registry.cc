@@ -3,6 +3,7 @@
 #include "common/strings.h"
 #include "connectors/aws/aws_connector.h"
 #include "connectors/docker/docker_connector.h"
+#include "connectors/gcp/gcp_connector.h"
 #include "connectors/kubernetes/kubernetes_connector.h"
 
 namespace latchkey {
@@ -15,6 +16,7 @@ constexpr Factory kBuiltinConnectorTypes[] = {
     &MakeKubernetesConnectorType,
     &MakeDockerConnectorType,
     &MakeAwsConnectorType,
+    &MakeGcpConnectorType,
 };
 
 }  // namespace

@@ -17,6 +17,16 @@ std::string Base64Encode(std::string_view bytes) {
   return out;
 }
 
+std::string Base64UrlEncode(std::string_view bytes) {
+  std::string out = Base64Encode(bytes);
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  return out;
+}
+
 std::optional<std::string> Base64Decode(std::string_view text) {
   std::string clean;
   clean.reserve(text.size() + 3);

@@ -2,12 +2,6 @@
 
 namespace latchkey {
 
-std::string LatchkeyHome(Environment const& env) {
-  auto home = env.Get("LATCHKEY_HOME");
-  if (home && !home->empty()) return *home;
-  return env.Home() + "/.latchkey";
-}
-
 ServiceState::ServiceState(LocalBackendOptions options, std::unique_ptr<Store> store,
                            std::unique_ptr<HttpClient> http)
     : options_(std::move(options)),

@@ -25,9 +25,6 @@ struct LocalBackendOptions {
   size_t verify_parallelism = 8;
 };
 
-// Resolves $LATCHKEY_HOME (default ~/.latchkey) from the environment.
-std::string LatchkeyHome(Environment const& env);
-
 class ServiceState {
  public:
   // `http` may be null: a libcurl client is then created on first use (commands that only read

@@ -10,15 +10,14 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/ini_file.h"
 #include "core/context.h"
 
 namespace latchkey::aws {
 
-using IniSection = std::map<std::string, std::string>;
-using IniFile = std::map<std::string, IniSection>;  // section name as written, e.g. "profile x"
-
-// Parses the INI dialect the AWS CLI writes; nested blocks ("s3 =" + indented lines) are skipped.
-IniFile ParseIni(std::string const& text);
+using latchkey::IniFile;
+using latchkey::IniSection;
+using latchkey::ParseIni;
 
 std::string CredentialsFilePath(Environment const& env);
 std::string ConfigFilePath(Environment const& env);

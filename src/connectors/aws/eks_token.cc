@@ -11,13 +11,7 @@ Result<EksToken> MakeEksToken(AwsEndpoint const& endpoint, AwsCredentials const&
   auto presigned = PresignUrl("GET", url, creds, endpoint.region, "sts", now,
                               std::chrono::seconds(60), {{"x-k8s-aws-id", cluster_name}});
   if (!presigned) return tl::unexpected(presigned.error());
-  std::string encoded = crypto::Base64Encode(*presigned);
-  for (char& c : encoded) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  while (!encoded.empty() && encoded.back() == '=') encoded.pop_back();
-  return EksToken{"k8s-aws-v1." + encoded, now + std::chrono::minutes(15)};
+  return EksToken{"k8s-aws-v1." + crypto::Base64UrlEncode(*presigned), now + std::chrono::minutes(15)};
 }
 
 }  // namespace latchkey::aws
