@@ -147,6 +147,36 @@ class AzureServicePrincipalTest(cli.CliTestCase):
             self.assertEqual(r.status, 200)
         self.assertNoLeaks()
 
+    def implicit_env(self, enabled):
+        env = {"AZURE_CLIENT_ID": self.fake.client_id, "AZURE_TENANT_ID": self.fake.tenant_id,
+               "AZURE_CLIENT_SECRET": self.fake.client_secret,
+               "AZURE_AUTHORITY_HOST": self.fake.url}
+        if enabled:
+            env["LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS"] = "true"
+        return env
+
+    def test_implicit_is_refused_unless_enabled_then_uses_the_environment(self):
+        args = ("service-connector", "register", "imp", "--type", "azure", "--auth-method",
+                "implicit", f"--management_endpoint={self.fake.url}", "-r", "azure-generic")
+        r = self.lk_fail(*args, env_extra=self.implicit_env(False))
+        self.assertOneLineError(r, "LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS")
+        self.lk_ok(*args, env_extra=self.implicit_env(True))
+        report = self.lk_ok("service-connector", "verify", "imp", "-o", "json",
+                            env_extra=self.implicit_env(True)).json()
+        self.assertEqual(report["resources"][0]["resource_ids"], [self.fake.subscription_id])
+        self.assertNoLeaks()
+
+    def test_auto_configure_lifts_the_environment_service_principal(self):
+        env = self.implicit_env(False)
+        env["AZURE_SUBSCRIPTION_ID"] = self.fake.subscription_id
+        self.lk_ok("service-connector", "register", "auto", "--type", "azure",
+                   "--auto-configure", "-r", "azure-generic",
+                   f"--management_endpoint={self.fake.url}", env_extra=env)
+        c = self.describe_json("auto")
+        self.assertEqual(c["auth_method"], "service-principal")
+        self.assertEqual(c["configuration"]["client_id"], self.fake.client_id)
+        self.assertNoLeaks()
+
 
 if __name__ == "__main__":
     unittest.main()
