@@ -17,3 +17,4 @@ bash "$(dirname "$0")/apt-install-missing.sh" "${packages[@]}"
 
 # The AWS-side peers (single-node Ceph RGW with STS; moto) for the AWS integration tests.
 bash "$(dirname "$0")/install-aws-peers.sh"
+bash "$(dirname "$0")/install-azure-peers.sh"  # Azurite (npm) for the Azure tests

@@ -2,6 +2,7 @@
 
 #include "common/strings.h"
 #include "connectors/aws/aws_connector.h"
+#include "connectors/azure/azure_connector.h"
 #include "connectors/docker/docker_connector.h"
 #include "connectors/gcp/gcp_connector.h"
 #include "connectors/kubernetes/kubernetes_connector.h"
@@ -17,6 +18,7 @@ constexpr Factory kBuiltinConnectorTypes[] = {
     &MakeDockerConnectorType,
     &MakeAwsConnectorType,
     &MakeGcpConnectorType,
+    &MakeAzureConnectorType,
 };
 
 }  // namespace

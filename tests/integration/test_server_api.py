@@ -574,7 +574,7 @@ class ApiSuite:
     def test_connector_types(self):
         types = self.assertStatus(self.admin.get(f"{API}/service_connector_types"), 200)
         names = sorted(t["connector_type"] for t in types)
-        self.assertEqual(names, ["aws", "docker", "gcp", "kubernetes"])
+        self.assertEqual(names, ["aws", "azure", "docker", "gcp", "kubernetes"])
         only = self.assertStatus(self.admin.get(f"{API}/service_connector_types",
                                                 query={"connector_type": "docker"}), 200)
         self.assertEqual([t["connector_type"] for t in only], ["docker"])

@@ -1,0 +1,107 @@
+#include "connectors/azure/entra_token.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "connectors/aws/uri_encoding.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
+
+namespace latchkey::azure {
+namespace {
+
+struct Cache {
+  std::mutex mu;
+  std::map<std::string, AccessToken> tokens;
+};
+
+Cache& TheCache() {
+  static auto* cache = new Cache();
+  return *cache;
+}
+
+// The secret enters the key only as a hash, so a rotated secret never reuses an old token and
+// the cache holds no secret.
+std::string CacheKey(ClientCredentials const& c, std::string const& scope) {
+  return crypto::HexEncode(crypto::Sha256(c.authority_host + "\n" + c.tenant_id + "\n" +
+                                          c.client_id + "\n" + c.client_secret + "\n" + scope));
+}
+
+std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
+
+Error TokenError(HttpResponse const& r, ClientCredentials const& c) {
+  std::string code, description;
+  try {
+    auto doc = nlohmann::json::parse(r.body);
+    code = doc.value("error", "");
+    description = FirstLine(doc.value("error_description", ""));
+  } catch (nlohmann::json::exception const&) {
+  }
+  bool refused = code == "invalid_client" || code == "unauthorized_client" || r.status == 401;
+  std::string what = refused ? fmt::format(
+                                   "Entra ID refused the credentials of service principal "
+                                   "'{}' in tenant '{}'",
+                                   c.client_id, c.tenant_id)
+                             : fmt::format(
+                                   "Entra ID did not issue a token for service "
+                                   "principal '{}'",
+                                   c.client_id);
+  std::string detail = code.empty() ? fmt::format(" (HTTP {})", r.status) : " (" + code + ")";
+  if (!description.empty()) detail += ": " + description;
+  return Error{refused ? ErrorCode::kUnauthenticated : ErrorCode::kUnavailable, what + detail};
+}
+
+}  // namespace
+
+Result<AccessToken> ClientCredentialsToken(Context& ctx, ClientCredentials const& c,
+                                           std::string const& scope) {
+  std::string key = CacheKey(c, scope);
+  {
+    std::lock_guard lock(TheCache().mu);
+    auto it = TheCache().tokens.find(key);
+    if (it != TheCache().tokens.end() && it->second.expires_at - kTokenRefreshMargin > ctx.now) {
+      return it->second;
+    }
+  }
+  std::string authority = c.authority_host;
+  while (EndsWith(authority, "/")) authority.pop_back();
+  HttpRequest request;
+  request.method = "POST";
+  request.url = fmt::format("{}/{}/oauth2/v2.0/token", authority, aws::UriEncode(c.tenant_id));
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
+                     {"Accept", "application/json"}};
+  request.body = fmt::format("grant_type=client_credentials&client_id={}&client_secret={}&scope={}",
+                             aws::UriEncode(c.client_id), aws::UriEncode(c.client_secret),
+                             aws::UriEncode(scope));
+  request.timeout = ctx.timeout;
+  auto r = ctx.http.Send(request);
+  if (!r) return Fail(r.error(), "cannot reach Entra ID at " + authority);
+  if (r->status != 200) return tl::unexpected(TokenError(*r, c));
+  AccessToken token;
+  try {
+    auto doc = nlohmann::json::parse(r->body);
+    token.token = doc.at("access_token").get<std::string>();
+    int64_t expires_in = doc.at("expires_in").is_string()
+                             ? std::stoll(doc.at("expires_in").get<std::string>())
+                             : doc.at("expires_in").get<int64_t>();
+    token.expires_at = ctx.now + std::chrono::seconds(expires_in);
+  } catch (std::exception const&) {
+    return Fail(ErrorCode::kUnavailable,
+                "Entra ID answered the token request without an "
+                "access_token and expires_in");
+  }
+  std::lock_guard lock(TheCache().mu);
+  TheCache().tokens[key] = token;
+  return token;
+}
+
+void ClearTokenCache() {
+  std::lock_guard lock(TheCache().mu);
+  TheCache().tokens.clear();
+}
+
+}  // namespace latchkey::azure

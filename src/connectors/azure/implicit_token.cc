@@ -1,0 +1,122 @@
+#include "connectors/azure/implicit_token.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/strings.h"
+#include "connectors/aws/uri_encoding.h"
+#include "connectors/azure/az_cli.h"
+
+namespace latchkey::azure {
+namespace {
+
+std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
+
+int64_t IntOrString(nlohmann::json const& v) {
+  return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
+}
+
+// GET {IDENTITY_ENDPOINT}?resource=...&api-version=2019-08-01 with X-IDENTITY-HEADER (App
+// Service, Functions, Container Apps, Arc-less hosts): the managed identity's token.
+Result<AccessToken> ManagedIdentityToken(Context& ctx, std::string const& endpoint,
+                                         std::string const& header,
+                                         std::optional<std::string> const& client_id,
+                                         std::string const& resource) {
+  HttpRequest request;
+  request.url =
+      fmt::format("{}{}resource={}&api-version=2019-08-01", endpoint,
+                  endpoint.find('?') == std::string::npos ? "?" : "&", aws::UriEncode(resource));
+  if (client_id) request.url += "&client_id=" + aws::UriEncode(*client_id);
+  request.headers = {{"X-IDENTITY-HEADER", header}, {"Accept", "application/json"}};
+  request.timeout = ctx.timeout;
+  auto r = ctx.http.Send(request);
+  if (!r) return Fail(r.error(), "cannot reach the managed identity endpoint");
+  if (r->status != 200) {
+    return Fail(r->status == 401 || r->status == 403 ? ErrorCode::kUnauthenticated
+                                                     : ErrorCode::kUnavailable,
+                fmt::format("the managed identity endpoint refused a token for {} (HTTP {})",
+                            resource, r->status));
+  }
+  try {
+    auto doc = nlohmann::json::parse(r->body);
+    AccessToken t{doc.at("access_token").get<std::string>(), ctx.now + std::chrono::hours(1)};
+    if (doc.contains("expires_on")) {
+      t.expires_at = TimePoint(std::chrono::seconds(IntOrString(doc["expires_on"])));
+    } else if (doc.contains("expires_in")) {
+      t.expires_at = ctx.now + std::chrono::seconds(IntOrString(doc["expires_in"]));
+    }
+    return t;
+  } catch (std::exception const&) {
+    return Fail(ErrorCode::kUnavailable,
+                "the managed identity endpoint answered without an access_token");
+  }
+}
+
+Result<AccessToken> AzCliToken(std::optional<std::string> const& tenant_id,
+                               std::string const& resource) {
+  std::vector<std::string> argv = {"az",         "account", "get-access-token", "-o", "json",
+                                   "--resource", resource};
+  if (tenant_id) {
+    argv.push_back("--tenant");
+    argv.push_back(*tenant_id);
+  }
+  auto out = RunCommand(argv);
+  if (!out) {
+    return Fail(ErrorCode::kUnauthenticated,
+                "no Azure identity found: set AZURE_CLIENT_ID/AZURE_CLIENT_SECRET/"
+                "AZURE_TENANT_ID, run on a managed identity, or log in with `az login` (" +
+                    out.error().message + ")");
+  }
+  if (out->exit_status != 0) {
+    return Fail(ErrorCode::kUnauthenticated,
+                "`az account get-access-token` failed: " + FirstLine(out->err));
+  }
+  return ParseAzCliToken(out->out);
+}
+
+}  // namespace
+
+Result<AccessToken> ParseAzCliToken(std::string const& json) {
+  try {
+    auto doc = nlohmann::json::parse(json);
+    AccessToken t{doc.at("accessToken").get<std::string>(), {}};
+    if (doc.contains("expires_on")) {
+      t.expires_at = TimePoint(std::chrono::seconds(IntOrString(doc["expires_on"])));
+    } else {
+      std::string text = doc.at("expiresOn").get<std::string>();
+      auto parsed = ParseTimestamp(text.substr(0, 19));
+      if (!parsed) return tl::unexpected(parsed.error());
+      t.expires_at = *parsed;
+    }
+    return t;
+  } catch (std::exception const&) {
+    return Fail(ErrorCode::kUnavailable,
+                "`az account get-access-token` printed no accessToken and expiry");
+  }
+}
+
+Result<AccessToken> ImplicitToken(Context& ctx, AzureEndpoints const& endpoints,
+                                  std::optional<std::string> const& tenant_id,
+                                  std::optional<std::string> const& client_id,
+                                  std::string const& resource) {
+  auto env_client = NonEmpty(ctx.env.Get("AZURE_CLIENT_ID"));
+  auto env_secret = NonEmpty(ctx.env.Get("AZURE_CLIENT_SECRET"));
+  auto env_tenant = NonEmpty(ctx.env.Get("AZURE_TENANT_ID"));
+  if (env_client && env_secret && env_tenant) {
+    ClientCredentials creds{
+        NonEmpty(ctx.env.Get("AZURE_AUTHORITY_HOST")).value_or(endpoints.authority_host),
+        *env_tenant, *env_client, *env_secret};
+    return ClientCredentialsToken(ctx, creds, resource + ".default");
+  }
+  auto endpoint = NonEmpty(ctx.env.Get("IDENTITY_ENDPOINT"));
+  auto header = NonEmpty(ctx.env.Get("IDENTITY_HEADER"));
+  if (endpoint && header) {
+    return ManagedIdentityToken(ctx, *endpoint, *header,
+                                client_id ? client_id : NonEmpty(ctx.env.Get("AZURE_CLIENT_ID")),
+                                resource);
+  }
+  return AzCliToken(tenant_id, resource);
+}
+
+}  // namespace latchkey::azure
