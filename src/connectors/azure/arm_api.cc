@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
-#include "connectors/aws/uri_encoding.h"
 #include "crypto/encoding.h"
+#include "http/url_encoding.h"
 
 namespace latchkey::azure {
 namespace {
@@ -74,8 +74,8 @@ Result<std::vector<nlohmann::json>> ListAll(Context& ctx, ArmTarget const& arm, 
 
 std::string Scope(ArmTarget const& arm, std::string const& subscription,
                   std::optional<std::string> const& group) {
-  std::string s = arm.endpoint + "/subscriptions/" + aws::UriEncode(subscription);
-  if (group && !group->empty()) s += "/resourceGroups/" + aws::UriEncode(*group);
+  std::string s = arm.endpoint + "/subscriptions/" + UrlEncode(subscription);
+  if (group && !group->empty()) s += "/resourceGroups/" + UrlEncode(*group);
   return s;
 }
 
@@ -118,8 +118,8 @@ std::string ResourceGroupOf(std::string const& arm_id) {
 
 Result<Subscription> GetSubscription(Context& ctx, ArmTarget const& arm, std::string const& id) {
   auto doc = Call(ctx, arm, "GET",
-                  fmt::format("{}/subscriptions/{}?api-version={}", arm.endpoint,
-                              aws::UriEncode(id), kSubscriptionsApi),
+                  fmt::format("{}/subscriptions/{}?api-version={}", arm.endpoint, UrlEncode(id),
+                              kSubscriptionsApi),
                   fmt::format("reading subscription {}", id));
   if (!doc) return tl::unexpected(doc.error());
   return Subscription{Str(*doc, {"subscriptionId"}), Str(*doc, {"displayName"}),
@@ -167,7 +167,7 @@ Result<std::string> AksUserKubeconfig(Context& ctx, ArmTarget const& arm,
   auto doc = Call(ctx, arm, "POST",
                   fmt::format("{}/providers/Microsoft.ContainerService/managedClusters/{}/"
                               "listClusterUserCredential?api-version={}",
-                              Scope(arm, subscription, group), aws::UriEncode(name), kAksApi),
+                              Scope(arm, subscription, group), UrlEncode(name), kAksApi),
                   what);
   if (!doc) return tl::unexpected(doc.error());
   if (!doc->contains("kubeconfigs") || !(*doc)["kubeconfigs"].is_array() ||

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include "connectors/aws/uri_encoding.h"
 #include "crypto/encoding.h"
 #include "crypto/hmac.h"
+#include "http/url_encoding.h"
 
 namespace latchkey::azure {
 namespace {
@@ -28,7 +28,7 @@ Result<std::string> Sign(std::string const& key_b64, std::string const& string_t
   return crypto::Base64Encode(crypto::HmacSha256(*key, string_to_sign));
 }
 
-std::string Enc(std::string const& v) { return aws::UriEncode(v); }
+std::string Enc(std::string const& v) { return UrlEncode(v); }
 
 std::string CommonQuery(ContainerSas const& sas) {
   return fmt::format("sv={}&spr={}&st={}&se={}&sr=c&sp={}", kSasVersion, Enc(Protocol(sas)),

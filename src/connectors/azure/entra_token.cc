@@ -7,9 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
-#include "connectors/aws/uri_encoding.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "http/url_encoding.h"
 
 namespace latchkey::azure {
 namespace {
@@ -71,12 +71,11 @@ Result<AccessToken> ClientCredentialsToken(Context& ctx, ClientCredentials const
   while (EndsWith(authority, "/")) authority.pop_back();
   HttpRequest request;
   request.method = "POST";
-  request.url = fmt::format("{}/{}/oauth2/v2.0/token", authority, aws::UriEncode(c.tenant_id));
+  request.url = fmt::format("{}/{}/oauth2/v2.0/token", authority, UrlEncode(c.tenant_id));
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"}};
   request.body = fmt::format("grant_type=client_credentials&client_id={}&client_secret={}&scope={}",
-                             aws::UriEncode(c.client_id), aws::UriEncode(c.client_secret),
-                             aws::UriEncode(scope));
+                             UrlEncode(c.client_id), UrlEncode(c.client_secret), UrlEncode(scope));
   request.timeout = ctx.timeout;
   auto r = ctx.http.Send(request);
   if (!r) return Fail(r.error(), "cannot reach Entra ID at " + authority);
