@@ -1,5 +1,5 @@
 // Opening an artifact store: the S3 flavor over connector-issued (or referenced) credentials,
-// the local flavor on disk.
+// the local flavor on disk; GCS in gcs_artifact_store.cc.
 #include "stack/artifact_store.h"
 
 #include <vector>
@@ -8,6 +8,7 @@
 #include "connectors/aws/aws_session.h"
 #include "connectors/aws/s3_objects.h"
 #include "connectors/aws/service_apis.h"
+#include "stack/artifact_store_internal.h"
 #include "stack/file_transfer.h"
 #include "stack/secret_refs.h"
 
@@ -76,21 +77,9 @@ class S3ArtifactStore : public ArtifactStore {
 
 Result<std::unique_ptr<ArtifactStore>> OpenS3(Backend& backend, Context& ctx,
                                               StackComponent const& component) {
-  auto config = ResolveSecretReferences(
-      component.configuration,
-      [&backend](std::string const& name) -> Result<std::map<std::string, std::string>> {
-        auto s = backend.GetSecret(name, true);
-        if (!s) return tl::unexpected(s.error());
-        return s->values;
-      });
+  auto config = ResolvedConfiguration(backend, component);
   if (!config) return tl::unexpected(config.error());
-  std::string path = (*config)["path"];
-  std::string rest = path.substr(std::string_view("s3://").size());
-  size_t slash = rest.find('/');
-  std::string bucket = rest.substr(0, slash);
-  std::string prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
-  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  if (!prefix.empty()) prefix += '/';
+  auto [bucket, prefix] = SplitStorePath((*config)["path"]);
 
   aws::AwsEndpoint endpoint;
   aws::AwsCredentials creds;
@@ -128,6 +117,28 @@ Result<std::unique_ptr<ArtifactStore>> OpenS3(Backend& backend, Context& ctx,
 
 }  // namespace
 
+Result<std::map<std::string, std::string>> ResolvedConfiguration(Backend& backend,
+                                                                 StackComponent const& component) {
+  return ResolveSecretReferences(
+      component.configuration,
+      [&backend](std::string const& name) -> Result<std::map<std::string, std::string>> {
+        auto s = backend.GetSecret(name, true);
+        if (!s) return tl::unexpected(s.error());
+        return s->values;
+      });
+}
+
+std::pair<std::string, std::string> SplitStorePath(std::string const& path) {
+  size_t scheme = path.find("://");
+  std::string rest = scheme == std::string::npos ? path : path.substr(scheme + 3);
+  size_t slash = rest.find('/');
+  std::string bucket = rest.substr(0, slash);
+  std::string prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  if (!prefix.empty()) prefix += '/';
+  return {bucket, prefix};
+}
+
 Result<void> ValidateArtifactKey(std::string const& key) {
   bool bad = key.empty() || key.front() == '/';
   for (auto const& segment : Split(key, '/')) {
@@ -154,9 +165,10 @@ Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(Backend& backend, Conte
     return MakeLocalArtifactStore(std::move(root));
   }
   if (component.flavor == "s3") return OpenS3(backend, ctx, component);
+  if (component.flavor == "gcs") return OpenGcsArtifactStore(backend, ctx, component);
   return Fail(ErrorCode::kFailedPrecondition, "copying artifacts is not available for the '" +
                                                   component.flavor +
-                                                  "' flavor in this build (local and s3 are)");
+                                                  "' flavor in this build (local, s3 and gcs are)");
 }
 
 }  // namespace latchkey
