@@ -34,9 +34,11 @@ std::string GcloudConfigDir(Environment const& env) {
 }
 
 Result<std::string> ConfigureGcloud(Context& ctx, Connector const& client) {
-  std::string own = LatchkeyHome(ctx.env) + "/gcloud";
-  if (auto ok = EnsureDirectory(own); !ok) return tl::unexpected(ok.error());
   std::string dir = GcloudConfigDir(ctx.env), name = ActiveConfiguration(dir);
+  // A subdirectory of gcloud's own that only Latchkey writes: LATCHKEY_HOME keeps no plaintext
+  // credential, and what gcloud reads lives with gcloud.
+  std::string own = dir + "/latchkey";
+  if (auto ok = EnsureDirectory(own); !ok) return tl::unexpected(ok.error());
   std::string properties = dir + "/configurations/config_" + name;
   std::string text;
   IniFile ini = ReadFile(properties, text) ? ParseIni(text) : IniFile{};
@@ -67,7 +69,6 @@ Result<std::string> ConfigureGcloud(Context& ctx, Connector const& client) {
     }
     std::string path = own + "/credentials.json";
     if (auto ok = WriteFileAtomic(path, *content); !ok) return tl::unexpected(ok.error());
-    if (auto ok = EnsureDirectory(dir); !ok) return tl::unexpected(ok.error());
     if (auto ok = WriteFileAtomic(dir + "/application_default_credentials.json", *content); !ok) {
       return tl::unexpected(ok.error());
     }
@@ -76,6 +77,14 @@ Result<std::string> ConfigureGcloud(Context& ctx, Connector const& client) {
     what = "the credentials in " + path + " (also written as gcloud's ADC file)";
   }
   if (auto ok = EnsureDirectory(dir + "/configurations"); !ok) return tl::unexpected(ok.error());
+  // Without active_config, gcloud's first run "migrates" a legacy properties file over the
+  // configuration, emptying what was written here.
+  std::string active;
+  if (!ReadFile(dir + "/active_config", active)) {
+    if (auto ok = WriteFileAtomic(dir + "/active_config", name); !ok) {
+      return tl::unexpected(ok.error());
+    }
+  }
   if (auto ok = WriteFileAtomic(properties, RenderIni(ini)); !ok) {
     return tl::unexpected(ok.error());
   }

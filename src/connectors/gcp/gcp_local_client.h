@@ -1,7 +1,7 @@
 // `login` for gcp client connectors: what gcloud and Google's client libraries read. An access
-// token goes to a Latchkey-owned file ($LATCHKEY_HOME/gcloud/access_token, 0600) that gcloud's
-// active configuration names as auth/access_token_file; a key handed out whole
-// (generate_temporary_tokens=false) goes to $LATCHKEY_HOME/gcloud/credentials.json, named as
+// token goes to a Latchkey-owned file (<gcloud config dir>/latchkey/access_token, 0600) that
+// gcloud's active configuration names as auth/access_token_file; a key handed out whole
+// (generate_temporary_tokens=false) goes to .../latchkey/credentials.json, named as
 // auth/credential_file_override and copied to gcloud's ADC file for client libraries. The
 // configuration's core/project is set either way. Other properties are kept (comments are not).
 #pragma once

@@ -51,17 +51,23 @@ std::string GcsBucketName(std::string const& id) {
 Result<GkeClusterId> ParseGkeClusterId(std::string const& id) {
   auto parts = Split(id, '/');
   GkeClusterId out;
+  // gcloud's kubeconfig names, gke_PROJECT_LOCATION_NAME (none of the three has an '_'): what
+  // kubectl users see, and what a GKE client connector carries as its resource ID.
+  auto named = Split(id, '_');
+  if (named.size() == 4 && named[0] == "gke") parts = {named[2], named[3]};
   if (parts.size() == 2) {
     out.location = parts[0];
     out.name = parts[1];
   } else if (parts.size() == 1) {
     out.name = parts[0];
   }
-  bool ok = parts.size() <= 2 && Matches(out.name, "[a-z0-9][a-z0-9_-]{0,39}") &&
+  bool ok = parts.size() <= 2 && Matches(out.name, "[a-z0-9][a-z0-9-]{0,39}") &&
             (!out.location || Matches(*out.location, "[a-z0-9][a-z0-9-]*"));
   if (!ok) {
     return Fail(ErrorCode::kInvalidArgument,
-                "'" + id + "' is not a GKE cluster; accepted forms: NAME, LOCATION/NAME");
+                "'" + id +
+                    "' is not a GKE cluster; accepted forms: NAME, LOCATION/NAME, "
+                    "gke_PROJECT_LOCATION_NAME");
   }
   return out;
 }

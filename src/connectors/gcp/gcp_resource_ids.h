@@ -1,6 +1,7 @@
 // The resource-ID forms of the gcp connector: GCS buckets (`gs://b` or `b`; unlike upstream,
 // names with dots are accepted), GKE clusters (`name` or `location/name`) and container
 // registries (legacy GCR hosts and Artifact Registry Docker repositories).
+// GKE IDs also come as gcloud's kubeconfig names, gke_PROJECT_LOCATION_NAME.
 #pragma once
 
 #include <optional>

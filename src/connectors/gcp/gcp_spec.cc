@@ -139,7 +139,7 @@ ConnectorTypeSpec Build() {
        "gcloud does.",
        all,
        true,
-       {"{cluster-name}", "{location}/{cluster-name}"}},
+       {"{cluster-name}", "{location}/{cluster-name}", "gke_{project}_{location}_{cluster-name}"}},
       {"GCP GCR / Artifact Registry",
        kRegistryResource,
        "🐳",

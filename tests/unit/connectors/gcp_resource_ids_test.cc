@@ -25,6 +25,9 @@ TEST(GcpResourceIdsTest, ClustersAreNamesOrLocationSlashName) {
   ASSERT_TRUE(located);
   EXPECT_EQ(*located->location, "us-central1");
   EXPECT_EQ(CanonicalGkeClusterId(*located), "us-central1/prod");
+  auto gcloud = ParseGkeClusterId("gke_my-proj_europe-west1-b_prod");
+  ASSERT_TRUE(gcloud);
+  EXPECT_EQ(CanonicalGkeClusterId(*gcloud), "europe-west1-b/prod");
   EXPECT_FALSE(ParseGkeClusterId("a/b/c"));
   EXPECT_FALSE(ParseGkeClusterId("Prod"));
 }
