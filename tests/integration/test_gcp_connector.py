@@ -283,5 +283,38 @@ class GcpAmbientCredentialsTest(GcpTestCase):
         self.assertEqual(self.storage(token, "/storage/v1/b/latchkey-bucket-sl/o")[0], 200)
 
 
+class GcsArtifactStoreTest(GcpTestCase):
+    def test_artifacts_move_through_a_down_scoped_bucket_token(self):
+        self.register("gcs-sl", "service-account", self.key_arg("admin"), "-r", "gcs-bucket")
+        self.lkg("artifact-store", "register", "gcs-store", "--flavor", "gcs",
+                 "--path=gs://latchkey-bucket-sl/runs")
+        r = self.lkg("artifact-store", "connect", "gcs-store", "--connector", "gcs-sl")
+        self.assertIn("gs://latchkey-bucket-sl", r.stdout)
+        # 20 MiB: above the resumable threshold, so three 8 MiB-aligned chunks.
+        src = os.path.join(self.env.root, "model.bin")
+        with open(src, "wb") as f:
+            f.write(os.urandom(20 << 20))
+        self.lkg("artifact-store", "cp", src, "gcs-store:1/model.bin")
+        small = self.env.write_input("note.txt", "hello")
+        self.lkg("artifact-store", "cp", small, "gcs-store:1/note.txt")
+        listed = self.lkg("artifact-store", "ls", "gcs-store", "1/", "-o", "json").json()
+        self.assertEqual(listed, [{"key": "1/model.bin", "size": 20 << 20},
+                                  {"key": "1/note.txt", "size": 5}])
+        back = os.path.join(self.env.root, "back.bin")
+        self.lkg("artifact-store", "cp", "gcs-store:1/model.bin", back)
+        with open(src, "rb") as a, open(back, "rb") as b:
+            self.assertTrue(a.read() == b.read(), "downloaded bytes differ")
+        # The bytes really are in the bucket, under the path's prefix.
+        admin = self.gcp.service_account_token(self.keys["admin"])
+        self.env.add_secret(admin, "admin token")
+        self.assertEqual(self.storage(admin, "/storage/v1/b/latchkey-bucket-sl/o/"
+                                             "runs%2F1%2Fnote.txt?alt=media"), (200, b"hello"))
+        grants = [e for e in self.gcp.log() if e.get("path", "").startswith("/v1/token")]
+        self.assertTrue(grants, "bucket tokens are down-scoped at STS")
+        missing = self.lkg("artifact-store", "cp", "gcs-store:1/none", back + ".2", ok=False)
+        self.assertIn("404", missing.stderr)
+        self.assertFalse(os.path.exists(back + ".2"))
+
+
 if __name__ == "__main__":
     unittest.main()
