@@ -2,9 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "crypto/digest.h"
 #include "crypto/encoding.h"
 #include "crypto/rsa_signer.h"
 #include "http/url_encoding.h"
@@ -35,11 +38,26 @@ Result<AccessToken> PostForToken(Context& ctx, std::string const& url, std::stri
   return token;
 }
 
+// Parsed keys by digest of their PEM: OpenSSL 3's PEM decoding costs about three RSA signatures,
+// and the same few keys sign every assertion a broker makes.
+Result<crypto::RsaSigner> SignerFor(std::string const& pem) {
+  static std::mutex mutex;
+  static std::map<std::string, crypto::RsaSigner> signers;
+  std::string digest = crypto::Sha256(pem);
+  std::lock_guard lock(mutex);
+  if (auto it = signers.find(digest); it != signers.end()) return it->second;
+  auto signer = crypto::RsaSigner::FromPem(pem);
+  if (!signer) return signer;
+  if (signers.size() >= 256) signers.erase(signers.begin());
+  signers.emplace(digest, *signer);
+  return signer;
+}
+
 }  // namespace
 
 Result<std::string> MakeJwtAssertion(ServiceAccountKey const& key, std::string const& scope,
                                      std::string const& token_url, TimePoint now) {
-  auto signer = crypto::RsaSigner::FromPem(key.private_key);
+  auto signer = SignerFor(key.private_key);
   if (!signer) return Fail(signer.error(), "service account key of " + key.client_email);
   nlohmann::json header = {{"alg", "RS256"}, {"typ", "JWT"}};
   if (!key.private_key_id.empty()) header["kid"] = key.private_key_id;
