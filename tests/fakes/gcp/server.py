@@ -35,6 +35,7 @@ ROUTES = [
     ("GET HEAD", r"/download" + _O, storage.get_object),
     ("DELETE", _O, storage.delete_object),
     ("POST PUT DELETE", r"/upload/storage/v1/b/([^/]+)/o", storage.upload),
+    ("POST PUT DELETE", r"/resumable/upload/storage/v1/b/([^/]+)/o", storage.upload),  # apitools
     ("GET", r"/v1/projects/([^/]+)/(?:locations|zones)/([^/]+)/clusters", resources.list_clusters),
     ("GET", r"/v1/projects/([^/]+)/(?:locations|zones)/([^/]+)/clusters/([^/]+)",
      resources.get_cluster),

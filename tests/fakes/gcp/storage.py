@@ -287,24 +287,30 @@ def upload(req, bucket: str):
 
 def _parse_multipart(req):
     ctype = req.headers.get("Content-Type") or ""
-    m = re.search(r'boundary="?([^";]+)"?', ctype)
+    m = re.search(r"""boundary=(?:"([^"]+)"|'([^']+)'|([^;\s]+))""", ctype)
     if not ctype.lower().startswith("multipart/related") or m is None:
         raise storage_error(400, "uploadType=multipart needs Content-Type multipart/related "
                             "with a boundary.", "invalid")
     body = req.body()
-    delim = b"--" + m.group(1).encode()
+    delim = b"--" + next(g for g in m.groups() if g).encode()
     parts = [p for p in body.split(delim)[1:] if not p.startswith(b"--")]
     if len(parts) != 2:
         raise storage_error(400, "A multipart upload has exactly two parts (metadata, media).",
                             "invalid")
     out = []
-    for p in parts:
-        p = p[2:] if p.startswith(b"\r\n") else p
-        head, _, data = p.partition(b"\r\n\r\n")
-        if data.endswith(b"\r\n"):
-            data = data[:-2]
+    for p in parts:  # RFC 2046 wants CRLF; Google also takes the LF that apitools sends
+        p = p[2:] if p.startswith(b"\r\n") else p[1:] if p.startswith(b"\n") else p
+        crlf, lf = p.find(b"\r\n\r\n"), p.find(b"\n\n")
+        if crlf >= 0 and (lf < 0 or crlf < lf):
+            head, data = p[:crlf], p[crlf + 4:]
+        elif lf >= 0:
+            head, data = p[:lf], p[lf + 2:]
+        else:
+            raise storage_error(400, "A multipart part has no header/body separator.", "invalid")
+        data = data[:-2] if data.endswith(b"\r\n") else data[:-1] if data.endswith(b"\n") \
+            else data
         hdrs = {k.strip().lower(): v.strip() for k, _, v in
-                (ln.decode(errors="replace").partition(":") for ln in head.split(b"\r\n") if ln)}
+                (ln.decode(errors="replace").partition(":") for ln in head.splitlines() if ln)}
         out.append((hdrs, data))
     try:
         meta = json.loads(out[0][1] or b"{}")
