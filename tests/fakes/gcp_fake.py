@@ -10,7 +10,8 @@ standard library plus ``cryptography`` (RS256 verification). Code: tests/fakes/g
 Everything is served on http://127.0.0.1:PORT at Google's real paths:
   POST /token                 OAuth2 (oauth2.googleapis.com): grant_type=jwt-bearer (RS256
                               assertion checked against the SA's registered key by ``kid``;
-                              iss, aud = BASE/token, scope, iat/exp <= 3600 s) and
+                              iss, aud = BASE/token or
+                              https://oauth2.googleapis.com/token, scope, iat/exp <= 3600 s) and
                               grant_type=refresh_token (client_id/secret in the form or Basic).
   GET  /tokeninfo?access_token=T   v3 shape (exp/expires_in are strings, as Google sends).
   POST /v1/projects/-/serviceAccounts/EMAIL:generateAccessToken   IAM Credentials (delegates).

@@ -67,6 +67,7 @@ def build(w):
     w.allow_impersonation(HOP, SA2)
     w.allow_impersonation(TARGET, HOP)
     w.add_repository(P, "us-central1", "images")
+    w.add_cluster(P, "europe-west1-b", "static", "127.0.0.1:1", "-----BEGIN CERTIFICATE-----\n")
     w.set_metadata(SA, P)
     return keys
 
@@ -130,7 +131,7 @@ class OAuthTokenEndpoint(unittest.TestCase):
             "unknown kid": gcp_peers.service_account_assertion(
                 dict(key, private_key_id="0" * 40)),
             "wrong aud": gcp_peers.service_account_assertion(
-                key, aud="https://oauth2.googleapis.com/token"),
+                key, aud="https://example.com/token"),
             "expired": gcp_peers.service_account_assertion(key, iat=int(time.time()) - 7200),
             "too long": gcp_peers.service_account_assertion(key, lifetime=7200),
             "future iat": gcp_peers.service_account_assertion(key, iat=int(time.time()) + 900),
@@ -416,7 +417,7 @@ class GkeArtifactRegistryResourceManager(unittest.TestCase):
             t = sa_token()
             st, body = jcall("GET", f"/v1/projects/{P}/locations/-/clusters", t)
             self.assertEqual(st, 200, body)
-            c = body["clusters"][0]
+            c = [c for c in body["clusters"] if c["name"] == "c1"][0]
             self.assertEqual((c["name"], c["status"], c["endpoint"]),
                              ("c1", "RUNNING", f"127.0.0.1:{kube.port}"))
             import base64
@@ -499,6 +500,32 @@ class AdminLogAndExpiry(unittest.TestCase):
         self.assertTrue(all({"method", "path", "principal", "status"} <= set(e)
                             for e in G.log()))
 
+    def test_world_file_at_start(self):
+        d = tempfile.mkdtemp(prefix="lk-gcpw-")
+        proc = None
+        try:
+            world = {"projects": {"w": {"number": "42"}},
+                     "metadata": {"service_account": "vm@w.iam.gserviceaccount.com",
+                                  "project_id": "w"}}
+            with open(os.path.join(d, "world.json"), "w") as f:
+                json.dump(world, f)
+            port_file = os.path.join(d, "port")
+            proc = subprocess.Popen([sys.executable, gcp_peers.GCP_FAKE, "--port-file", port_file,
+                                     "--world", os.path.join(d, "world.json")],
+                                    env=gcp_peers.process_util.clean_env(),
+                                    stderr=subprocess.DEVNULL)
+            deadline = time.time() + 15
+            while not os.path.exists(port_file) and proc.poll() is None and time.time() < deadline:
+                time.sleep(0.05)
+            with open(port_file) as f:
+                url = "http://127.0.0.1:" + f.read().strip()
+            st, _, body = call("GET", "/computeMetadata/v1/project/numeric-project-id", url=url,
+                               headers={"Metadata-Flavor": "Google"})
+            self.assertEqual((st, body), (200, b"42"))
+        finally:
+            gcp_peers.process_util.stop_process(proc)
+            shutil.rmtree(d, ignore_errors=True)
+
     def test_expired_token_refused(self):
         with gcp_peers.gcp_fake(build, token_lifetime=2) as g:
             t = g.service_account_token(g.built["sa"])
@@ -515,6 +542,71 @@ class AdminLogAndExpiry(unittest.TestCase):
         self.assertFalse(os.path.exists(workdir))
         with socket.socket() as s:
             self.assertNotEqual(s.connect_ex(("127.0.0.1", port)), 0)
+
+
+GOOGLE_AUTH_PROBE = r"""
+import json, sys
+from google.auth import compute_engine, downscoped, identity_pool, impersonated_credentials
+from google.auth.transport.requests import Request
+from google.oauth2 import credentials, service_account
+cfg, req, out = json.load(open(sys.argv[1])), Request(), {}
+url, cp = cfg["url"], [cfg["cp"]]
+sa = service_account.Credentials.from_service_account_info(cfg["sa"], scopes=cp)
+u = credentials.Credentials(None, refresh_token=cfg["user"]["refresh_token"],
+                            client_id=cfg["user"]["client_id"],
+                            client_secret=cfg["user"]["client_secret"], token_uri=url + "/token")
+ext = identity_pool.Credentials.from_info(cfg["ext"], scopes=cp)
+imp = impersonated_credentials.Credentials(source_credentials=sa, target_principal=cfg["target"],
+                                           target_scopes=cp, lifetime=600)
+imp._iam_endpoint_override = (url + "/v1/projects/-/serviceAccounts/" + cfg["target"]
+                              + ":generateAccessToken")
+rule = downscoped.AccessBoundaryRule(
+    available_resource="//storage.googleapis.com/projects/_/buckets/bucket-a",
+    available_permissions=["inRole:roles/storage.objectViewer"])
+down = downscoped.Credentials(source_credentials=sa, credential_access_boundary=
+                              downscoped.CredentialAccessBoundary(rules=[rule]))
+down._sts_client._token_exchange_endpoint = url + "/v1/token"
+for name, c in (("sa", sa), ("user", u), ("ext", ext), ("imp", imp), ("down", down),
+                ("gce", compute_engine.Credentials())):
+    c.refresh(req)
+    out[name] = c.token
+print(json.dumps(out))
+"""
+
+
+class GoogleAuthLibrary(unittest.TestCase):
+    """google-auth 2.x as bundled with the gcloud SDK drives every token flow of the fake."""
+
+    def test_google_auth_flows(self):
+        sdk = os.path.dirname(os.path.dirname(os.path.realpath(shutil.which("gcloud"))))
+        py = os.path.join(sdk, "platform", "bundledpythonunix", "bin", "python3")
+        d = tempfile.mkdtemp(prefix="lk-gauth-")
+        try:
+            subject = os.path.join(d, "subject")
+            with open(subject, "w") as f:
+                f.write("gh-oidc-jwt")
+            cfg = {"url": G.url, "cp": CP, "target": TARGET, "sa": G.built["sa"],
+                   "user": G.built["user"],
+                   "ext": dict(G.built["ext"], credential_source={"file": subject})}
+            with open(os.path.join(d, "cfg.json"), "w") as f:
+                json.dump(cfg, f)
+            env = gcp_peers.process_util.clean_env(extra={
+                "PYTHONPATH": os.path.join(sdk, "lib", "third_party"),
+                "GCE_METADATA_HOST": G.url[len("http://"):],
+                "GCE_METADATA_IP": G.url[len("http://"):]})
+            r = subprocess.run([py, "-c", GOOGLE_AUTH_PROBE, os.path.join(d, "cfg.json")],
+                               env=env, capture_output=True, text=True, timeout=120)
+        finally:
+            shutil.rmtree(d, ignore_errors=True)
+        self.assertEqual(r.returncode, 0, r.stderr[-3000:])
+        tokens = json.loads(r.stdout)
+        expect = {"sa": SA, "user": USER, "ext": TARGET, "imp": TARGET, "down": SA, "gce": SA}
+        for name, principal in expect.items():
+            st, info = jcall("GET", "/tokeninfo?access_token=" + tokens[name])
+            self.assertEqual((st, info.get("email")), (200, principal), name)
+        down = tokens["down"]
+        self.assertEqual(call("GET", "/storage/v1/b/bucket-a/o/hello.txt", down)[0], 200)
+        self.assertEqual(call("GET", "/storage/v1/b/bucket-b/o/b.txt", down)[0], 403)
 
 
 class Gcloud(unittest.TestCase):
@@ -540,6 +632,9 @@ class Gcloud(unittest.TestCase):
         r = self.run_gcloud(t, "storage", "buckets", "list", "--format=value(name)")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("my.dotted.bucket", r.stdout.split())
+        r = self.run_gcloud(t, "container", "clusters", "list", "--format=value(name,location)")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("static\teurope-west1-b", r.stdout)
         r = self.run_gcloud(t, "artifacts", "repositories", "list", "--location=us-central1",
                             "--format=value(name)")
         self.assertEqual((r.returncode, r.stdout.strip()), (0, "images"), r.stderr)

@@ -10,10 +10,11 @@ import json
 import re
 import secrets
 import time
+import urllib.parse
 
 from .auth import bearer, decode_jwt, verify_rs256
 from .httpkit import google_error, oauth_error
-from .state import CLOUD_PLATFORM, STORAGE_SCOPES, role_permissions
+from .state import CLOUD_PLATFORM, CLOUD_PLATFORM_RO, STORAGE_SCOPES, role_permissions
 
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
@@ -21,6 +22,8 @@ TT_ACCESS = "urn:ietf:params:oauth:token-type:access_token"
 FEDERATED_TYPES = {"urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token",
                    "urn:ietf:params:oauth:token-type:saml2",
                    "urn:ietf:params:aws:token-type:aws4_request"}
+IAM_SCOPE = "https://www.googleapis.com/auth/iam"  # what google-auth asks STS for
+GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
 USER_SCOPES = [CLOUD_PLATFORM, "https://www.googleapis.com/auth/userinfo.email", "openid"]
 GET_TOKEN_DENIED = ("Permission 'iam.serviceAccounts.getAccessToken' denied on resource "
                     "(or it may not exist).")
@@ -67,7 +70,9 @@ def _jwt_bearer(req, form):
     if pem is None or not verify_rs256(pem, signing_input, sig):
         raise _invalid_grant(req, "Invalid JWT Signature.")
     req.principal = iss
-    if claims.get("aud") != req.server.base_url + "/token":
+    # Google accepts its own token URL; google-auth (Python) always sends that one whatever
+    # the key file's token_uri says, while Go's oauth2 sends token_uri: accept both.
+    if claims.get("aud") not in (req.server.base_url + "/token", GOOGLE_TOKEN_URL):
         raise _invalid_grant(req, "Invalid JWT: Failed audience check. The right audience is "
                              + req.server.base_url + "/token")
     iat, exp, now = claims.get("iat"), claims.get("exp"), time.time()
@@ -79,7 +84,10 @@ def _jwt_bearer(req, form):
     if claims.get("sub") not in (None, iss):
         raise _invalid_grant(req, "Invalid JWT: domain-wide delegation (sub) is not modelled.")
     scopes = str(claims.get("scope") or "").split()
-    if not scopes or not (CLOUD_PLATFORM in scopes or any(s in STORAGE_SCOPES for s in scopes)):
+    # One scope of a Google Cloud API the fake serves (google-auth's impersonation asks for
+    # the iam scope only); e.g. userinfo.email alone is refused.
+    if not any(s in STORAGE_SCOPES or s in (CLOUD_PLATFORM, CLOUD_PLATFORM_RO, IAM_SCOPE)
+               for s in scopes):
         req.state.count("refused", "jwt_bearer")
         req.note = "invalid scope"
         raise oauth_error(400, "invalid_scope", "Invalid OAuth scope or ID token audience "
@@ -163,7 +171,7 @@ def _sa_email(name: str) -> str:
 def generate_access_token(req, project: str, target: str):
     caller = bearer(req)
     body = req.json_body()
-    if CLOUD_PLATFORM not in caller.scopes:
+    if CLOUD_PLATFORM not in caller.scopes and IAM_SCOPE not in caller.scopes:
         from .auth import insufficient_scope
         raise insufficient_scope(req)
     scopes = body.get("scope")
@@ -210,14 +218,22 @@ _CONDITION = re.compile(r"\s*resource\.name\.startsWith\(\s*(['\"])(projects/_/b
                         r"\s*\)\s*")
 
 
+def load_options(raw: str):
+    """STS ``options``: JSON, which google-auth additionally percent-encodes before the form
+    encoding (so it arrives here still percent-encoded); both forms are accepted."""
+    for text in (raw, urllib.parse.unquote(raw)):
+        try:
+            return json.loads(text)
+        except ValueError:
+            continue
+    raise oauth_error(400, "invalid_request", "options is not valid JSON")
+
+
 def _parse_boundary(options_raw: str):
     """[(bucket, permissions, object-name-prefix or None)] or raises invalid_request."""
     def bad(msg):
         return oauth_error(400, "invalid_request", msg)
-    try:
-        options = json.loads(options_raw)
-    except ValueError:
-        raise bad("options is not valid JSON")
+    options = load_options(options_raw)
     ab = options.get("accessBoundary") if isinstance(options, dict) else None
     rules = ab.get("accessBoundaryRules") if isinstance(ab, dict) else None
     if not isinstance(rules, list) or not rules:
@@ -304,10 +320,7 @@ def _federate(req, form):
                           "The subject token could not be verified.")
     req.principal = principal
     if form.get("options"):
-        try:
-            json.loads(form["options"])
-        except ValueError:
-            raise oauth_error(400, "invalid_request", "options is not valid JSON")
+        load_options(form["options"])
     scopes = form.get("scope", "").split() or [CLOUD_PLATFORM]
     tok = req.state.mint(principal, scopes, "sts_federation")
     req.minted = "sts_federation"
