@@ -26,8 +26,26 @@ written outside the temp CLOUDSDK_CONFIG directory:
     gcloud container clusters list --format=value(name)
     gcloud artifacts repositories list --location=L --format=value(name)
 
-GcpFake.gcloud_env(token_file, project) builds exactly that environment.
-A bogus token makes gcloud exit non-zero (the fake answers 401).
+GcpFake.gcloud_env(token_file, project, config_dir) builds exactly that environment. gcloud
+then calls no token endpoint at all (it sends the file's token as is); `gcloud storage cp` up
+(multipart below 8 MiB, resumable above, apitools' /resumable/upload/... path) and down (Range
+reads from /download/storage/v1/...) and `gcloud storage rm` work too. A bogus token makes
+gcloud exit non-zero (the fake answers 401).
+
+What Google's own client library sends (google-auth 2.39 bundled with the SDK; test
+GoogleAuthLibrary drives every flow of the fake with it)
+-----------------------------------------------------------------------------------------
+* service account: the JWT's ``aud`` is always https://oauth2.googleapis.com/token, whatever
+  the key file's token_uri says (Go's oauth2 sends token_uri): the fake accepts both.
+* authorized_user: from_authorized_user_info() ignores a token_uri in the file; gcloud's ADC
+  file has none, so a client must be told the token endpoint separately (add_authorized_user
+  leaves token_uri out unless include_token_uri=True).
+* impersonation (and external_account with service_account_impersonation_url): the source
+  token is requested with scope https://www.googleapis.com/auth/iam only; accepted.
+* STS ``options`` arrive percent-encoded JSON inside the form field (google-auth quotes the
+  JSON before form-encoding): the fake accepts plain and percent-encoded JSON.
+* metadata server: GCE_METADATA_HOST=127.0.0.1:PORT (and GCE_METADATA_IP for the ping),
+  read when google.auth.compute_engine is imported.
 
 World builder (the key file's token_uri needs the port, so the fake starts with an empty world,
 then ``build(world)`` runs with ``world.url`` known and the world is pushed over
