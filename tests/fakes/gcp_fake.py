@@ -51,7 +51,7 @@ of its bucket roles (state.ROLES) includes it; the token's OAuth scopes must all
 (cloud-platform, cloud-platform.read-only for get/list, devstorage.*); a down-scoped token is
 further limited by its boundary and cannot be used on non-storage APIs. Overwriting an object
 also needs storage.objects.delete (as on GCS). Resumable uploads keep only whole 256 KiB units
-of a non-final chunk (the 308 Range says how much), as Google documents. Objects above 32 MiB
+of a non-final chunk (the 308 Range says how much), as Google documents. Objects above 16 MiB
 carry md5Hash but no crc32c (pure-Python CRC32C is slow).
 
 Each request is appended to --log as one JSON line {method, path, query (safe keys only),

@@ -10,6 +10,7 @@ skipped: a fake (or the kube fake, or gcloud) that cannot start makes the tests 
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import http.client
 import json
@@ -53,7 +54,8 @@ def build(w):
     w.grant_project(P, SA, "storage.buckets.list", "container.clusters.list",
                     "container.clusters.get", "artifactregistry.repositories.list",
                     "resourcemanager.projects.get")
-    w.add_bucket("bucket-a", P, {SA: "roles/storage.objectAdmin", TARGET: "roles/storage.objectViewer",
+    w.add_bucket("bucket-a", P, {SA: "roles/storage.objectAdmin",
+                                 TARGET: "roles/storage.objectViewer",
                                  SA2: "roles/storage.objectCreator"},
                  objects={"hello.txt": "hello world", "dir/one.txt": "1", "dir/two.txt": "2"})
     w.add_bucket("bucket-b", P, {SA: "roles/storage.objectAdmin"}, objects={"b.txt": "bee"})
@@ -177,7 +179,7 @@ class IamCredentials(unittest.TestCase):
     def test_allowed_caller_gets_token_for_target(self):
         st, body = self.gen(sa_token(), lifetime="600s")
         self.assertEqual(st, 200, body)
-        exp = time.mktime(time.strptime(body["expireTime"], "%Y-%m-%dT%H:%M:%SZ")) - time.timezone
+        exp = calendar.timegm(time.strptime(body["expireTime"], "%Y-%m-%dT%H:%M:%SZ"))
         self.assertAlmostEqual(exp, time.time() + 600, delta=5)
         st, info = jcall("GET", "/tokeninfo?access_token=" + body["accessToken"])
         self.assertEqual(info["email"], TARGET)

@@ -19,7 +19,8 @@ from .state import CLOUD_PLATFORM, CLOUD_PLATFORM_RO, STORAGE_SCOPES, role_permi
 JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
 TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
 TT_ACCESS = "urn:ietf:params:oauth:token-type:access_token"
-FEDERATED_TYPES = {"urn:ietf:params:oauth:token-type:jwt", "urn:ietf:params:oauth:token-type:id_token",
+FEDERATED_TYPES = {"urn:ietf:params:oauth:token-type:jwt",
+                   "urn:ietf:params:oauth:token-type:id_token",
                    "urn:ietf:params:oauth:token-type:saml2",
                    "urn:ietf:params:aws:token-type:aws4_request"}
 IAM_SCOPE = "https://www.googleapis.com/auth/iam"  # what google-auth asks STS for
@@ -213,7 +214,8 @@ def generate_access_token(req, project: str, target: str):
 # STS /v1/token
 # ---------------------------------------------------------------------------------------------
 
-_RESOURCE = re.compile(r"//storage\.googleapis\.com/projects/_/buckets/([a-z0-9][a-z0-9._-]{1,221})")
+_RESOURCE = re.compile(
+    r"//storage\.googleapis\.com/projects/_/buckets/([a-z0-9][a-z0-9._-]{1,221})")
 _CONDITION = re.compile(r"\s*resource\.name\.startsWith\(\s*(['\"])(projects/_/buckets/[^'\"]+)\1"
                         r"\s*\)\s*")
 
