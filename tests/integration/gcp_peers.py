@@ -4,7 +4,7 @@
       process serving OAuth2 /token, tokeninfo, IAM Credentials, STS, Cloud Storage JSON API,
       GKE, Artifact Registry, Resource Manager and the GCE metadata server. Yields a GcpFake.
 
-gcloud against the fake (verified with Google Cloud SDK 528, test_gcp_fake.GcloudTest)
+gcloud against the fake (verified with Google Cloud SDK 528, test_gcp_fake.Gcloud)
 -------------------------------------------------------------------------------------
 gcloud accepts a plain access token from a file and per-API endpoint overrides; nothing is
 written outside the temp CLOUDSDK_CONFIG directory:
@@ -25,6 +25,13 @@ written outside the temp CLOUDSDK_CONFIG directory:
     gcloud storage buckets list --format=value(name)
     gcloud container clusters list --format=value(name)
     gcloud artifacts repositories list --location=L --format=value(name)
+    gcloud projects describe P --format=value(projectNumber)   (checked by hand)
+    gcloud storage cp / rm                                    (checked by hand)
+
+The same as `gcloud config set` properties in the temp CLOUDSDK_CONFIG (storage + container verified):
+auth/access_token_file, core/project, core/disable_usage_reporting,
+component_manager/disable_update_check, api_endpoint_overrides/storage (…/storage/v1/),
+api_endpoint_overrides/container (…/), api_endpoint_overrides/artifactregistry (…/).
 
 GcpFake.gcloud_env(token_file, project, config_dir) builds exactly that environment. gcloud
 then calls no token endpoint at all (it sends the file's token as is); `gcloud storage cp` up
