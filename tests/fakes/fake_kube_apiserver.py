@@ -9,7 +9,9 @@ authenticators):
   * client certificate signed by --client-ca (TLS is CERT_OPTIONAL; a
     certificate from any other CA fails the handshake);
   * ``Authorization: Bearer <token>`` equal to --token;
-  * ``Authorization: Basic`` equal to --username/--password.
+  * ``Authorization: Basic`` equal to --username/--password;
+  * with --google-tokeninfo-url: a bearer token for which ``GET URL?access_token=T`` answers
+    200 with an ``email`` listed by --google-allowed-email (GKE with Google tokens).
 Unauthenticated requests get 401 with a v1 Status body. Every endpoint,
 including /version, requires authentication, so a successful call really
 proves the credentials.
@@ -78,6 +80,24 @@ def namespace_obj(name: str) -> dict:
 def status_obj(code: int, reason: str, message: str) -> dict:
     return {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
             "message": message, "reason": reason, "code": code}
+
+
+def google_token_email(args, token: str) -> str | None:
+    """GKE-style check of a Google access token: ask --google-tokeninfo-url (no cache, so a
+    revoked token fails at once); the token's email must be one of --google-allowed-email."""
+    import urllib.error
+    import urllib.request
+    if not token or not args.google_allowed_email:
+        return None
+    url = args.google_tokeninfo_url + "?" + urllib.parse.urlencode({"access_token": token})
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=10) as r:
+            info = json.loads(r.read())
+    except (urllib.error.URLError, OSError, ValueError):
+        return None
+    email = info.get("email") if isinstance(info, dict) else None
+    return email if email in args.google_allowed_email else None
 
 
 class KubeServer(ThreadingHTTPServer):
@@ -165,6 +185,11 @@ class Handler(BaseHTTPRequestHandler):
             info["bearer_ok"] = ok
             if ok and who is None:
                 who = ("bearer", "token-user")
+            elif not ok and args.google_tokeninfo_url:
+                email = google_token_email(args, tok)
+                info["google_ok"] = email is not None
+                if email is not None and who is None:
+                    who = ("google", email)
         elif scheme == "basic":
             info["presented"].append("basic")
             try:
@@ -258,6 +283,11 @@ def main() -> int:
     ap.add_argument("--username")
     ap.add_argument("--password-file", help="file holding the basic-auth password")
     ap.add_argument("--token-file", help="file holding the bearer token")
+    ap.add_argument("--google-tokeninfo-url",
+                    help="also accept a bearer token when GET URL?access_token=T answers 200 "
+                         "with an allowed email (Google tokens, as GKE does)")
+    ap.add_argument("--google-allowed-email", action="append", default=[],
+                    help="email accepted through --google-tokeninfo-url (repeatable)")
     ap.add_argument("--log")
     ap.add_argument("--ready-file")
     args = ap.parse_args()

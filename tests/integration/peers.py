@@ -127,8 +127,11 @@ class FakeKubeApiserver:
     (CN=test-user, signed by the same CA). ``requests()`` returns the request log.
     """
 
-    def __init__(self, token=None, username=None, password=None, client_cert=True):
+    def __init__(self, token=None, username=None, password=None, client_cert=True,
+                 google_tokeninfo_url=None, google_allowed_emails=()):
         self.token = token
+        self.google_tokeninfo_url = google_tokeninfo_url
+        self.google_allowed_emails = list(google_allowed_emails)
         self.username = username
         self.password = password
         self.workdir = tempfile.mkdtemp(prefix="lk-kube-")
@@ -192,6 +195,10 @@ class FakeKubeApiserver:
             with open(p, "w") as f:
                 f.write(self.token)
             cmd += ["--token-file", p]
+        if self.google_tokeninfo_url:
+            cmd += ["--google-tokeninfo-url", self.google_tokeninfo_url]
+            for email in self.google_allowed_emails:
+                cmd += ["--google-allowed-email", email]
         if self.username is not None:
             p = os.path.join(self.workdir, "password")
             with open(p, "w") as f:
@@ -251,9 +258,13 @@ class FakeKubeApiserver:
 
 
 @contextlib.contextmanager
-def kube_apiserver(token=None, username=None, password=None, client_cert=True):
-    """Start the fake API server; yields a FakeKubeApiserver."""
-    kube = FakeKubeApiserver(token=token, username=username, password=password, client_cert=client_cert)
+def kube_apiserver(token=None, username=None, password=None, client_cert=True,
+                   google_tokeninfo_url=None, google_allowed_emails=()):
+    """Start the fake API server; yields a FakeKubeApiserver. With google_tokeninfo_url (e.g. a
+    GcpFake's url + "/tokeninfo") Google access tokens of google_allowed_emails also work."""
+    kube = FakeKubeApiserver(token=token, username=username, password=password, client_cert=client_cert,
+                             google_tokeninfo_url=google_tokeninfo_url,
+                             google_allowed_emails=google_allowed_emails)
     try:
         kube.start()
     except BaseException:
