@@ -19,6 +19,7 @@ import urllib.request
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cli  # noqa: E402
 import gcp_peers  # noqa: E402
+import latchkey_server  # noqa: E402
 import peers  # noqa: E402
 
 PROJECT = "latchkey-core"
@@ -314,6 +315,34 @@ class GcsArtifactStoreTest(GcpTestCase):
         missing = self.lkg("artifact-store", "cp", "gcs-store:1/none", back + ".2", ok=False)
         self.assertIn("404", missing.stderr)
         self.assertFalse(os.path.exists(back + ".2"))
+
+
+class GcpServerTest(GcpTestCase):
+    """Through a server, whose token cache outlives single commands."""
+
+    def test_cached_token_is_refreshed_after_a_401(self):
+        with latchkey_server.latchkey_server() as srv:
+            admin = srv.admin()
+            body = {"name": "srv-admin", "connector_type": "gcp",
+                    "auth_method": "service-account", "resource_types": ["gcs-bucket"],
+                    "configuration": {"project_id": PROJECT, "api_endpoint": self.gcp.url},
+                    "secrets": {"service_account_json": json.dumps(self.keys["admin"])}}
+            status, created = admin.post("/api/v1/service_connectors", body)
+            self.assertEqual(status, 201, created)
+            path = f"/api/v1/service_connectors/{created['id']}/verify"
+            minted = lambda: self.gcp.stats()["minted"].get("jwt_bearer", 0)  # noqa: E731
+            self.assertEqual(admin.put(path)[0], 200)
+            before = minted()
+            self.assertEqual(admin.put(path)[0], 200)
+            self.assertEqual(minted(), before, "the second verify reuses the cached token")
+            # Google revokes the token early: the next call gets 401, fetches a new token once
+            # and succeeds.
+            self.gcp.revoke(ADMIN)
+            status, report = admin.put(path)
+            self.assertEqual(status, 200, report)
+            ids = [r["resource_ids"] for r in report["resources"]]
+            self.assertEqual(len(ids[0]), 3, report)
+            self.assertEqual(minted(), before + 1)
 
 
 if __name__ == "__main__":
