@@ -242,6 +242,28 @@ class GcpConnectorTest(GcpTestCase):
                            capture_output=True, text=True, timeout=120)
         self.assertNotEqual(r.returncode, 0)
 
+    def test_describe_type_lists_methods_and_resources(self):
+        out = self.lkg("service-connector", "describe-type", "gcp").stdout
+        for word in ("implicit", "user-account", "service-account", "external-account",
+                     "oauth2-token", "impersonation", "gcp-generic", "gcs-bucket",
+                     "kubernetes-cluster", "docker-registry"):
+            self.assertIn(word, out)
+
+    def test_permanent_key_is_handed_out_when_asked_and_login_writes_it_for_gcloud(self):
+        self.register("keyed", "service-account", self.key_arg("admin"), "-r", "gcs-bucket",
+                      "--resource-id", "gs://other-bucket", "--generate_temporary_tokens=false")
+        client = self.client("keyed", "gcs-bucket", "gs://other-bucket")
+        self.assertEqual(client["auth_method"], "service-account")
+        self.assertIsNone(client["expires_at"])
+        self.assertEqual(json.loads(client["secrets"]["service_account_json"])["client_email"],
+                         ADMIN)
+        out = self.lkg("service-connector", "login", "keyed").stdout
+        self.assertIn("credentials.json", out)
+        adc = os.path.join(self.gcloud_dir, "application_default_credentials.json")
+        self.assertEqual(os.stat(adc).st_mode & 0o777, 0o600)
+        with open(os.path.join(self.gcloud_dir, "configurations", "config_default")) as f:
+            self.assertIn("credential_file_override", f.read())
+
 
 class GcpAmbientCredentialsTest(GcpTestCase):
     IMPLICIT = {"LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS": "true"}
@@ -266,6 +288,41 @@ class GcpAmbientCredentialsTest(GcpTestCase):
         self.assertEqual(c["auth_method"], "service-account")
         self.assertEqual(c["configuration"]["project_id"], PROJECT)
         self.assertEqual(c["secrets"]["service_account_json"], cli.HIDDEN)
+
+    def test_auto_configure_takes_gclouds_adc_file_and_project(self):
+        os.makedirs(os.path.join(self.gcloud_dir, "configurations"))
+        with open(os.path.join(self.gcloud_dir, "application_default_credentials.json"), "w") as f:
+            json.dump(self.keys["user"], f)
+        with open(os.path.join(self.gcloud_dir, "configurations", "config_default"), "w") as f:
+            f.write(f"[core]\nproject = {PROJECT}\n")
+        self.lkg("service-connector", "register", "auto-user", "--type", "gcp",
+                 "--auto-configure", f"--api_endpoint={self.gcp.url}", "-r", "gcs-bucket")
+        c = self.describe_json("auto-user")
+        self.assertEqual((c["auth_method"], c["configuration"]["project_id"]),
+                         ("user-account", PROJECT))
+
+    def test_executable_sourced_external_account_needs_the_opt_in(self):
+        audience = ("//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/"
+                    "ci/providers/exec")
+        script = self.env.write_input("subject.sh", "#!/bin/sh\n"
+                                      'echo \'{"version":1,"success":true,'
+                                      '"token_type":"urn:ietf:params:oauth:token-type:jwt",'
+                                      '"id_token":"eyJ.exec-subject.sig"}\'\n')
+        os.chmod(script, 0o700)
+        self.gcp.world.grant_project(PROJECT, "principal://ci/subject/exec",
+                                     "storage.buckets.list")
+        config = self.gcp.world.add_external_account(
+            audience, "eyJ.exec-subject.sig", "principal://ci/subject/exec",
+            {"executable": {"command": script, "timeout_millis": 5000}})
+        self.gcp.push()
+        path = self.env.write_input("exec.json", json.dumps(config))
+        r = self.register("exec", "external-account", f"--external_account_json=@{path}",
+                          "-r", "gcs-bucket", ok=False, env=self.IMPLICIT)
+        self.assertOneLineError(r, "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1")
+        env = {**self.IMPLICIT, "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES": "1"}
+        self.register("exec", "external-account", f"--external_account_json=@{path}",
+                      "-r", "gcs-bucket", env=env)
+        self.assertEqual(len(self.resources("exec", env=env)["gcs-bucket"]["resource_ids"]), 3)
 
     def test_external_account_exchanges_a_file_token_then_impersonates(self):
         audience = ("//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/"
