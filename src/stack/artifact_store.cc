@@ -1,5 +1,5 @@
 // Opening an artifact store: the S3 flavor over connector-issued (or referenced) credentials,
-// the local flavor on disk; GCS in gcs_artifact_store.cc.
+// the local flavor on disk; GCS and Blob in gcs_/azure_artifact_store.cc.
 #include "stack/artifact_store.h"
 
 #include <vector>
@@ -9,61 +9,39 @@
 #include "connectors/aws/s3_objects.h"
 #include "connectors/aws/service_apis.h"
 #include "stack/artifact_store_internal.h"
-#include "stack/file_transfer.h"
+#include "stack/object_artifact_store.h"
 #include "stack/secret_refs.h"
 
 namespace latchkey {
 namespace {
 
-class S3ArtifactStore : public ArtifactStore {
+class S3ArtifactStore : public ObjectArtifactStore {
  public:
   S3ArtifactStore(Context& ctx, aws::AwsEndpoint endpoint, aws::AwsCredentials creds,
                   std::string bucket, std::string prefix)
-      : ctx_(ctx),
+      : ObjectArtifactStore(std::move(prefix)),
+        ctx_(ctx),
         endpoint_(std::move(endpoint)),
         creds_(std::move(creds)),
-        bucket_(std::move(bucket)),
-        prefix_(std::move(prefix)) {}
+        bucket_(std::move(bucket)) {}
 
-  Result<uint64_t> Upload(std::string const& local_path, std::string const& key,
-                          ArtifactProgress const& progress) override {
-    if (auto r = ValidateArtifactKey(key); !r) return tl::unexpected(r.error());
-    auto source = SourceFile::Open(local_path);
-    if (!source) return tl::unexpected(source.error());
-    uint64_t size = source->size();
-    aws::ReadAt read = [&](uint64_t offset, char* buffer, size_t n) {
-      return source->ReadAt(offset, buffer, n);
-    };
-    aws::TransferProgress moved;
-    if (progress) moved = [&](uint64_t done) { progress(done, size); };
-    auto r = aws::UploadObject(ctx_, endpoint_, creds_, bucket_, prefix_ + key, read, size, moved);
-    if (!r) return tl::unexpected(r.error());
-    return size;
+ protected:
+  Result<void> PutObject(std::string const& name, ReadAt const& read, uint64_t size,
+                         TransferProgress const& progress) override {
+    return aws::UploadObject(ctx_, endpoint_, creds_, bucket_, name, read, size, progress);
   }
-
-  Result<uint64_t> Download(std::string const& key, std::string const& local_path,
-                            ArtifactProgress const& progress) override {
-    if (auto r = ValidateArtifactKey(key); !r) return tl::unexpected(r.error());
-    // The size first: a missing object fails before any local file is created, and the
-    // progress bar knows its end.
-    auto size = aws::HeadObject(ctx_, endpoint_, creds_, bucket_, prefix_ + key);
-    if (!size) return tl::unexpected(size.error());
-    auto dest = DestinationFile::Create(local_path, false);
-    if (!dest) return tl::unexpected(dest.error());
-    aws::ByteSink sink = [&](char const* data, size_t n) { return dest->Write(data, n); };
-    aws::TransferProgress moved;
-    if (progress) moved = [&](uint64_t done) { progress(done, *size); };
-    auto got = aws::GetObject(ctx_, endpoint_, creds_, bucket_, prefix_ + key, sink, moved);
-    if (!got) return tl::unexpected(got.error());
-    if (auto r = dest->Commit(); !r) return tl::unexpected(r.error());
-    return *got;
+  Result<uint64_t> ObjectSize(std::string const& name) override {
+    return aws::HeadObject(ctx_, endpoint_, creds_, bucket_, name);
   }
-
-  Result<std::vector<ArtifactEntry>> List(std::string const& prefix) override {
-    auto objects = aws::ListObjects(ctx_, endpoint_, creds_, bucket_, prefix_ + prefix);
+  Result<uint64_t> GetObject(std::string const& name, ByteSink const& sink,
+                             TransferProgress const& progress) override {
+    return aws::GetObject(ctx_, endpoint_, creds_, bucket_, name, sink, progress);
+  }
+  Result<std::vector<StoredObject>> ListObjects(std::string const& prefix) override {
+    auto objects = aws::ListObjects(ctx_, endpoint_, creds_, bucket_, prefix);
     if (!objects) return tl::unexpected(objects.error());
-    std::vector<ArtifactEntry> out;
-    for (auto const& o : *objects) out.push_back({o.key.substr(prefix_.size()), o.size});
+    std::vector<StoredObject> out;
+    for (auto const& o : *objects) out.push_back({o.key, o.size});
     return out;
   }
 
@@ -72,7 +50,6 @@ class S3ArtifactStore : public ArtifactStore {
   aws::AwsEndpoint endpoint_;
   aws::AwsCredentials creds_;
   std::string bucket_;
-  std::string prefix_;  // the path's key prefix, "" or ending in '/'
 };
 
 Result<std::unique_ptr<ArtifactStore>> OpenS3(Backend& backend, Context& ctx,
@@ -128,6 +105,13 @@ Result<std::map<std::string, std::string>> ResolvedConfiguration(Backend& backen
       });
 }
 
+tl::unexpected<Error> NotConnected(StackComponent const& component) {
+  return Fail(ErrorCode::kFailedPrecondition,
+              "artifact store '" + component.name +
+                  "' has no service connector: connect it with `latchkey artifact-store connect " +
+                  component.name + " --connector CONNECTOR`");
+}
+
 std::pair<std::string, std::string> SplitStorePath(std::string const& path) {
   size_t scheme = path.find("://");
   std::string rest = scheme == std::string::npos ? path : path.substr(scheme + 3);
@@ -166,9 +150,9 @@ Result<std::unique_ptr<ArtifactStore>> OpenArtifactStore(Backend& backend, Conte
   }
   if (component.flavor == "s3") return OpenS3(backend, ctx, component);
   if (component.flavor == "gcs") return OpenGcsArtifactStore(backend, ctx, component);
-  return Fail(ErrorCode::kFailedPrecondition, "copying artifacts is not available for the '" +
-                                                  component.flavor +
-                                                  "' flavor in this build (local, s3 and gcs are)");
+  if (component.flavor == "azure") return OpenAzureArtifactStore(backend, ctx, component);
+  return Fail(ErrorCode::kFailedPrecondition,
+              "copying artifacts is not available for the '" + component.flavor + "' flavor");
 }
 
 }  // namespace latchkey

@@ -1,101 +1,54 @@
 // The gcs artifact-store flavor: objects under the component's gs://bucket/prefix path, moved
-// with the token its gcp connector issues for the bucket (down-scoped to it by default). The
-// token is asked for again when it nears expiry, so a transfer may outlast it.
-#include <optional>
-
+// with the token its gcp connector issues for the bucket (down-scoped to it by default), asked
+// for again when it nears expiry (refreshing_client.h).
 #include "connectors/gcp/gcp_endpoints.h"
 #include "connectors/gcp/gcs_objects.h"
 #include "stack/artifact_store_internal.h"
-#include "stack/file_transfer.h"
+#include "stack/object_artifact_store.h"
+#include "stack/refreshing_client.h"
 
 namespace latchkey {
 namespace {
 
-constexpr auto kRefreshMargin = std::chrono::minutes(5);
-
-// The bucket token of one connector, re-issued through the backend when it is about to expire
-// or was refused.
-class BucketTokens {
+class GcsArtifactStore : public ObjectArtifactStore {
  public:
-  BucketTokens(Backend& backend, std::string connector, std::optional<std::string> resource_id)
-      : backend_(backend), connector_(std::move(connector)), resource_id_(std::move(resource_id)) {}
+  GcsArtifactStore(Context& ctx, std::unique_ptr<RefreshingClient> client,
+                   gcp::GcpEndpoints endpoints, std::string bucket, std::string prefix)
+      : ObjectArtifactStore(std::move(prefix)),
+        client_(std::move(client)),
+        api_{ctx, [this](bool refresh) { return Token(refresh); }, std::move(endpoints)},
+        bucket_(std::move(bucket)) {}
 
-  Result<gcp::AccessToken> Get(bool refresh) {
-    bool stale = !client_ || refresh ||
-                 (client_->expires_at && *client_->expires_at - Now() < kRefreshMargin);
-    if (stale) {
-      auto client =
-          backend_.GetConnectorClient(connector_, std::string("gcs-bucket"), resource_id_);
-      if (!client) return tl::unexpected(client.error());
-      client_ = std::move(*client);
-    }
-    return gcp::AccessToken{client_->Value("token").value_or(""), client_->expires_at, ""};
+ protected:
+  Result<void> PutObject(std::string const& name, ReadAt const& read, uint64_t size,
+                         TransferProgress const& progress) override {
+    return gcp::UploadGcsObject(api_, bucket_, name, read, size, progress);
   }
-
-  Connector const& client() const { return *client_; }
-
- private:
-  Backend& backend_;
-  std::string connector_;
-  std::optional<std::string> resource_id_;
-  std::optional<Connector> client_;
-};
-
-class GcsArtifactStore : public ArtifactStore {
- public:
-  GcsArtifactStore(Context& ctx, std::unique_ptr<BucketTokens> tokens, std::string bucket,
-                   std::string prefix)
-      : tokens_(std::move(tokens)),
-        api_{ctx, [this](bool refresh) { return tokens_->Get(refresh); },
-             gcp::EndpointsOf(tokens_->client())},
-        bucket_(std::move(bucket)),
-        prefix_(std::move(prefix)) {}
-
-  Result<uint64_t> Upload(std::string const& local_path, std::string const& key,
-                          ArtifactProgress const& progress) override {
-    if (auto r = ValidateArtifactKey(key); !r) return tl::unexpected(r.error());
-    auto source = SourceFile::Open(local_path);
-    if (!source) return tl::unexpected(source.error());
-    uint64_t size = source->size();
-    gcp::ReadAt read = [&](uint64_t offset, char* buffer, size_t n) {
-      return source->ReadAt(offset, buffer, n);
-    };
-    gcp::TransferProgress moved;
-    if (progress) moved = [&](uint64_t done) { progress(done, size); };
-    auto r = gcp::UploadGcsObject(api_, bucket_, prefix_ + key, read, size, moved);
-    if (!r) return tl::unexpected(r.error());
-    return size;
+  Result<uint64_t> ObjectSize(std::string const& name) override {
+    return gcp::GcsObjectSize(api_, bucket_, name);
   }
-
-  Result<uint64_t> Download(std::string const& key, std::string const& local_path,
-                            ArtifactProgress const& progress) override {
-    if (auto r = ValidateArtifactKey(key); !r) return tl::unexpected(r.error());
-    auto size = gcp::GcsObjectSize(api_, bucket_, prefix_ + key);
-    if (!size) return tl::unexpected(size.error());
-    auto dest = DestinationFile::Create(local_path, false);
-    if (!dest) return tl::unexpected(dest.error());
-    gcp::ByteSink sink = [&](char const* data, size_t n) { return dest->Write(data, n); };
-    gcp::TransferProgress moved;
-    if (progress) moved = [&](uint64_t done) { progress(done, *size); };
-    auto got = gcp::DownloadGcsObject(api_, bucket_, prefix_ + key, sink, moved);
-    if (!got) return tl::unexpected(got.error());
-    if (auto r = dest->Commit(); !r) return tl::unexpected(r.error());
-    return *got;
+  Result<uint64_t> GetObject(std::string const& name, ByteSink const& sink,
+                             TransferProgress const& progress) override {
+    return gcp::DownloadGcsObject(api_, bucket_, name, sink, progress);
   }
-
-  Result<std::vector<ArtifactEntry>> List(std::string const& prefix) override {
-    auto objects = gcp::ListGcsObjects(api_, bucket_, prefix_ + prefix);
+  Result<std::vector<StoredObject>> ListObjects(std::string const& prefix) override {
+    auto objects = gcp::ListGcsObjects(api_, bucket_, prefix);
     if (!objects) return tl::unexpected(objects.error());
-    std::vector<ArtifactEntry> out;
-    for (auto const& o : *objects) out.push_back({o.name.substr(prefix_.size()), o.size});
+    std::vector<StoredObject> out;
+    for (auto const& o : *objects) out.push_back({o.name, o.size});
     return out;
   }
 
  private:
-  std::unique_ptr<BucketTokens> tokens_;
+  Result<gcp::AccessToken> Token(bool refresh) {
+    auto client = client_->Get(refresh);
+    if (!client) return tl::unexpected(client.error());
+    return gcp::AccessToken{(*client)->Value("token").value_or(""), (*client)->expires_at, ""};
+  }
+
+  std::unique_ptr<RefreshingClient> client_;
   gcp::GcpApi api_;
   std::string bucket_;
-  std::string prefix_;
 };
 
 }  // namespace
@@ -104,26 +57,22 @@ Result<std::unique_ptr<ArtifactStore>> OpenGcsArtifactStore(Backend& backend, Co
                                                             StackComponent const& component) {
   auto config = ResolvedConfiguration(backend, component);
   if (!config) return tl::unexpected(config.error());
-  if (!component.connector_id) {
-    return Fail(ErrorCode::kFailedPrecondition,
-                "artifact store '" + component.name +
-                    "' has no service connector: connect it with `latchkey artifact-store "
-                    "connect " +
-                    component.name + " --connector CONNECTOR`");
-  }
+  if (!component.connector_id) return NotConnected(component);
   auto [bucket, prefix] = SplitStorePath((*config)["path"]);
-  auto tokens = std::make_unique<BucketTokens>(backend, *component.connector_id,
-                                               component.connector_resource_id);
-  if (auto first = tokens->Get(false); !first) {
+  auto client = std::make_unique<RefreshingClient>(backend, *component.connector_id, "gcs-bucket",
+                                                   component.connector_resource_id);
+  auto first = client->Get();
+  if (!first) {
     return Fail(first.error(), "getting credentials for artifact store '" + component.name + "'");
   }
-  if (tokens->client().connector_type != "gcp" || tokens->client().auth_method != "oauth2-token") {
+  if ((*first)->connector_type != "gcp" || (*first)->auth_method != "oauth2-token") {
     return Fail(ErrorCode::kFailedPrecondition,
                 "artifact store '" + component.name +
                     "' needs a connector that issues GCP access tokens for its bucket");
   }
-  return std::unique_ptr<ArtifactStore>(
-      std::make_unique<GcsArtifactStore>(ctx, std::move(tokens), bucket, prefix));
+  gcp::GcpEndpoints endpoints = gcp::EndpointsOf(**first);
+  return std::unique_ptr<ArtifactStore>(std::make_unique<GcsArtifactStore>(
+      ctx, std::move(client), std::move(endpoints), bucket, prefix));
 }
 
 }  // namespace latchkey

@@ -8,16 +8,14 @@
 #include <functional>
 #include <string>
 
+#include "common/byte_transfer.h"
 #include "connectors/aws/aws_call.h"
 
 namespace latchkey::aws {
 
-// Reads up to `size` bytes at `offset` of the source; fewer only at its end. Random access, so
-// a part that failed can be sent again.
-using ReadAt = std::function<Result<size_t>(uint64_t offset, char* buffer, size_t size)>;
-using ByteSink = std::function<Result<void>(char const* data, size_t size)>;
-// Told the number of bytes moved so far (progress bars).
-using TransferProgress = std::function<void(uint64_t bytes_done)>;
+using latchkey::ByteSink;
+using latchkey::ReadAt;
+using latchkey::TransferProgress;
 
 // Objects at least this big go up in parts.
 inline constexpr uint64_t kMultipartThreshold = 64ull << 20;

@@ -12,24 +12,6 @@ namespace {
 
 std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
 
-// The service's <Error><Code/><Message/></Error>, reduced to one line without request IDs.
-Error BlobError(HttpResponse const& r, std::string const& what) {
-  pugi::xml_document doc;
-  std::string code, message;
-  if (doc.load_string(r.body.c_str())) {
-    code = doc.child("Error").child_value("Code");
-    message = FirstLine(doc.child("Error").child_value("Message"));
-  }
-  if (code.empty()) code = r.Header("x-ms-error-code").value_or("");
-  ErrorCode ec = r.status == 404   ? ErrorCode::kNotFound
-                 : r.status == 403 ? ErrorCode::kPermissionDenied
-                 : r.status == 401 ? ErrorCode::kUnauthenticated
-                                   : ErrorCode::kUnavailable;
-  std::string detail = code.empty() ? "" : " " + code;
-  if (!message.empty()) detail += ": " + message;
-  return Error{ec, fmt::format("{} failed (HTTP {}){}", what, r.status, detail)};
-}
-
 Result<HttpResponse> Send(Context& ctx, BlobTarget const& target, std::string method,
                           std::string const& path_and_query, std::string body = "") {
   HttpRequest request;
@@ -58,6 +40,24 @@ Result<HttpResponse> Send(Context& ctx, BlobTarget const& target, std::string me
 }
 
 }  // namespace
+
+// The service's <Error><Code/><Message/></Error>, reduced to one line without request IDs.
+Error BlobError(HttpResponse const& r, std::string const& what) {
+  pugi::xml_document doc;
+  std::string code, message;
+  if (doc.load_string(r.body.c_str())) {
+    code = doc.child("Error").child_value("Code");
+    message = FirstLine(doc.child("Error").child_value("Message"));
+  }
+  if (code.empty()) code = r.Header("x-ms-error-code").value_or("");
+  ErrorCode ec = r.status == 404   ? ErrorCode::kNotFound
+                 : r.status == 403 ? ErrorCode::kPermissionDenied
+                 : r.status == 401 ? ErrorCode::kUnauthenticated
+                                   : ErrorCode::kUnavailable;
+  std::string detail = code.empty() ? "" : " " + code;
+  if (!message.empty()) detail += ": " + message;
+  return Error{ec, fmt::format("{} failed (HTTP {}){}", what, r.status, detail)};
+}
 
 std::string BlobEndpointFor(std::string const& account,
                             std::optional<std::string> const& blob_endpoint,

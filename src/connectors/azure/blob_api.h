@@ -30,6 +30,10 @@ std::string BlobEndpointFor(std::string const& account,
                             std::optional<std::string> const& blob_endpoint,
                             std::string const& suffix);
 
+// The service's <Error><Code/><Message/></Error> of a failed `what`, as one line without
+// request IDs; the code follows the status.
+Error BlobError(HttpResponse const& r, std::string const& what);
+
 Result<std::vector<std::string>> ListContainers(Context& ctx, BlobTarget const& target);
 // Succeeds when the container exists and the credentials may read it.
 Result<void> CheckContainer(Context& ctx, BlobTarget const& target, std::string const& container);

@@ -9,13 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "common/byte_transfer.h"
 #include "connectors/gcp/gcp_service_apis.h"
 
 namespace latchkey::gcp {
 
-using ReadAt = std::function<Result<size_t>(uint64_t offset, char* buffer, size_t size)>;
-using ByteSink = std::function<Result<void>(char const* data, size_t size)>;
-using TransferProgress = std::function<void(uint64_t bytes_done)>;
+using latchkey::ByteSink;
+using latchkey::ReadAt;
+using latchkey::TransferProgress;
 
 // Objects at least this big go up resumably, in chunks of kChunkSize (a multiple of 256 KiB, as
 // the protocol requires).

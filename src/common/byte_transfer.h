@@ -1,0 +1,18 @@
+// The shapes every streamed object transfer (S3, GCS, Blob) shares: a random-access source, so
+// a part that failed can be sent again; a sink for bytes as they arrive; a progress callback.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "common/error.h"
+
+namespace latchkey {
+
+// Reads up to `size` bytes at `offset` of the source; fewer only at its end.
+using ReadAt = std::function<Result<size_t>(uint64_t offset, char* buffer, size_t size)>;
+using ByteSink = std::function<Result<void>(char const* data, size_t size)>;
+// Told the number of bytes moved so far (progress bars).
+using TransferProgress = std::function<void(uint64_t bytes_done)>;
+
+}  // namespace latchkey
