@@ -10,6 +10,7 @@
 #include "connectors/aws/service_apis.h"
 #include "stack/artifact_store_internal.h"
 #include "stack/object_artifact_store.h"
+#include "stack/refreshing_client.h"
 #include "stack/secret_refs.h"
 
 namespace latchkey {
@@ -17,28 +18,34 @@ namespace {
 
 class S3ArtifactStore : public ObjectArtifactStore {
  public:
-  S3ArtifactStore(Context& ctx, aws::AwsEndpoint endpoint, aws::AwsCredentials creds,
+  S3ArtifactStore(Context& ctx, aws::AwsEndpoint endpoint, aws::CredentialSource credentials,
                   std::string bucket, std::string prefix)
       : ObjectArtifactStore(std::move(prefix)),
         ctx_(ctx),
         endpoint_(std::move(endpoint)),
-        creds_(std::move(creds)),
+        credentials_(std::move(credentials)),
         bucket_(std::move(bucket)) {}
 
  protected:
   Result<void> PutObject(std::string const& name, ReadAt const& read, uint64_t size,
                          TransferProgress const& progress) override {
-    return aws::UploadObject(ctx_, endpoint_, creds_, bucket_, name, read, size, progress);
+    return aws::UploadObject(ctx_, endpoint_, credentials_, bucket_, name, read, size, progress);
   }
   Result<uint64_t> ObjectSize(std::string const& name) override {
-    return aws::HeadObject(ctx_, endpoint_, creds_, bucket_, name);
+    auto creds = credentials_();
+    if (!creds) return tl::unexpected(creds.error());
+    return aws::HeadObject(ctx_, endpoint_, *creds, bucket_, name);
   }
   Result<uint64_t> GetObject(std::string const& name, ByteSink const& sink,
                              TransferProgress const& progress) override {
-    return aws::GetObject(ctx_, endpoint_, creds_, bucket_, name, sink, progress);
+    auto creds = credentials_();
+    if (!creds) return tl::unexpected(creds.error());
+    return aws::GetObject(ctx_, endpoint_, *creds, bucket_, name, sink, progress);
   }
   Result<std::vector<StoredObject>> ListObjects(std::string const& prefix) override {
-    auto objects = aws::ListObjects(ctx_, endpoint_, creds_, bucket_, prefix);
+    auto creds = credentials_();
+    if (!creds) return tl::unexpected(creds.error());
+    auto objects = aws::ListObjects(ctx_, endpoint_, *creds, bucket_, prefix);
     if (!objects) return tl::unexpected(objects.error());
     std::vector<StoredObject> out;
     for (auto const& o : *objects) out.push_back({o.key, o.size});
@@ -48,7 +55,7 @@ class S3ArtifactStore : public ObjectArtifactStore {
  private:
   Context& ctx_;
   aws::AwsEndpoint endpoint_;
-  aws::AwsCredentials creds_;
+  aws::CredentialSource credentials_;
   std::string bucket_;
 };
 
@@ -59,18 +66,21 @@ Result<std::unique_ptr<ArtifactStore>> OpenS3(Backend& backend, Context& ctx,
   auto [bucket, prefix] = SplitStorePath((*config)["path"]);
 
   aws::AwsEndpoint endpoint;
-  aws::AwsCredentials creds;
+  aws::CredentialSource credentials;
   if (component.connector_id) {
-    auto client = backend.GetConnectorClient(*component.connector_id, std::string("s3-bucket"),
-                                             component.connector_resource_id);
-    if (!client) {
-      return Fail(client.error(),
-                  "getting credentials for artifact store '" + component.name + "'");
+    auto client = std::make_shared<RefreshingClient>(backend, *component.connector_id, "s3-bucket",
+                                                     component.connector_resource_id);
+    auto first = client->Get();
+    if (!first) {
+      return Fail(first.error(), "getting credentials for artifact store '" + component.name + "'");
     }
-    auto c = aws::ConfiguredCredentials(ctx, *client);
-    if (!c) return tl::unexpected(c.error());
-    creds = std::move(*c);
-    endpoint = aws::EndpointOf(*client);
+    if (auto c = aws::ConfiguredCredentials(ctx, **first); !c) return tl::unexpected(c.error());
+    endpoint = aws::EndpointOf(**first);
+    credentials = [client, &ctx]() -> Result<aws::AwsCredentials> {
+      auto current = client->Get();
+      if (!current) return tl::unexpected(current.error());
+      return aws::ConfiguredCredentials(ctx, **current);
+    };
   } else {
     auto key = config->find("key");
     auto secret = config->find("secret");
@@ -81,15 +91,17 @@ Result<std::unique_ptr<ArtifactStore>> OpenS3(Backend& backend, Context& ctx,
                       "with `latchkey artifact-store connect " +
                       component.name + " --connector CONNECTOR`");
     }
+    aws::AwsCredentials creds;
     creds.access_key_id = key->second;
     creds.secret_access_key = secret->second;
     if (auto t = config->find("token"); t != config->end()) creds.session_token = t->second;
+    credentials = [creds]() -> Result<aws::AwsCredentials> { return creds; };
     endpoint.region = config->contains("region") ? (*config)["region"] : "us-east-1";
     if (auto e = config->find("endpoint_url"); e != config->end())
       endpoint.endpoint_url = e->second;
   }
   return std::unique_ptr<ArtifactStore>(std::make_unique<S3ArtifactStore>(
-      ctx, std::move(endpoint), std::move(creds), std::move(bucket), std::move(prefix)));
+      ctx, std::move(endpoint), std::move(credentials), std::move(bucket), std::move(prefix)));
 }
 
 }  // namespace

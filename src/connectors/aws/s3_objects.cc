@@ -152,9 +152,21 @@ Result<void> PutObject(Context& ctx, AwsEndpoint const& endpoint, AwsCredentials
 Result<void> UploadObject(Context& ctx, AwsEndpoint const& endpoint, AwsCredentials const& creds,
                           std::string const& bucket, std::string const& key, ReadAt const& read,
                           uint64_t size, TransferProgress const& progress, uint64_t part_size) {
+  return UploadObject(
+      ctx, endpoint, [&creds]() -> Result<AwsCredentials> { return creds; }, bucket, key, read,
+      size, progress, part_size);
+}
+
+Result<void> UploadObject(Context& ctx, AwsEndpoint const& endpoint,
+                          CredentialSource const& credentials, std::string const& bucket,
+                          std::string const& key, ReadAt const& read, uint64_t size,
+                          TransferProgress const& progress, uint64_t part_size) {
+  auto first = credentials();
+  if (!first) return Fail(first.error(), "uploading " + Where(bucket, key));
   if (size < kMultipartThreshold) {
-    return PutObject(ctx, endpoint, creds, bucket, key, read, size, progress);
+    return PutObject(ctx, endpoint, *first, bucket, key, read, size, progress);
   }
+  AwsCredentials creds = *first;
   part_size = std::max({part_size, kMinPartSize, (size + kMaxParts - 1) / kMaxParts});
   std::string url = ObjectUrl(endpoint, bucket, key);
   auto upload_id = CreateMultipartUpload(ctx, endpoint, creds, url);
@@ -167,6 +179,13 @@ Result<void> UploadObject(Context& ctx, AwsEndpoint const& endpoint, AwsCredenti
     ++part;
     uint64_t n = std::min(part_size, size - offset);
     std::string part_url = url + fmt::format("?partNumber={}&{}", part, upload_query);
+    // Asked per part: an upload that outlasts temporary credentials moves on to fresh ones.
+    auto fresh = credentials();
+    if (!fresh) {
+      outcome = tl::unexpected(fresh.error());
+      break;
+    }
+    creds = std::move(*fresh);
     auto response = SendStreamed(ctx, endpoint, creds, "PUT", part_url,
                                  fmt::format("uploading part {} of {}", part, Where(bucket, key)),
                                  &read, offset, n, nullptr, progress, offset);

@@ -33,6 +33,15 @@ Result<void> UploadObject(Context& ctx, AwsEndpoint const& endpoint, AwsCredenti
                           uint64_t size, TransferProgress const& progress = {},
                           uint64_t part_size = kDefaultPartSize);
 
+// The same, asking `credentials` anew before each part (and for completing), so a transfer can
+// outlast one set of temporary credentials.
+using CredentialSource = std::function<Result<AwsCredentials>()>;
+Result<void> UploadObject(Context& ctx, AwsEndpoint const& endpoint,
+                          CredentialSource const& credentials, std::string const& bucket,
+                          std::string const& key, ReadAt const& read, uint64_t size,
+                          TransferProgress const& progress = {},
+                          uint64_t part_size = kDefaultPartSize);
+
 // Streams the object's body into `sink`; returns its size.
 Result<uint64_t> GetObject(Context& ctx, AwsEndpoint const& endpoint, AwsCredentials const& creds,
                            std::string const& bucket, std::string const& key, ByteSink const& sink,
