@@ -15,4 +15,10 @@ using ByteSink = std::function<Result<void>(char const* data, size_t size)>;
 // Told the number of bytes moved so far (progress bars).
 using TransferProgress = std::function<void(uint64_t bytes_done)>;
 
+// An HttpRequest::body_reader for bytes [offset, offset + size) of `read`, reporting
+// offset + bytes sent so far to `progress`. A source that ends early (changed under us) is an
+// error rather than a short upload. `read` and `progress` must outlive the request.
+std::function<Result<size_t>(char* buffer, size_t capacity)> RangeBodyReader(
+    ReadAt const& read, uint64_t offset, uint64_t size, TransferProgress const& progress);
+
 }  // namespace latchkey

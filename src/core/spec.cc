@@ -18,6 +18,12 @@ std::string FieldTypeName(FieldType type) {
   return "string";
 }
 
+ConfigField MakeField(std::string name, std::string title, bool secret, bool required,
+                      FieldType type, std::optional<std::string> default_value) {
+  return ConfigField{std::move(name), type, secret, required, std::move(default_value),
+                     std::move(title)};
+}
+
 bool AuthMethodSpec::SupportsTemporaryCredentials() const {
   return min_expiration_seconds || default_expiration_seconds || max_expiration_seconds;
 }

@@ -24,6 +24,11 @@ struct ConfigField {
   std::string title;  // one line, shown as `name {type, secret, required}: title`
 };
 
+// A field as the catalogue tables write it.
+ConfigField MakeField(std::string name, std::string title, bool secret, bool required,
+                      FieldType type = FieldType::kString,
+                      std::optional<std::string> default_value = std::nullopt);
+
 struct AuthMethodSpec {
   std::string name;         // "Kubernetes API token"
   std::string auth_method;  // "token"

@@ -6,38 +6,33 @@
 namespace latchkey::aws {
 namespace {
 
-ConfigField Field(std::string name, std::string title, bool secret, bool required,
-                  FieldType type = FieldType::kString) {
-  return ConfigField{std::move(name), type, secret, required, std::nullopt, std::move(title)};
-}
-
 std::vector<ConfigField> Common() {
   std::vector<ConfigField> f = {
-      Field("region", "AWS Region", false, true),
-      Field("endpoint_url", "AWS Endpoint URL (S3-compatible systems, moto, Ceph RGW)", false,
-            false)};
+      MakeField("region", "AWS Region", false, true),
+      MakeField("endpoint_url", "AWS Endpoint URL (S3-compatible systems, moto, Ceph RGW)", false,
+                false)};
   for (char const* service : kAwsServices) {
     std::string upper = ToUpper(service);
-    f.push_back(Field(ServiceEndpointField(service),
-                      upper + " endpoint URL (overrides endpoint_url)", false, false));
+    f.push_back(MakeField(ServiceEndpointField(service),
+                          upper + " endpoint URL (overrides endpoint_url)", false, false));
   }
   return f;
 }
 
 std::vector<ConfigField> Keys(bool session_token) {
   std::vector<ConfigField> f = {
-      Field("aws_access_key_id", "AWS Access Key ID", true, true),
-      Field("aws_secret_access_key", "AWS Secret Access Key", true, true)};
-  if (session_token) f.push_back(Field("aws_session_token", "AWS Session Token", true, true));
+      MakeField("aws_access_key_id", "AWS Access Key ID", true, true),
+      MakeField("aws_secret_access_key", "AWS Secret Access Key", true, true)};
+  if (session_token) f.push_back(MakeField("aws_session_token", "AWS Session Token", true, true));
   for (auto& c : Common()) f.push_back(c);
   return f;
 }
 
 std::vector<ConfigField> WithPolicies(std::vector<ConfigField> f) {
-  f.push_back(Field("policy_arns", "ARNs of IAM managed policies to scope the credentials to",
-                    false, false, FieldType::kList));
-  f.push_back(Field("policy", "IAM session policy document (JSON) to scope the credentials to",
-                    false, false));
+  f.push_back(MakeField("policy_arns", "ARNs of IAM managed policies to scope the credentials to",
+                        false, false, FieldType::kList));
+  f.push_back(MakeField("policy", "IAM session policy document (JSON) to scope the credentials to",
+                        false, false));
   return f;
 }
 
@@ -72,8 +67,8 @@ ConnectorTypeSpec Build() {
       900,
       3600,
       43200};
-  implicit.fields.push_back(Field("profile_name", "AWS profile name", false, false));
-  implicit.fields.push_back(Field("role_arn", "IAM role to assume (optional)", false, false));
+  implicit.fields.push_back(MakeField("profile_name", "AWS profile name", false, false));
+  implicit.fields.push_back(MakeField("role_arn", "IAM role to assume (optional)", false, false));
 
   AuthMethodSpec secret_key{
       "AWS Secret Key",
@@ -94,9 +89,9 @@ ConnectorTypeSpec Build() {
                            {},
                            {}};
   std::vector<ConfigField> role_fields = WithPolicies(Keys(false));
-  role_fields.push_back(Field("role_arn", "ARN of the IAM role to assume", false, true));
+  role_fields.push_back(MakeField("role_arn", "ARN of the IAM role to assume", false, true));
   role_fields.push_back(
-      Field("external_id", "External ID required by the role's trust policy", true, false));
+      MakeField("external_id", "External ID required by the role's trust policy", true, false));
   AuthMethodSpec iam_role{
       "AWS IAM Role",
       kIamRole,

@@ -73,21 +73,9 @@ Result<HttpResponse> SendStreamed(Context& ctx, AwsEndpoint const& endpoint,
     request.method = method;
     request.url = url;
     request.timeout = std::max(ctx.timeout, std::chrono::milliseconds(60000));
-    uint64_t sent = 0;
     if (read) {
       request.body_size = size;
-      request.body_reader = [&](char* buffer, size_t capacity) -> Result<size_t> {
-        size_t want = static_cast<size_t>(std::min<uint64_t>(capacity, size - sent));
-        if (want == 0) return size_t{0};
-        auto got = (*read)(offset + sent, buffer, want);
-        if (!got) return got;
-        if (*got == 0) {
-          return Fail(ErrorCode::kFailedPrecondition, "the source ended early (did it change?)");
-        }
-        sent += *got;
-        if (progress) progress(progress_base + sent);
-        return got;
-      };
+      request.body_reader = RangeBodyReader(*read, offset, size, progress);
     }
     if (sink) {
       request.response_sink = [&](char const* data, size_t n) -> Result<void> {

@@ -42,23 +42,6 @@ Result<HttpResponse> Send(Context& ctx, BlobTargetSupplier const& supplier, Http
   return response;
 }
 
-std::function<Result<size_t>(char*, size_t)> Reader(ReadAt const& read, uint64_t offset,
-                                                    uint64_t size, uint64_t& sent,
-                                                    TransferProgress const& progress) {
-  return [&read, offset, size, &sent, &progress](char* buffer, size_t capacity) -> Result<size_t> {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(capacity, size - sent));
-    if (want == 0) return size_t{0};
-    auto got = read(offset + sent, buffer, want);
-    if (!got) return got;
-    if (*got == 0) {
-      return Fail(ErrorCode::kFailedPrecondition, "the source ended early (did it change?)");
-    }
-    sent += *got;
-    if (progress) progress(offset + sent);
-    return got;
-  };
-}
-
 HttpRequest Put(uint64_t size) {
   HttpRequest request;
   request.method = "PUT";
@@ -76,10 +59,9 @@ Result<void> UploadBlob(Context& ctx, BlobTargetSupplier const& target,
   std::string path = BlobPath(container, name);
   if (size < kBlockUploadThreshold) {
     HttpRequest request = Put(size);
-    uint64_t sent = 0;
     request.headers = {{"x-ms-blob-type", "BlockBlob"},
                        {"Content-Type", "application/octet-stream"}};
-    request.body_reader = Reader(read, 0, size, sent, progress);
+    request.body_reader = RangeBodyReader(read, 0, size, progress);
     auto r = Send(ctx, target, std::move(request), path, "", what);
     if (!r) return tl::unexpected(r.error());
     return {};
@@ -91,8 +73,7 @@ Result<void> UploadBlob(Context& ctx, BlobTargetSupplier const& target,
     // Block IDs must all have the same length within a blob.
     std::string id = crypto::Base64Encode(fmt::format("latchkey-{:08d}", block));
     HttpRequest request = Put(n);
-    uint64_t sent = 0;
-    request.body_reader = Reader(read, offset, n, sent, progress);
+    request.body_reader = RangeBodyReader(read, offset, n, progress);
     auto r =
         Send(ctx, target, std::move(request), path, "comp=block&blockid=" + UrlEncode(id), what);
     if (!r) return tl::unexpected(r.error());

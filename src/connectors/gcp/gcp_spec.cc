@@ -3,38 +3,31 @@
 namespace latchkey::gcp {
 namespace {
 
-ConfigField Field(std::string name, std::string title, bool secret, bool required,
-                  FieldType type = FieldType::kString,
-                  std::optional<std::string> default_value = std::nullopt) {
-  return ConfigField{std::move(name), type, secret, required, std::move(default_value),
-                     std::move(title)};
-}
-
 // Fields every method has: the project, down-scoping of bucket tokens, endpoint overrides.
 std::vector<ConfigField> Common(std::vector<ConfigField> own) {
-  std::vector<ConfigField> f = {Field("project_id", "GCP Project ID", false, true)};
+  std::vector<ConfigField> f = {MakeField("project_id", "GCP Project ID", false, true)};
   for (auto& o : own) f.push_back(std::move(o));
-  f.push_back(Field("downscope_gcs_tokens",
-                    "Limit tokens issued for a gcs-bucket to that bucket (Credential Access "
-                    "Boundary)",
-                    false, false, FieldType::kBoolean, "true"));
-  f.push_back(Field("gcs_access_boundary_role",
-                    "Role a down-scoped bucket token keeps on its bucket", false, false,
-                    FieldType::kString, kDefaultAccessBoundaryRole));
-  f.push_back(Field(kApiEndpointField, "Base URL for every Google API (tests, private endpoints)",
-                    false, false));
+  f.push_back(MakeField("downscope_gcs_tokens",
+                        "Limit tokens issued for a gcs-bucket to that bucket (Credential Access "
+                        "Boundary)",
+                        false, false, FieldType::kBoolean, "true"));
+  f.push_back(MakeField("gcs_access_boundary_role",
+                        "Role a down-scoped bucket token keeps on its bucket", false, false,
+                        FieldType::kString, kDefaultAccessBoundaryRole));
+  f.push_back(MakeField(kApiEndpointField,
+                        "Base URL for every Google API (tests, private endpoints)", false, false));
   for (char const* service : kGcpServices) {
-    f.push_back(Field(ServiceEndpointField(service),
-                      std::string(service) + " API base URL (overrides api_endpoint)", false,
-                      false));
+    f.push_back(MakeField(ServiceEndpointField(service),
+                          std::string(service) + " API base URL (overrides api_endpoint)", false,
+                          false));
   }
   return f;
 }
 
 ConfigField TemporaryTokens() {
-  return Field("generate_temporary_tokens",
-               "Hand clients temporary access tokens instead of the key itself", false, false,
-               FieldType::kBoolean, "true");
+  return MakeField("generate_temporary_tokens",
+                   "Hand clients temporary access tokens instead of the key itself", false, false,
+                   FieldType::kBoolean, "true");
 }
 
 AuthMethodSpec Method(std::string name, std::string method, std::string description,
@@ -74,40 +67,41 @@ ConnectorTypeSpec Build() {
              "A user's OAuth2 refresh token (the `authorized_user` JSON gcloud writes). Clients\n"
              "receive access tokens refreshed from it, or the JSON itself with\n"
              "generate_temporary_tokens=false.",
-             {Field("user_account_json", "GCP User Account Credentials JSON", true, true),
+             {MakeField("user_account_json", "GCP User Account Credentials JSON", true, true),
               TemporaryTokens()});
   AuthMethodSpec service = Method(
       "GCP Service Account", kServiceAccount,
       "A service account key (JSON). The broker signs a JWT assertion with the key and\n"
       "exchanges it at the key's token_uri for access tokens; clients receive those, or the\n"
       "key itself with generate_temporary_tokens=false.",
-      {Field("service_account_json", "GCP Service Account Key JSON", true, true),
+      {MakeField("service_account_json", "GCP Service Account Key JSON", true, true),
        TemporaryTokens()});
-  AuthMethodSpec external = Method(
-      "GCP External Account", kExternalAccount,
-      "Workload Identity Federation: an `external_account` JSON whose credential source (a\n"
-      "file, a URL or an executable) yields a third-party token that Google STS exchanges,\n"
-      "optionally followed by service account impersonation. Disabled unless\n"
-      "LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS=true, because the source is the broker's own\n"
-      "environment.",
-      {Field("external_account_json", "GCP External Account JSON", true, true), TemporaryTokens()});
+  AuthMethodSpec external =
+      Method("GCP External Account", kExternalAccount,
+             "Workload Identity Federation: an `external_account` JSON whose credential source (a\n"
+             "file, a URL or an executable) yields a third-party token that Google STS exchanges,\n"
+             "optionally followed by service account impersonation. Disabled unless\n"
+             "LATCHKEY_ENABLE_IMPLICIT_AUTH_METHODS=true, because the source is the broker's own\n"
+             "environment.",
+             {MakeField("external_account_json", "GCP External Account JSON", true, true),
+              TemporaryTokens()});
   AuthMethodSpec token = Method(
       "GCP OAuth 2.0 Token", kOAuth2Token,
       "An OAuth2 access token obtained elsewhere; set --expires-at so the broker knows when\n"
       "it stops working. Clients receive the token itself.",
-      {Field("token", "GCP OAuth 2.0 Token", true, true),
-       Field("service_account_email", "GCP Service Account Email", false, false),
-       Field("access_boundary", "Bucket the token is limited to, if it is down-scoped", false,
-             false)});
+      {MakeField("token", "GCP OAuth 2.0 Token", true, true),
+       MakeField("service_account_email", "GCP Service Account Email", false, false),
+       MakeField("access_boundary", "Bucket the token is limited to, if it is down-scoped", false,
+                 false)});
   AuthMethodSpec impersonation = Method(
       "GCP Service Account Impersonation", kImpersonation,
       "Uses a service account key to impersonate another service account (IAM Credentials\n"
       "generateAccessToken): the key's own account needs no permission beyond Service Account\n"
       "Token Creator on the target, and clients receive the target's tokens.",
-      {Field("service_account_json", "GCP Service Account Key JSON", true, true),
-       Field("target_principal", "GCP Service Account Email to impersonate", false, true),
-       Field("delegates", "Delegation chain of service account emails", false, false,
-             FieldType::kList)});
+      {MakeField("service_account_json", "GCP Service Account Key JSON", true, true),
+       MakeField("target_principal", "GCP Service Account Email to impersonate", false, true),
+       MakeField("delegates", "Delegation chain of service account emails", false, false,
+                 FieldType::kList)});
   impersonation.min_expiration_seconds = 300;
   impersonation.default_expiration_seconds = 3600;
   impersonation.max_expiration_seconds = 3600;

@@ -27,26 +27,6 @@ uint64_t SizeOf(nlohmann::json const& object) {
   return it->is_number() ? it->get<uint64_t>() : 0;
 }
 
-// A body reader for bytes [offset, offset + size) of the source.
-std::function<Result<size_t>(char*, size_t)> ChunkReader(ReadAt const& read, uint64_t offset,
-                                                         uint64_t size, uint64_t& sent,
-                                                         TransferProgress const& progress,
-                                                         uint64_t progress_base) {
-  return [&read, offset, size, &sent, &progress, progress_base](char* buffer,
-                                                                size_t capacity) -> Result<size_t> {
-    size_t want = static_cast<size_t>(std::min<uint64_t>(capacity, size - sent));
-    if (want == 0) return size_t{0};
-    auto got = read(offset + sent, buffer, want);
-    if (!got) return got;
-    if (*got == 0) {
-      return Fail(ErrorCode::kFailedPrecondition, "the source ended early (did it change?)");
-    }
-    sent += *got;
-    if (progress) progress(progress_base + sent);
-    return got;
-  };
-}
-
 Result<void> SimpleUpload(GcpApi const& api, std::string const& bucket, std::string const& name,
                           ReadAt const& read, uint64_t size, TransferProgress const& progress) {
   HttpRequest request;
@@ -55,9 +35,8 @@ Result<void> SimpleUpload(GcpApi const& api, std::string const& bucket, std::str
                             api.endpoints.BaseUrl("storage"), UrlEncode(bucket), UrlEncode(name));
   request.headers = {{"Content-Type", "application/octet-stream"}};
   request.timeout = kStallTimeout;
-  uint64_t sent = 0;
   request.body_size = size;
-  request.body_reader = ChunkReader(read, 0, size, sent, progress, 0);
+  request.body_reader = RangeBodyReader(read, 0, size, progress);
   auto response = SendGoogle(api.ctx, api.tokens, request);
   if (!response) return tl::unexpected(response.error());
   return {};
@@ -112,9 +91,8 @@ Result<void> UploadGcsObject(GcpApi const& api, std::string const& bucket, std::
     request.headers = {
         {"Content-Range", fmt::format("bytes {}-{}/{}", offset, offset + n - 1, size)}};
     request.timeout = kStallTimeout;
-    uint64_t sent = 0;
     request.body_size = n;
-    request.body_reader = ChunkReader(read, offset, n, sent, progress, offset);
+    request.body_reader = RangeBodyReader(read, offset, n, progress);
     // Asked per chunk: a long upload moves on to the next token when one runs out.
     auto token = api.tokens(false);
     if (!token) {
