@@ -1,4 +1,4 @@
-// `latchkey stack register | list | describe | set | delete`.
+// `latchkey stack register | list | describe | update | set | delete`.
 #include <iostream>
 
 #include "cli/app.h"
@@ -14,6 +14,8 @@ struct StackArgs {
   std::string container_registry;
   std::string orchestrator;
   bool set = false;
+  bool remove_container_registry = false;
+  bool remove_orchestrator = false;
 };
 
 ConnectorNames NamesOf(Backend& backend) {
@@ -136,6 +138,45 @@ void AddStackCommands(CLI::App& app, CliState& state) {
     } else {
       std::cout << "Active stack set to: '" << s->name << "'\n";
     }
+    return {};
+  });
+
+  auto upd = std::make_shared<StackArgs>();
+  auto* u = group->add_subcommand("update", "Replace or remove components of a stack");
+  u->add_option("name", upd->name, "Stack name or ID")->required();
+  u->add_option("-a,--artifact-store", upd->artifact_store, "New artifact store");
+  auto* c =
+      u->add_option("-c,--container-registry", upd->container_registry, "New container registry");
+  auto* o = u->add_option("-o,--orchestrator", upd->orchestrator, "New orchestrator");
+  u->add_flag("--remove-container-registry", upd->remove_container_registry,
+              "Take the container registry out of the stack")
+      ->excludes(c);
+  u->add_flag("--remove-orchestrator", upd->remove_orchestrator,
+              "Take the orchestrator out of the stack")
+      ->excludes(o);
+  u->add_option("--output", state.output, "Output format: table, json or yaml")
+      ->check(CLI::IsMember({"table", "json", "yaml"}));
+  OnRun(*u, state, [&state, upd]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    StackUpdate update;
+    auto member = [&](ComponentType type, std::string const& name, bool remove) {
+      if (remove) update.components[type] = std::nullopt;
+      if (!name.empty()) update.components[type] = name;
+    };
+    member(ComponentType::kArtifactStore, upd->artifact_store, false);
+    member(ComponentType::kContainerRegistry, upd->container_registry,
+           upd->remove_container_registry);
+    member(ComponentType::kOrchestrator, upd->orchestrator, upd->remove_orchestrator);
+    if (update.components.empty()) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "nothing to update: name a component (-a, -c, -o) or --remove-...");
+    }
+    auto s = (*backend)->UpdateStack(upd->name, std::move(update));
+    if (!s) return tl::unexpected(s.error());
+    auto active = (*backend)->GetActiveStack();
+    bool is_active = active && *active && (*active)->id == s->id;
+    PrintStack(state, **backend, *s, is_active, "Stack '" + s->name + "' updated.");
     return {};
   });
 

@@ -66,6 +66,7 @@ class RemoteBackend : public Backend {
   Result<Stack> RegisterStack(StackRequest request) override;
   Result<std::vector<Stack>> ListStacks() override;
   Result<Stack> GetStack(std::string const& name_or_id) override;
+  Result<Stack> UpdateStack(std::string const& name_or_id, StackUpdate update) override;
   Result<void> DeleteStack(std::string const& name_or_id) override;
   Result<Stack> SetActiveStack(std::string const& name_or_id) override;
   Result<std::optional<Stack>> GetActiveStack() override;

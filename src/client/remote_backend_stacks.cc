@@ -123,6 +123,17 @@ Result<Stack> RemoteBackend::GetStack(std::string const& name_or_id) {
   return StackFromJson(*j);
 }
 
+Result<Stack> RemoteBackend::UpdateStack(std::string const& name_or_id, StackUpdate update) {
+  nlohmann::json components = nlohmann::json::object();
+  for (auto const& [type, name] : update.components) {
+    components[ComponentTypeName(type)] = name ? nlohmann::json(*name) : nlohmann::json(nullptr);
+  }
+  auto j = Call("PUT", "/api/v1/stacks/" + UrlEncode(name_or_id), {},
+                nlohmann::json{{"components", components}});
+  if (!j) return tl::unexpected(j.error());
+  return StackFromJson(*j);
+}
+
 Result<void> RemoteBackend::DeleteStack(std::string const& name_or_id) {
   auto j = Call("DELETE", "/api/v1/stacks/" + UrlEncode(name_or_id));
   if (!j) return tl::unexpected(j.error());

@@ -129,6 +129,7 @@ class Backend {
   virtual Result<Stack> RegisterStack(StackRequest request) = 0;
   virtual Result<std::vector<Stack>> ListStacks() = 0;
   virtual Result<Stack> GetStack(std::string const& name_or_id) = 0;
+  virtual Result<Stack> UpdateStack(std::string const& name_or_id, StackUpdate update) = 0;
   virtual Result<void> DeleteStack(std::string const& name_or_id) = 0;
   virtual Result<Stack> SetActiveStack(std::string const& name_or_id) = 0;
   virtual Result<std::optional<Stack>> GetActiveStack() = 0;

@@ -262,6 +262,29 @@ Result<Stack> LocalBackend::GetStack(std::string const& name_or_id) {
   return s;
 }
 
+Result<Stack> LocalBackend::UpdateStack(std::string const& name_or_id, StackUpdate update) {
+  auto s = store().FindStack(name_or_id);
+  if (!s) return s;
+  if (auto r = Authorize(principal_, s->owner, false, Access::kUpdate, "stack", name_or_id); !r) {
+    return tl::unexpected(r.error());
+  }
+  for (auto const& [type, name] : update.components) {
+    if (!name) {
+      if (type == ComponentType::kArtifactStore) {
+        return Fail(ErrorCode::kInvalidArgument, "a stack cannot lose its artifact store");
+      }
+      s->components.erase(type);
+      continue;
+    }
+    auto c = LoadComponent(type, *name, Access::kRead);
+    if (!c) return tl::unexpected(c.error());
+    s->components[type] = std::move(*c);
+  }
+  s->updated = Now();
+  if (auto r = store().UpdateStack(*s); !r) return tl::unexpected(r.error());
+  return s;
+}
+
 Result<void> LocalBackend::DeleteStack(std::string const& name_or_id) {
   auto s = GetStack(name_or_id);
   if (!s) return tl::unexpected(s.error());

@@ -78,4 +78,10 @@ struct StackRequest {
   bool set_active = false;
 };
 
+// Changes to a stack's members: a name or ID replaces the component of that type, nullopt
+// removes it (never the artifact store); types not named stay as they are.
+struct StackUpdate {
+  std::map<ComponentType, std::optional<std::string>> components;
+};
+
 }  // namespace latchkey

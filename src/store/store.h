@@ -110,6 +110,8 @@ class Store {
   virtual Result<Stack> FindStack(std::string const& name_or_id) = 0;
   virtual Result<std::vector<Stack>> ListStacks(std::optional<std::string> const& visible_to) = 0;
   virtual Result<void> DeleteStack(std::string const& id) = 0;
+  // Replaces the members and the update time of stack `s.id`.
+  virtual Result<void> UpdateStack(Stack const& s) = 0;
   // Each user's active stack (nullopt: none set).
   virtual Result<void> SetActiveStack(std::string const& owner, std::string const& stack_id) = 0;
   virtual Result<std::optional<std::string>> ActiveStackId(std::string const& owner) = 0;

@@ -225,6 +225,7 @@ AUDITED = {
     ("POST", f"{API}/stack_components/{{type}}/{{id}}/connect"): "stack_component.connect",
     ("POST", f"{API}/stack_components/{{type}}/{{id}}/disconnect"): "stack_component.disconnect",
     ("POST", f"{API}/stacks"): "stack.register",
+    ("PUT", f"{API}/stacks/{{id}}"): "stack.update",
     ("DELETE", f"{API}/stacks/{{id}}"): "stack.delete",
 }
 
@@ -1185,6 +1186,12 @@ class ApiSuite:
                          s["id"])
         other = self.assertStatus(self.admin.post(f"{API}/stacks", {
             "name": "other-" + n, "components": {"artifact_store": "files-" + n}}), 201)
+        moved = self.assertStatus(self.admin.put(f"{API}/stacks/{s['id']}", {
+            "components": {"container_registry": None}}), 200)
+        self.assertEqual(sorted(moved["components"]), ["artifact_store"])
+        self.assertError(self.admin.put(f"{API}/stacks/{s['id']}", {
+            "components": {"artifact_store": None}}), 400, "invalid_argument")
+        self.assertError(self.admin.put(f"{API}/stacks/{s['id']}", {"name": "x"}), 400)
         self.assertError(self.admin.delete(f"{API}/stacks/{s['id']}"), 400)  # the active one
         self.assertStatus(self.admin.put(f"{API}/active_stack", {"stack": other["name"]}), 200)
         self.assertStatus(self.admin.delete(f"{API}/stacks/{s['id']}"), 204)

@@ -90,6 +90,27 @@ class FlavorTest(cli.CliTestCase):
         r = self.lk_fail("artifact-store", "connect", "files", "--connector", "whatever")
         self.assertOneLineError(r, "does not use service connectors")
 
+    def test_stack_update_replaces_and_removes_members(self):
+        for name in ("a1", "a2"):
+            self.lk_ok("artifact-store", "register", name, "--flavor", "local",
+                       f"--path={os.path.join(self.env.root, name)}")
+        self.lk_ok("orchestrator", "register", "o1", "--flavor", "local")
+        self.lk_ok("container-registry", "register", "r1", "--flavor", "default",
+                   "--uri=127.0.0.1:5000")
+        self.lk_ok("stack", "register", "s", "-a", "a1", "-o", "o1", "--set")
+        r = self.lk_ok("stack", "update", "s", "-a", "a2", "-c", "r1", "--remove-orchestrator")
+        self.assertIn("Stack 's' updated.", r.stdout)
+        s = self.lk_json("stack", "describe", "s")
+        names = {t: c["name"] for t, c in s["components"].items()}
+        self.assertEqual(names, {"artifact_store": "a2", "container_registry": "r1"})
+        self.assertTrue(s["active"])
+        self.assertOneLineError(self.lk_fail("stack", "update", "s"), "nothing to update")
+        self.assertOneLineError(self.lk_fail("stack", "update", "s", "-c", "nope"), "nope")
+        self.assertOneLineError(self.lk_fail("stack", "update", "nope", "-a", "a1"), "nope")
+        # A failed update changes nothing.
+        names = {t: c["name"] for t, c in self.lk_json("stack", "describe", "s")["components"].items()}
+        self.assertEqual(names, {"artifact_store": "a2", "container_registry": "r1"})
+
 
 class MotoStackTest(cli.CliTestCase):
     @classmethod

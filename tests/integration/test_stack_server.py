@@ -99,6 +99,13 @@ class StackServerTest(cli.CliTestCase):
         self.assertEqual(admin.get_object(Bucket=bucket, Key="step/output")["Body"].read(),
                          b"Hello from the server's credentials\n")
 
+        # Members change through PUT /api/v1/stacks/{id}.
+        self.lk_ok("orchestrator", "register", "local-o", "--flavor", "local")
+        self.lk_ok("stack", "update", "s3-zenfiles", "-o", "local-o")
+        described = self.lk_json("stack", "describe", "s3-zenfiles")
+        self.assertEqual(described["components"]["orchestrator"]["name"], "local-o")
+        self.lk_ok("stack", "update", "s3-zenfiles", "--remove-orchestrator")
+
         rows = self.lk_ok("service-connector", "list").stdout.splitlines()
         self.assertIn("👉", next(line for line in rows if " aws-s3 " in line))
         stacks = self.lk_json("stack", "list")

@@ -199,6 +199,33 @@ HttpResponse GetStack(Call& call) {
   return Ok(ToJson(*s));
 }
 
+HttpResponse UpdateStack(ApiServices& services, Call& call) {
+  LK_TRY(body, ParseJsonBody(call.request.body));
+  LK_TRY(ok, OnlyFields(*body, {"components"}));
+  auto members = body->find("components");
+  if (members == body->end() || !members->is_object()) {
+    return Err(Error{ErrorCode::kInvalidArgument,
+                     "'components' must be an object of component type to name (or null)"});
+  }
+  StackUpdate update;
+  for (auto const& [type_name, component] : members->items()) {
+    LK_TRY(type, ParseComponentType(type_name));
+    if (component.is_null()) {
+      update.components[*type] = std::nullopt;
+    } else if (component.is_string()) {
+      update.components[*type] = component.get<std::string>();
+    } else {
+      return Err(Error{ErrorCode::kInvalidArgument,
+                       "'components." + type_name + "' must be a name, an ID or null"});
+    }
+  }
+  auto s = call.backend.UpdateStack(call.Param("id"), std::move(update));
+  Audit(services, call.principal, "stack.update", s ? s->id : "", call.Param("id"),
+        s ? "ok" : AuditLog::ResultOf(s.error()));
+  if (!s) return Err(s.error());
+  return Ok(ToJson(*s));
+}
+
 HttpResponse DeleteStack(ApiServices& services, Call& call) {
   auto r = call.backend.DeleteStack(call.Param("id"));
   Audit(services, call.principal, "stack.delete", "", call.Param("id"), ResultText(r));
@@ -244,6 +271,8 @@ void AddStackRoutes(server::Router& router, ApiServices& services) {
   router.Add("POST", "/api/v1/stacks", Authed(s, [&s](Call& c) { return RegisterStack(s, c); }),
              "Register a stack");
   router.Add("GET", "/api/v1/stacks/{id}", Authed(s, GetStack), "Get a stack");
+  router.Add("PUT", "/api/v1/stacks/{id}", Authed(s, [&s](Call& c) { return UpdateStack(s, c); }),
+             "Replace or remove members of a stack");
   router.Add("DELETE", "/api/v1/stacks/{id}",
              Authed(s, [&s](Call& c) { return DeleteStack(s, c); }), "Delete a stack");
   router.Add("GET", "/api/v1/active_stack", Authed(s, GetActive), "The caller's active stack");

@@ -46,6 +46,7 @@ class SqlStore : public Store {
   Result<StackComponent> FindComponent(ComponentType type, std::string const& name_or_id) override;
   Result<std::vector<StackComponent>> ListComponents(ComponentFilter const& filter) override;
   Result<void> UpdateComponent(StackComponent const& c) override;
+  Result<void> UpdateStack(Stack const& s) override;
   Result<void> DeleteComponent(std::string const& id) override;
   Result<void> CreateStack(Stack const& s) override;
   Result<Stack> FindStack(std::string const& name_or_id) override;

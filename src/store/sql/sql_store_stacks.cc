@@ -203,6 +203,24 @@ Result<void> SqlStore::CreateStack(Stack const& s) {
   });
 }
 
+Result<void> SqlStore::UpdateStack(Stack const& s) {
+  return Write([&](Connection& conn) -> Result<void> {
+    auto r =
+        conn.Execute("UPDATE stacks SET updated = ? WHERE id = ?", {sql::Epoch(s.updated), s.id});
+    if (!r) return tl::unexpected(r.error());
+    if (r->affected == 0) return tl::unexpected(sql::NotFound("stack", s.id));
+    auto d = conn.Execute("DELETE FROM stack_members WHERE stack_id = ?", {s.id});
+    if (!d) return tl::unexpected(d.error());
+    for (auto const& [type, c] : s.components) {
+      auto m = conn.Execute(
+          "INSERT INTO stack_members(stack_id, component_type, component_id) VALUES(?,?,?)",
+          {s.id, ComponentTypeName(type), c.id});
+      if (!m) return tl::unexpected(m.error());
+    }
+    return {};
+  });
+}
+
 Result<Stack> SqlStore::FindStack(std::string const& name_or_id) {
   return sql::ReadValue<Stack>(*db_, [&](Connection& conn) {
     return FindOne<Stack>(

@@ -115,6 +115,15 @@ TEST_P(StoreTest, StacksHoldTheirComponentsAndEachUserHasAnActiveOne) {
   EXPECT_EQ(*store_->ActiveStackId("alice"), s.id);
   EXPECT_EQ(*store_->ActiveStackId("bob"), std::nullopt);
 
+  // Members are replaced as a whole; the orchestrator can then be deleted.
+  s.components.erase(ComponentType::kOrchestrator);
+  ASSERT_TRUE(store_->UpdateStack(s));
+  EXPECT_EQ(store_->FindStack("prod")->components.size(), 1u);
+  EXPECT_TRUE(store_->DeleteComponent(orchestrator.id));
+  Stack ghost = s;
+  ghost.id = crypto::NewUuid();
+  EXPECT_EQ(store_->UpdateStack(ghost).error().code, ErrorCode::kNotFound);
+
   auto before = store_->Revision();
   ASSERT_TRUE(store_->DeleteStack(s.id));
   EXPECT_GT(*store_->Revision(), *before);
