@@ -40,6 +40,7 @@ Result<HttpResponse> Send(Context& ctx, BlobTarget const& target, std::string me
   }
   request.body = std::move(body);
   request.timeout = ctx.timeout;
+  request.tls.ca_pem = target.ca_pem;
   request.headers.emplace_back("x-ms-version", kBlobApiVersion);
   request.headers.emplace_back("x-ms-date", Rfc1123Date(ctx.now));
   if (!request.body.empty()) request.headers.emplace_back("Content-Type", "application/xml");
