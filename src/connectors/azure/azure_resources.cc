@@ -44,20 +44,22 @@ Result<ArmResource> FindAks(Context& ctx, Connector const& c, Scope const& scope
                                                 resource_id, scope.subscription));
 }
 
+std::string HostOf(std::string const& base_url) {
+  std::string host = base_url.substr(base_url.find("://") + 3);
+  return host.substr(0, host.find('/'));
+}
+
 Result<ArmResource> FindAcr(Context& ctx, Connector const& c, Scope const& scope,
                             std::string const& resource_id) {
   auto registries = ListAcrRegistries(ctx, scope.arm, scope.subscription, Group(c));
   if (!registries) return tl::unexpected(registries.error());
+  bool by_name = EndsWith(resource_id, ".azurecr.io");
   for (auto const& r : *registries) {
-    if (ToLower(r.name) == AcrRegistryName(resource_id)) return r;
+    if (by_name && ToLower(r.name) == AcrRegistryName(resource_id)) return r;
+    if (ToLower(HostOf(AcrBaseUrl(r.endpoint))) == resource_id) return r;  // login server form
   }
   return Fail(ErrorCode::kNotFound, fmt::format("ACR registry '{}' not found in subscription {}",
                                                 resource_id, scope.subscription));
-}
-
-std::string HostOf(std::string const& base_url) {
-  std::string host = base_url.substr(base_url.find("://") + 3);
-  return host.substr(0, host.find('/'));
 }
 
 }  // namespace
