@@ -104,7 +104,13 @@ Result<std::vector<std::string>> VerifyAcrRegistries(Context& ctx, Connector con
   auto registries = ListAcrRegistries(ctx, scope->arm, scope->subscription, Group(c));
   if (!registries) return Fail(registries.error(), "failed to list ACR registries");
   std::vector<std::string> ids;
-  for (auto const& r : *registries) ids.push_back(ToLower(r.name) + ".azurecr.io");
+  for (auto const& r : *registries) {
+    // The login server, which is what clients and the docker helper name; a registry ARM
+    // reports none for is known by its public-cloud host.
+    auto id = r.endpoint.empty() ? CanonicalAcrRegistryId(r.name)
+                                 : CanonicalAcrRegistryId(HostOf(AcrBaseUrl(r.endpoint)));
+    ids.push_back(id ? *id : ToLower(r.name) + ".azurecr.io");
+  }
   if (ids.empty()) return Fail(ErrorCode::kNotFound, "the connector reaches no ACR registries");
   return ids;
 }
