@@ -117,6 +117,7 @@ class AzureUserDelegationTest(cli.CliTestCase):
         r = self.register("untrusted", ca=False, ok=False)
         self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
         self.assertIn(self.az.endpoint.split("/devstoreaccount1")[0], r.stderr)
+        self.assertIn("set blob_ca_certificate", r.stderr)
         self.assertEqual(self.lk_ok("service-connector", "list", "-o", "json").json(), [])
         bad = self.env.write_input("not-a-cert.pem", "this is not a certificate\n")
         r = self.lk_fail("service-connector", "register", "bad-ca", "--type", "azure",
