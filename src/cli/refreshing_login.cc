@@ -114,7 +114,13 @@ Result<std::string> DockerHelper(CliState& state, Connector const& client) {
 }  // namespace
 
 bool UsesRefresh(LoginMode mode, Connector const& client) {
-  if (mode == LoginMode::kAuto) return client.expires_at.has_value();
+  // Automatic refreshing only where a tool has a hook for it (below): other expiring clients
+  // (an Azure SAS, a GCP token) go to their type's static login rather than to a refusal that
+  // asks for --static.
+  bool has_hook = client.connector_type == aws::kConnectorType ||
+                  client.connector_type == kKubernetesConnectorType ||
+                  client.connector_type == docker::kConnectorType;
+  if (mode == LoginMode::kAuto) return client.expires_at.has_value() && has_hook;
   return mode == LoginMode::kRefresh;
 }
 

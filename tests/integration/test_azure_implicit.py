@@ -96,6 +96,8 @@ class AzureImplicitTest(cli.CliTestCase):
         start = time.time()
         c = self.generic_client("mi", env)
         self.assertAlmostEqual(expiry_of(c), start + 3600, delta=30)
+        r = self.lk_fail("service-connector", "login", "mi", env_extra=env)
+        self.assertOneLineError(r, "login configures no local tool for an Entra ID access token")
         calls = self.msi_requests()[before:]
         self.assertTrue(calls)
         for call in calls:

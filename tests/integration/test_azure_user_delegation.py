@@ -108,8 +108,11 @@ class AzureUserDelegationTest(cli.CliTestCase):
         r = self.lk_fail("service-connector", "register", "wrong", *common, "--resource-id",
                          "lk-a")
         self.assertOneLineError(r, "403")
-        # Nothing a local tool would read: login says so instead of writing a file.
+        # Nothing a local tool would read: login says so instead of writing a file, both for
+        # the registered SAS and for the (expiring) SAS the service principal issues.
         r = self.lk_fail("service-connector", "login", "consumer")
+        self.assertOneLineError(r, "login configures no local tool for a blob container")
+        r = self.lk_fail("service-connector", "login", "src", "--resource-id", "lk-b")
         self.assertOneLineError(r, "login configures no local tool for a blob container")
         self.assertNoLeaks()
 
