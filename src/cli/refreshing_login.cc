@@ -113,14 +113,20 @@ Result<std::string> DockerHelper(CliState& state, Connector const& client) {
 
 }  // namespace
 
+namespace {
+
+// The tools whose own refresh hook Latchkey can fill: credential_process, the kubectl exec
+// plugin, a docker credential helper. gcloud and Azure tools have none.
+bool HasRefreshingLogin(Connector const& client) {
+  return client.connector_type == aws::kConnectorType ||
+         client.connector_type == kKubernetesConnectorType ||
+         client.connector_type == docker::kConnectorType;
+}
+
+}  // namespace
+
 bool UsesRefresh(LoginMode mode, Connector const& client) {
-  // Automatic refreshing only where a tool has a hook for it (below): other expiring clients
-  // (an Azure SAS, a GCP token) go to their type's static login rather than to a refusal that
-  // asks for --static.
-  bool has_hook = client.connector_type == aws::kConnectorType ||
-                  client.connector_type == kKubernetesConnectorType ||
-                  client.connector_type == docker::kConnectorType;
-  if (mode == LoginMode::kAuto) return client.expires_at.has_value() && has_hook;
+  if (mode == LoginMode::kAuto) return client.expires_at.has_value() && HasRefreshingLogin(client);
   return mode == LoginMode::kRefresh;
 }
 

@@ -13,7 +13,7 @@
 namespace latchkey::cli {
 
 enum class LoginMode {
-  kAuto,     // refreshing when the issued credentials expire and the tool has a hook, else static
+  kAuto,     // refreshing when the issued credentials expire, static when they never do
   kRefresh,  // always refreshing
   kStatic,   // always the credentials themselves (upstream's behaviour)
 };
