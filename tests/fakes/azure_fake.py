@@ -2,7 +2,7 @@
 """A loopback fake of Entra ID, Azure Resource Manager and an ACR registry, on one port.
 
 Written from Microsoft's documented wire formats, independently of Latchkey's code; standard
-library only. Everything is described by --config (JSON, read from a file so secrets never
+library only (plus the preinstalled `cryptography` when fronting a real registry). Everything is described by --config (JSON, read from a file so secrets never
 appear on a command line):
 
   {"tenant_id", "client_id", "client_secret", "subscription_id", "subscription_name",
@@ -20,10 +20,19 @@ ARM        /subscriptions[...] requires "Authorization: Bearer" with a managemen
            api-version parameter. Lists subscriptions, storage accounts, managed clusters and
            registries (whole subscription or one resource group); POST
            .../managedClusters/{name}/listClusterUserCredential returns the configured kubeconfig.
+Managed    GET /msi/token?resource=R&api-version=2019-08-01 (what IDENTITY_ENDPOINT points at)
+identity   with header X-IDENTITY-HEADER equal to config "identity_header": a token for R (this
+           server's URL or https://storage.azure.com/); 401 for a missing or wrong header, 400
+           for another api-version or resource. Answers with expires_on as a string, as Azure's.
 ACR        POST /oauth2/exchange (grant_type=access_token with a management token) -> an ACR
            refresh token; GET /oauth2/token with Basic 00000000-0000-0000-0000-000000000000:
            <refresh token> -> an access token; GET /v2/ needs that access token (401 with a
            Bearer challenge otherwise). The registries' loginServer is this server's URL.
+           With config "acr_registry" {"upstream_file", "key", "cert", "issuer"} the fake fronts
+           a real docker-registry instead, as ACR's one host does: access tokens are RS256 JWTs
+           the registry verifies (kid of "cert", aud = this server's host:port, access = the
+           requested scopes), and every /v2/ request is relayed to the URL in "upstream_file"
+           (read per request, since the registry starts after the fake it names as its realm).
 
 Each request is appended to --log as one JSON line (method, path, status); no secret is logged.
 The chosen port is written to --ready-file.
@@ -33,6 +42,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import hashlib
+import http.client
 import json
 import os
 import secrets
@@ -58,8 +69,10 @@ class State:
         self.base = ""
 
     def issue(self, kind: str, aud: str, lifetime: float) -> str:
-        exp = time.time() + lifetime
-        payload = {"aud": aud, "iss": f"https://sts.windows.net/{self.config['tenant_id']}/",
+        now = time.time()
+        exp = now + lifetime
+        # nbf and iat as Entra ID sets them; Azurite's OAuth check requires all three times.
+        payload = {"nbf": int(now) - 300, "iat": int(now) - 300, "aud": aud, "iss": f"https://sts.windows.net/{self.config['tenant_id']}/",
                    "tid": self.config["tenant_id"], "oid": "11111111-2222-3333-4444-555555555555",
                    "appid": self.config["client_id"], "exp": int(exp), "nonce":
                    secrets.token_hex(8)}
@@ -94,11 +107,15 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(data)
+        self.log_request_line(status)
+
+    def log_request_line(self, status: int, **extra):
         log = self.server.log_path  # type: ignore[attr-defined]
         if log:
+            entry = {"method": self.command, "path": self.path.split("?")[0], "status": status}
+            entry.update(getattr(self, "log_extra", {}), **extra)
             with open(log, "a") as f:
-                f.write(json.dumps({"method": self.command, "path": self.path.split("?")[0],
-                                    "status": status}) + "\n")
+                f.write(json.dumps(entry) + "\n")
 
     def form(self) -> dict:
         length = int(self.headers.get("Content-Length") or 0)
@@ -204,6 +221,36 @@ class Handler(BaseHTTPRequestHandler):
             props = {"loginServer": self.state.base}
         return {"id": rid, "name": item["name"], "properties": props}
 
+    # ---- managed identity (App Service / Container Apps form) ----
+    def managed_identity(self, query: dict):
+        cfg = self.state.config
+        resource = query.get("resource", "")
+        # Logged so tests can see what the client asked for; the header value never is.
+        self.log_extra = {"resource": resource, "api_version": query.get("api-version"),
+                          "client_id": query.get("client_id"),
+                          "identity_header_ok": self.headers.get("X-IDENTITY-HEADER") ==
+                          cfg.get("identity_header")}
+        if not cfg.get("identity_header") or not self.log_extra["identity_header_ok"]:
+            return self.send_json(401, {"error": "invalid_request", "error_description":
+                                        "X-IDENTITY-HEADER is missing or wrong"})
+        if query.get("api-version") != "2019-08-01":
+            return self.send_json(400, {"error": "invalid_request",
+                                        "error_description": "unsupported api-version"})
+        base = self.state.base
+        if resource.rstrip("/") == base:
+            kind, aud = "management", f"{base}/"
+        elif resource.rstrip("/") == "https://storage.azure.com":
+            kind, aud = "storage", "https://storage.azure.com"
+        else:
+            return self.send_json(400, {"error": "invalid_resource",
+                                        "error_description": f"unknown resource {resource}"})
+        lifetime = cfg.get("token_lifetime", 3600)
+        token = self.state.issue(kind, aud, lifetime)
+        self.send_json(200, {"access_token": token, "expires_on": str(int(time.time() +
+                                                                             lifetime)),
+                             "resource": resource, "token_type": "Bearer",
+                             "client_id": cfg["client_id"]})
+
     # ---- ACR ----
     def acr_exchange(self):
         f = self.form()
@@ -221,7 +268,86 @@ class Handler(BaseHTTPRequestHandler):
         if user != ZERO_USER or not self.state.valid(password, "acr-refresh"):
             return self.send_json(401, {"errors": [{"code": "UNAUTHORIZED",
                                                     "message": "authentication required"}]})
+        registry = self.state.config.get("acr_registry")
+        if registry:
+            return self.send_json(200, {"access_token": self.registry_jwt(registry)})
         self.send_json(200, {"access_token": self.state.issue("acr-access", "acr", 300)})
+
+    def registry_jwt(self, registry: dict) -> str:
+        """A token docker-registry's token auth accepts: RS256, kid = libtrust ID of the key."""
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding
+        with open(registry["cert"], "rb") as f:
+            public = x509.load_pem_x509_certificate(f.read()).public_key()
+        with open(registry["key"], "rb") as f:
+            private = serialization.load_pem_private_key(f.read(), password=None)
+        der = public.public_bytes(serialization.Encoding.DER,
+                                  serialization.PublicFormat.SubjectPublicKeyInfo)
+        b32 = base64.b32encode(hashlib.sha256(der).digest()[:30]).decode().rstrip("=")
+        kid = ":".join(b32[i:i + 4] for i in range(0, len(b32), 4))
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        access = []
+        for scope in query.get("scope", []):
+            for part in scope.split(" "):
+                typ, _, rest = part.partition(":")
+                name, _, actions = rest.rpartition(":")
+                if typ and name:
+                    access.append({"type": typ, "name": name,
+                                   "actions": [a for a in actions.split(",") if a]})
+        self.log_extra = {"scopes": [a["name"] + ":" + ",".join(a["actions"]) for a in access]}
+        now = int(time.time())
+        claims = {"iss": registry["issuer"], "sub": ZERO_USER,
+                  "aud": self.state.base.split("://", 1)[1], "exp": now + 300, "nbf": now - 10,
+                  "iat": now, "jti": secrets.token_hex(8), "access": access}
+        head = b64url(json.dumps({"typ": "JWT", "alg": "RS256", "kid": kid}).encode())
+        body = b64url(json.dumps(claims).encode())
+        sig = private.sign(f"{head}.{body}".encode(), padding.PKCS1v15(), hashes.SHA256())
+        return f"{head}.{body}.{b64url(sig)}"
+
+    def request_body(self) -> bytes | None:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else None
+
+    def relay_to_registry(self, registry: dict):
+        """Passes one /v2/ request to the real registry and its answer back, unchanged; the
+        Host header stays ours, so upload Locations the registry builds point back here."""
+        with open(registry["upstream_file"]) as f:
+            upstream = urllib.parse.urlsplit(f.read().strip())
+        body = self.request_body()
+        conn = http.client.HTTPConnection(upstream.hostname, upstream.port, timeout=60)
+        # Header by header: a client sends Accept several times (one per manifest type).
+        conn.putrequest(self.command, self.path, skip_host=True, skip_accept_encoding=True)
+        for k, v in self.headers.items():
+            if k.lower() not in ("connection", "keep-alive", "transfer-encoding",
+                                 "content-length"):
+                conn.putheader(k, v)
+        if body is not None:
+            conn.putheader("Content-Length", str(len(body)))
+        conn.endheaders(body)
+        r = conn.getresponse()
+        data = r.read()
+        conn.close()
+        self.send_response(r.status)
+        for k, v in r.getheaders():
+            if k.lower() not in ("connection", "keep-alive", "transfer-encoding",
+                                 "content-length"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        self.log_request_line(r.status)
 
     def registry(self):
         if self.state.valid(self.bearer(), "acr-access"):
@@ -232,6 +358,7 @@ class Handler(BaseHTTPRequestHandler):
                                            f'service="{host}"'})
 
     def route(self):
+        self.log_extra = {}
         url = urllib.parse.urlsplit(self.path)
         query = {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
         path = url.path
@@ -245,11 +372,16 @@ class Handler(BaseHTTPRequestHandler):
             return self.acr_exchange()
         if self.command == "GET" and path == "/oauth2/token":
             return self.acr_token()
+        if self.command == "GET" and path == "/msi/token":
+            return self.managed_identity(query)
+        registry = self.state.config.get("acr_registry")
+        if registry and (path == "/v2" or path.startswith("/v2/")):
+            return self.relay_to_registry(registry)
         if path in ("/v2", "/v2/"):
             return self.registry()
         self.send_json(404, {"error": {"code": "NotFound", "message": "no route"}})
 
-    do_GET = do_POST = route
+    do_GET = do_POST = do_PUT = do_PATCH = do_HEAD = do_DELETE = route
 
 
 def main() -> int:

@@ -1,7 +1,8 @@
 """The azure connector's storage-account-key method against Azurite, the real Blob service
-emulator: Shared Key listing, and container-scoped service SAS that curl (a client that knows
-nothing of Latchkey) uses on the one container, is refused on another, beyond its permissions
-and after it expires. The account key never leaves the broker.
+emulator: Shared Key listing, and container-scoped service SAS that curl and Microsoft's
+@azure/storage-blob SDK (clients that know nothing of Latchkey) use on the one container,
+refused on another, beyond its permissions and after it expires. The account key never leaves
+the broker.
 
     LATCHKEY_BIN=build/latchkey python3 -m unittest -v tests/integration/test_azure_blob.py
 """
@@ -93,6 +94,21 @@ class AzureBlobTest(cli.CliTestCase):
         self.assertEqual(status, 403)
         status, _ = curl("GET", f"{endpoint}/?comp=list&{sas}")  # the account's listing
         self.assertEqual(status, 403)
+        self.assertNoLeaks()
+
+    def test_azure_sdk_uses_the_service_sas_on_its_container_only(self):
+        # Microsoft's @azure/storage-blob, given only the SAS URL (a client that knows nothing
+        # of Latchkey and sends a newer API version than curl above).
+        self.register("sdk", "-r", "blob-container", "--sas_permissions=rl")
+        client, sas = self.client("sdk", "lk-b")
+        endpoint = client["configuration"]["blob_endpoint"]
+        b = azure_peers.sdk_client(f"{endpoint}/lk-b?{sas}", "list", "get:hello.txt",
+                                   "put:sdk.txt:write")
+        self.assertEqual(b[0], {"op": "list", "ok": True, "names": ["hello.txt"]})
+        self.assertEqual(b[1]["text"], "hello from lk-b")
+        self.assertEqual((b[2]["ok"], b[2]["status"]), (False, 403))  # no 'w' in the SAS
+        a = azure_peers.sdk_client(f"{endpoint}/lk-a?{sas}", "list", "get:hello.txt")
+        self.assertEqual([(r["ok"], r["status"]) for r in a], [(False, 403)] * 2, a)
         self.assertNoLeaks()
 
     def test_sas_carries_only_the_configured_permissions(self):

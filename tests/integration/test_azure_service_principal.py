@@ -58,7 +58,9 @@ class AzureServicePrincipalTest(cli.CliTestCase):
         by_type = {r["resource_type"]: r for r in report["resources"]}
         self.assertEqual(by_type["azure-generic"]["resource_ids"], [self.fake.subscription_id])
         self.assertEqual(by_type["kubernetes-cluster"]["resource_ids"], ["lk-rg/aks1"])
-        self.assertEqual(by_type["docker-registry"]["resource_ids"], ["lkfakeacr.azurecr.io"])
+        # The registry's login server (the fake's own host here; name.azurecr.io in Azure).
+        self.assertEqual(by_type["docker-registry"]["resource_ids"],
+                         [self.fake.url.split("://", 1)[1]])
         # No storage account in the fake: that one type reports why, the others still work.
         self.assertIn("no storage accounts", by_type["blob-container"]["error"])
         arm = [r for r in self.fake.requests() if r["path"].startswith("/subscriptions")]

@@ -5,7 +5,7 @@ LATCHKEY_AZURE_PEERS_DIR). Binds 127.0.0.1 on a free port, keeps its data in a t
 phones home (--disableTelemetry), and is stopped by its own PID.
 
     with Azurite(containers=("lk-a", "lk-b")) as az:
-        az.endpoint          # http://127.0.0.1:PORT/devstoreaccount1
+        az.endpoint          # http://127.0.0.1:PORT/devstoreaccount1 (https:// with tls=...)
         az.account, az.key   # the emulator's well-known account and key
 
 Run by hand (prints what tests get, stops on Ctrl-C):  python3 tests/peers/azurite.py
@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import os
 import shutil
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -53,7 +54,15 @@ def azurite_blob_binary() -> str:
 
 class Azurite:
     def __init__(self, containers: tuple[str, ...] = ("lk-a", "lk-b"),
-                 start_timeout: float = 30.0):
+                 start_timeout: float = 30.0, tls: tuple[str, str, str] | None = None,
+                 oauth: bool = False):
+        """tls = (cert, key, ca_cert) paths serves HTTPS; oauth (needs tls, as Azurite
+        accepts bearer tokens only over HTTPS) adds `--oauth basic`: Entra ID tokens are
+        checked for iss, aud and lifetime, not their signature."""
+        if oauth and not tls:
+            raise ValueError("Azurite accepts OAuth only over HTTPS: pass tls too")
+        self.tls = tls
+        self.oauth = oauth
         self.containers = containers
         self.start_timeout = start_timeout
         self.port = 0
@@ -64,7 +73,12 @@ class Azurite:
 
     @property
     def endpoint(self) -> str:
-        return f"http://127.0.0.1:{self.port}/{ACCOUNT}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self.port}/{ACCOUNT}"
+
+    @property
+    def ca_cert_path(self) -> str | None:
+        return self.tls[2] if self.tls else None
 
     @property
     def pid(self) -> int | None:
@@ -95,7 +109,11 @@ class Azurite:
         hdrs["Authorization"] = f"SharedKey {ACCOUNT}:{sig}"
         req = urllib.request.Request(f"{self.endpoint}{path}", data=body or None, method=method,
                                      headers=hdrs)
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        handlers: list = [urllib.request.ProxyHandler({})]
+        if self.tls:
+            handlers.append(urllib.request.HTTPSHandler(
+                context=ssl.create_default_context(cafile=self.tls[2])))
+        opener = urllib.request.build_opener(*handlers)
         try:
             with opener.open(req, timeout=10) as r:
                 return r.status, r.read()
@@ -121,6 +139,12 @@ class Azurite:
         except OSError:
             return ""
 
+    def tls_args(self) -> list[str]:
+        if not self.tls:
+            return []
+        args = ["--cert", self.tls[0], "--key", self.tls[1]]
+        return args + (["--oauth", "basic"] if self.oauth else [])
+
     def start(self) -> "Azurite":
         binary = azurite_blob_binary()
         self.workdir = tempfile.mkdtemp(prefix="lk-azurite-")
@@ -129,7 +153,7 @@ class Azurite:
         self.proc = subprocess.Popen(
             [binary, "--blobHost", "127.0.0.1", "--blobPort", str(self.port), "--location",
              os.path.join(self.workdir, "data"), "--disableTelemetry", "--skipApiVersionCheck",
-             "--debug", os.path.join(self.workdir, "debug.log")],
+             "--debug", os.path.join(self.workdir, "debug.log"), *self.tls_args()],
             stdout=log, stderr=subprocess.STDOUT, env=clean_env(), preexec_fn=pdeathsig)
         log.close()
         deadline = time.monotonic() + self.start_timeout

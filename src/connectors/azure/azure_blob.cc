@@ -10,6 +10,7 @@
 #include "connectors/azure/azure_spec.h"
 #include "connectors/azure/azure_subscription.h"
 #include "connectors/azure/blob_api.h"
+#include "connectors/kubernetes/kubernetes_credentials.h"
 
 namespace latchkey::azure {
 namespace {
@@ -24,15 +25,26 @@ bool IsKeyMethod(Connector const& c) {
 
 std::string Suffix(Connector const& c) { return EndpointsOf(c).storage_suffix; }
 
+// The configured Blob CA as PEM, if any: checked at registration, so a pasted certificate
+// that is not one fails there rather than as a TLS error.
+Result<std::optional<std::string>> BlobCa(Connector const& c) {
+  auto value = NonEmpty(c.Value(field::kBlobCaCertificate));
+  if (!value) return std::optional<std::string>();
+  auto pem = NormalizePem(*value, field::kBlobCaCertificate);
+  if (!pem) return tl::unexpected(pem.error());
+  return std::optional<std::string>(*pem);
+}
+
 // The storage accounts a connector reaches, each with the credentials its calls use. Key methods
 // name their one account; token methods use `storage_account` when configured and otherwise
 // every account ARM lists in the subscription (and resource group).
-Result<std::vector<BlobTarget>> Targets(Context& ctx, Connector const& c) {
+Result<std::vector<BlobTarget>> TargetsWithSystemTrust(Context& ctx, Connector const& c) {
   if (IsKeyMethod(c)) {
     std::string account = c.Value(field::kAccountName).value_or("");
-    BlobTarget t{account,
-                 BlobEndpointFor(account, NonEmpty(c.Value(field::kBlobEndpoint)), Suffix(c)),
-                 std::nullopt, std::nullopt, std::nullopt};
+    BlobTarget t{
+        account,      BlobEndpointFor(account, NonEmpty(c.Value(field::kBlobEndpoint)), Suffix(c)),
+        std::nullopt, std::nullopt,
+        std::nullopt, std::nullopt};
     if (c.auth_method == kStorageAccountKey) {
       t.account_key = c.Value(field::kAccountKey);
     } else {
@@ -45,7 +57,7 @@ Result<std::vector<BlobTarget>> Targets(Context& ctx, Connector const& c) {
   if (auto account = NonEmpty(c.Value(field::kStorageAccount))) {
     return std::vector<BlobTarget>{
         {*account, BlobEndpointFor(*account, NonEmpty(c.Value(field::kBlobEndpoint)), Suffix(c)),
-         std::nullopt, token->token, std::nullopt}};
+         std::nullopt, token->token, std::nullopt, std::nullopt}};
   }
   auto arm = ArmTargetFor(ctx, c);
   if (!arm) return Fail(arm.error(), "listing storage accounts needs a management token too");
@@ -57,12 +69,23 @@ Result<std::vector<BlobTarget>> Targets(Context& ctx, Connector const& c) {
   std::vector<BlobTarget> targets;
   for (auto const& a : *accounts) {
     targets.push_back({a.name, BlobEndpointFor(a.name, NonEmpty(a.endpoint), Suffix(c)),
-                       std::nullopt, token->token, std::nullopt});
+                       std::nullopt, token->token, std::nullopt, std::nullopt});
   }
   if (targets.empty()) {
     return Fail(ErrorCode::kNotFound,
                 "the subscription has no storage accounts the connector "
                 "can see");
+  }
+  return targets;
+}
+
+// The same, each trusting only the configured Blob CA when there is one.
+Result<std::vector<BlobTarget>> Targets(Context& ctx, Connector const& c) {
+  auto ca = BlobCa(c);
+  if (!ca) return tl::unexpected(ca.error());
+  auto targets = TargetsWithSystemTrust(ctx, c);
+  if (targets && *ca) {
+    for (auto& t : *targets) t.ca_pem = *ca;
   }
   return targets;
 }
@@ -168,6 +191,7 @@ Result<Connector> BlobContainerClient(Context& ctx, Connector const& c,
   client.configuration = {{field::kAccountName, target->account},
                           {field::kBlobEndpoint, target->endpoint},
                           {field::kStorageSuffix, Suffix(c)}};
+  if (target->ca_pem) client.configuration[field::kBlobCaCertificate] = *target->ca_pem;
   client.secrets = {{field::kSasToken, *query}};
   client.expires_at = sas.expiry;
   // The usual five-minute skew would make a short SAS count as expired when issued; a quarter

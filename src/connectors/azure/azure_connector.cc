@@ -88,6 +88,23 @@ class AzureConnectorType : public ConnectorType {
     return GenericClient(ctx, c, rid);
   }
 
+  // AKS and ACR clients are kubernetes and docker connectors, which configure kubectl and
+  // docker. What is left has no tool configuration to write: a SAS travels in each request's
+  // URL (AzCopy, SDKs, curl), and the az CLI takes no access token from outside its own cache.
+  // Writing them to a file no tool reads would only leave a credential lying around.
+  Result<std::string> ConfigureLocalClient(Context&, Connector const& client) const override {
+    if (client.auth_method == kSasToken) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  "login configures no local tool for a blob container: a SAS is used in the URL "
+                  "({blob_endpoint}/{container}?{sas_token}); get it with `service-connector "
+                  "describe --client --show-secrets` and hand it to AzCopy, an SDK or curl");
+    }
+    return Fail(ErrorCode::kFailedPrecondition,
+                "login configures no local tool for an Entra ID access token (the az CLI "
+                "accepts none from outside); use `service-connector describe --client "
+                "--show-secrets` and send it as 'Authorization: Bearer'");
+  }
+
   Result<Connector> AutoConfigure(Context& ctx, OptString const& auth_method, OptString const& rt,
                                   OptString const& rid) const override {
     return AutoConfigureAzure(ctx, auth_method, rt, rid);

@@ -111,9 +111,15 @@ Result<std::string> CanonicalAcrRegistryId(std::string const& id) {
   std::smatch m;
   if (std::regex_match(text, m, kHost)) return m[1].str() + ".azurecr.io";
   if (std::regex_match(text, kName)) return text + ".azurecr.io";
+  // A login server of another form, kept as its host: sovereign clouds ({name}.azurecr.cn,
+  // .azurecr.us) and registries reached on an explicit port. Docker credential helpers ask by
+  // that host, and FindAcr matches it against the loginServer ARM reports.
+  static std::regex const kLoginServer(
+      "^(?:https?://)?([a-z0-9]{5,50}\\.azurecr\\.[a-z.]+|[a-z0-9.-]+:[0-9]{1,5})(?:/.*)?$");
+  if (std::regex_match(text, m, kLoginServer)) return m[1].str();
   return Fail(ErrorCode::kInvalidArgument,
-              fmt::format("'{}' is not an ACR registry; use [https://]{{name}}.azurecr.io or "
-                          "{{name}} (5-50 letters and digits)",
+              fmt::format("'{}' is not an ACR registry; use [https://]{{name}}.azurecr.io, "
+                          "{{name}} (5-50 letters and digits) or the registry's login server",
                           id));
 }
 

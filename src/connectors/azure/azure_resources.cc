@@ -44,20 +44,22 @@ Result<ArmResource> FindAks(Context& ctx, Connector const& c, Scope const& scope
                                                 resource_id, scope.subscription));
 }
 
+std::string HostOf(std::string const& base_url) {
+  std::string host = base_url.substr(base_url.find("://") + 3);
+  return host.substr(0, host.find('/'));
+}
+
 Result<ArmResource> FindAcr(Context& ctx, Connector const& c, Scope const& scope,
                             std::string const& resource_id) {
   auto registries = ListAcrRegistries(ctx, scope.arm, scope.subscription, Group(c));
   if (!registries) return tl::unexpected(registries.error());
+  bool by_name = EndsWith(resource_id, ".azurecr.io");
   for (auto const& r : *registries) {
-    if (ToLower(r.name) == AcrRegistryName(resource_id)) return r;
+    if (by_name && ToLower(r.name) == AcrRegistryName(resource_id)) return r;
+    if (ToLower(HostOf(AcrBaseUrl(r.endpoint))) == resource_id) return r;  // login server form
   }
   return Fail(ErrorCode::kNotFound, fmt::format("ACR registry '{}' not found in subscription {}",
                                                 resource_id, scope.subscription));
-}
-
-std::string HostOf(std::string const& base_url) {
-  std::string host = base_url.substr(base_url.find("://") + 3);
-  return host.substr(0, host.find('/'));
 }
 
 }  // namespace
@@ -102,7 +104,13 @@ Result<std::vector<std::string>> VerifyAcrRegistries(Context& ctx, Connector con
   auto registries = ListAcrRegistries(ctx, scope->arm, scope->subscription, Group(c));
   if (!registries) return Fail(registries.error(), "failed to list ACR registries");
   std::vector<std::string> ids;
-  for (auto const& r : *registries) ids.push_back(ToLower(r.name) + ".azurecr.io");
+  for (auto const& r : *registries) {
+    // The login server, which is what clients and the docker helper name; a registry ARM
+    // reports none for is known by its public-cloud host.
+    auto id = r.endpoint.empty() ? CanonicalAcrRegistryId(r.name)
+                                 : CanonicalAcrRegistryId(HostOf(AcrBaseUrl(r.endpoint)));
+    ids.push_back(id ? *id : ToLower(r.name) + ".azurecr.io");
+  }
   if (ids.empty()) return Fail(ErrorCode::kNotFound, "the connector reaches no ACR registries");
   return ids;
 }

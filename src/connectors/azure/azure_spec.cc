@@ -22,11 +22,21 @@ std::vector<ConfigField> Endpoints() {
                 false, false, "core.windows.net")};
 }
 
+// Only for a Blob endpoint whose certificate no public CA signed (Azure Stack Hub, Azurite over
+// HTTPS): the broker then trusts this CA alone for its Blob calls, and clients get it too.
+ConfigField BlobCaField() {
+  return Field(field::kBlobCaCertificate,
+               "CA certificate (PEM or base64 PEM) the Blob endpoint's TLS certificate chains to, "
+               "when not a public CA (default: the system trust store)",
+               false, false);
+}
+
 std::vector<ConfigField> BlobFields() {
   return {Field(field::kBlobEndpoint,
                 "Blob service endpoint URL of the storage account (default "
                 "https://{account}.blob.{storage_endpoint_suffix})",
                 false, false),
+          BlobCaField(),
           Field(field::kSasPermissions,
                 "Permissions of the container SAS clients receive, from 'racwdl' (read, add, "
                 "create, write, delete, list)",
@@ -133,17 +143,18 @@ ConnectorTypeSpec Build() {
       kDefaultSas,
       kMaxSas};
 
-  AuthMethodSpec sas{"Azure Blob Container SAS",
-                     kSasToken,
-                     "A shared access signature for one blob container, as clients of the\n"
-                     "other methods receive it: `{blob_endpoint}/{container}?{sas_token}` lists\n"
-                     "and reads the container with any HTTP client or Azure SDK.",
-                     {Field(field::kAccountName, "Storage account name", false, true),
-                      Field(field::kBlobEndpoint, "Blob service endpoint URL", false, false),
-                      Field(field::kSasToken, "SAS query string (without '?')", true, true)},
-                     {},
-                     {},
-                     {}};
+  AuthMethodSpec sas{
+      "Azure Blob Container SAS",
+      kSasToken,
+      "A shared access signature for one blob container, as clients of the\n"
+      "other methods receive it: `{blob_endpoint}/{container}?{sas_token}` lists\n"
+      "and reads the container with any HTTP client or Azure SDK.",
+      {Field(field::kAccountName, "Storage account name", false, true),
+       Field(field::kBlobEndpoint, "Blob service endpoint URL", false, false), BlobCaField(),
+       Field(field::kSasToken, "SAS query string (without '?')", true, true)},
+      {},
+      {},
+      {}};
   sas.fields.push_back(Endpoints()[2]);
   s.auth_methods = {implicit, sp, token, account_key, sas};
 

@@ -31,6 +31,7 @@ inline constexpr char kAccountName[] = "account_name";
 inline constexpr char kAccountKey[] = "account_key";
 inline constexpr char kSasToken[] = "sas_token";
 inline constexpr char kBlobEndpoint[] = "blob_endpoint";
+inline constexpr char kBlobCaCertificate[] = "blob_ca_certificate";
 inline constexpr char kSasPermissions[] = "sas_permissions";
 inline constexpr char kAuthorityHost[] = "authority_host";
 inline constexpr char kManagementEndpoint[] = "management_endpoint";

@@ -22,6 +22,7 @@ Result<HttpResponse> Send(Context& ctx, BlobTarget const& target, std::string me
   }
   request.body = std::move(body);
   request.timeout = ctx.timeout;
+  request.tls.ca_pem = target.ca_pem;
   request.headers.emplace_back("x-ms-version", kBlobApiVersion);
   request.headers.emplace_back("x-ms-date", Rfc1123Date(ctx.now));
   if (!request.body.empty()) request.headers.emplace_back("Content-Type", "application/xml");
@@ -34,7 +35,12 @@ Result<HttpResponse> Send(Context& ctx, BlobTarget const& target, std::string me
   }
   auto response = ctx.http.Send(request);
   if (!response) {
-    return Fail(response.error(), "cannot reach the Blob service at " + target.endpoint);
+    std::string what = "cannot reach the Blob service at " + target.endpoint;
+    // libcurl's words for an untrusted chain; the fix is a field of this connector.
+    if (response.error().message.find("certificate") != std::string::npos && !target.ca_pem) {
+      what += " (if its certificate is from a private CA, set blob_ca_certificate)";
+    }
+    return Fail(response.error(), what);
   }
   return response;
 }

@@ -22,6 +22,7 @@ struct BlobTarget {
   std::optional<std::string> account_key;
   std::optional<std::string> bearer_token;
   std::optional<std::string> sas;
+  std::optional<std::string> ca_pem;  // trust only this CA for the endpoint (else the system's)
 };
 
 // The endpoint of `account`: `blob_endpoint` when configured, else

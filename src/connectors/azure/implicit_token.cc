@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+#include <ctime>
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
@@ -12,6 +14,22 @@ namespace latchkey::azure {
 namespace {
 
 std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
+
+// az prints `expiresOn` in the local time of the machine it ran on ("2026-11-23 22:41:07.123456",
+// no zone), so it is read with mktime, which applies the local zone and its DST rule.
+std::optional<TimePoint> ParseLocalTime(std::string const& text) {
+  std::tm tm{};
+  char extra = 0;
+  int n = std::sscanf(text.c_str(), "%4d-%2d-%2d %2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon,
+                      &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &extra);
+  if (n < 6 || (n == 7 && extra != '.')) return std::nullopt;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  tm.tm_isdst = -1;
+  std::time_t t = std::mktime(&tm);
+  if (t == static_cast<std::time_t>(-1)) return std::nullopt;
+  return TimePoint(std::chrono::seconds(static_cast<int64_t>(t)));
+}
 
 int64_t IntOrString(nlohmann::json const& v) {
   return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
@@ -84,9 +102,12 @@ Result<AccessToken> ParseAzCliToken(std::string const& json) {
     if (doc.contains("expires_on")) {
       t.expires_at = TimePoint(std::chrono::seconds(IntOrString(doc["expires_on"])));
     } else {
-      std::string text = doc.at("expiresOn").get<std::string>();
-      auto parsed = ParseTimestamp(text.substr(0, 19));
-      if (!parsed) return tl::unexpected(parsed.error());
+      auto parsed = ParseLocalTime(doc.at("expiresOn").get<std::string>());
+      if (!parsed) {
+        return Fail(ErrorCode::kUnavailable,
+                    "`az account get-access-token` printed an expiresOn that is not "
+                    "'YYYY-MM-DD HH:MM:SS'");
+      }
       t.expires_at = *parsed;
     }
     return t;

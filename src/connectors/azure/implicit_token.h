@@ -18,7 +18,7 @@ Result<AccessToken> ImplicitToken(Context& ctx, AzureEndpoints const& endpoints,
                                   std::string const& resource);
 
 // Parses `az account get-access-token -o json`: accessToken plus expires_on (epoch) or
-// expiresOn ("YYYY-MM-DD HH:MM:SS.ffffff", taken as UTC).
+// else expiresOn ("YYYY-MM-DD HH:MM:SS.ffffff" in local time, as az prints it).
 Result<AccessToken> ParseAzCliToken(std::string const& json);
 
 }  // namespace latchkey::azure

@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
+#include <optional>
+
 #include "connectors/azure/azure_spec.h"
 #include "connectors/azure/entra_token.h"
 #include "connectors/azure/implicit_token.h"
@@ -127,14 +131,55 @@ TEST_F(AzureCredentials, ImplicitUsesTheManagedIdentityEndpoint) {
   EXPECT_EQ(http.requests[0].headers[0].first, "X-IDENTITY-HEADER");
 }
 
-TEST(AzureAzCli, ParsesBothExpiryForms) {
-  auto a = ParseAzCliToken(R"({"accessToken":"t","expires_on":1767229200})");
+// Sets TZ for one test and puts the old value back, so other tests keep the process's zone.
+class ScopedTimeZone {
+ public:
+  explicit ScopedTimeZone(char const* tz) {
+    if (char const* old = std::getenv("TZ")) old_ = old;
+    setenv("TZ", tz, 1);
+    tzset();
+  }
+  ~ScopedTimeZone() {
+    if (old_) {
+      setenv("TZ", old_->c_str(), 1);
+    } else {
+      unsetenv("TZ");
+    }
+    tzset();
+  }
+
+ private:
+  std::optional<std::string> old_;
+};
+
+TEST(AzureAzCli, PrefersTheEpochExpiry) {
+  ScopedTimeZone tz("IST-5:30");
+  auto a = ParseAzCliToken(
+      R"({"accessToken":"t","expiresOn":"2026-01-01 06:30:00.000000","expires_on":1767229200})");
   ASSERT_TRUE(a);
   EXPECT_EQ(a->expires_at, TimePoint(std::chrono::seconds(1767229200)));
-  auto b = ParseAzCliToken(R"({"accessToken":"t","expiresOn":"2026-01-01 01:00:00.000000"})");
+  auto b = ParseAzCliToken(R"({"accessToken":"t","expires_on":"1767229200"})");
   ASSERT_TRUE(b);
-  EXPECT_EQ(b->expires_at, *ParseTimestamp("2026-01-01T01:00:00Z"));
+  EXPECT_EQ(b->expires_at, TimePoint(std::chrono::seconds(1767229200)));
+}
+
+// az prints expiresOn in the local zone: the same instant reads differently under two zones.
+TEST(AzureAzCli, ReadsExpiresOnAsLocalTime) {
+  {
+    ScopedTimeZone tz("IST-5:30");  // POSIX form: UTC+5:30, no tzdata needed
+    auto a = ParseAzCliToken(R"({"accessToken":"t","expiresOn":"2026-01-01 06:30:00.000000"})");
+    ASSERT_TRUE(a);
+    EXPECT_EQ(a->expires_at, *ParseTimestamp("2026-01-01T01:00:00Z"));
+  }
+  {
+    ScopedTimeZone tz("UTC0");
+    auto b = ParseAzCliToken(R"({"accessToken":"t","expiresOn":"2026-01-01 01:00:00"})");
+    ASSERT_TRUE(b);
+    EXPECT_EQ(b->expires_at, *ParseTimestamp("2026-01-01T01:00:00Z"));
+  }
   EXPECT_FALSE(ParseAzCliToken("{}"));
+  EXPECT_FALSE(ParseAzCliToken(R"({"accessToken":"t","expiresOn":"tomorrow"})"));
+  EXPECT_FALSE(ParseAzCliToken(R"({"accessToken":"t","expiresOn":"2026-01-01 01:00:00Z"})"));
 }
 
 }  // namespace

@@ -55,6 +55,9 @@ TEST(AzureResourceIds, AcrRegistryForms) {
     ASSERT_TRUE(c) << id;
     EXPECT_EQ(*c, "myregistry.azurecr.io");
   }
+  // Other login servers stay hosts: sovereign clouds, and registries on an explicit port.
+  EXPECT_EQ(*CanonicalAcrRegistryId("https://MyRegistry.azurecr.cn/x"), "myregistry.azurecr.cn");
+  EXPECT_EQ(*CanonicalAcrRegistryId("http://127.0.0.1:5000"), "127.0.0.1:5000");
   EXPECT_FALSE(CanonicalAcrRegistryId("abc"));  // too short
   EXPECT_FALSE(CanonicalAcrRegistryId("docker.io"));
   EXPECT_FALSE(CanonicalAcrRegistryId("my-registry"));
