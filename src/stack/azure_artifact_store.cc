@@ -4,6 +4,7 @@
 #include "common/strings.h"
 #include "connectors/azure/azure_spec.h"
 #include "connectors/azure/blob_objects.h"
+#include "connectors/kubernetes/kubernetes_credentials.h"
 #include "stack/artifact_store_internal.h"
 #include "stack/object_artifact_store.h"
 #include "stack/refreshing_client.h"
@@ -50,6 +51,12 @@ class AzureArtifactStore : public ObjectArtifactStore {
     t.endpoint = (*client)->Value(azure::field::kBlobEndpoint).value_or("");
     while (EndsWith(t.endpoint, "/")) t.endpoint.pop_back();
     t.sas = (*client)->Value(azure::field::kSasToken);
+    // A private CA the connector trusts for the Blob endpoint travels with its clients.
+    if (auto ca = NonEmpty((*client)->Value(azure::field::kBlobCaCertificate))) {
+      auto pem = NormalizePem(*ca, azure::field::kBlobCaCertificate);
+      if (!pem) return tl::unexpected(pem.error());
+      t.ca_pem = *pem;
+    }
     return t;
   }
 

@@ -3,58 +3,53 @@
 namespace latchkey::azure {
 namespace {
 
-ConfigField Field(std::string name, std::string title, bool secret, bool required,
-                  std::optional<std::string> default_value = std::nullopt) {
-  return ConfigField{std::move(name), FieldType::kString,       secret,
-                     required,        std::move(default_value), std::move(title)};
-}
-
 // Where the connector's calls go. Every one has the public cloud's value as default and may
 // point at a sovereign cloud, Azure Stack or a test server instead.
 std::vector<ConfigField> Endpoints() {
-  return {Field(field::kAuthorityHost, "Entra ID authority host URL", false, false,
-                "https://login.microsoftonline.com"),
-          Field(field::kManagementEndpoint, "Azure Resource Manager endpoint URL", false, false,
-                "https://management.azure.com"),
-          Field(field::kStorageSuffix,
-                "Storage endpoint suffix of the cloud (blob endpoints are "
-                "https://{account}.blob.{suffix})",
-                false, false, "core.windows.net")};
+  return {MakeField(field::kAuthorityHost, "Entra ID authority host URL", false, false,
+                    FieldType::kString, "https://login.microsoftonline.com"),
+          MakeField(field::kManagementEndpoint, "Azure Resource Manager endpoint URL", false, false,
+                    FieldType::kString, "https://management.azure.com"),
+          MakeField(field::kStorageSuffix,
+                    "Storage endpoint suffix of the cloud (blob endpoints are "
+                    "https://{account}.blob.{suffix})",
+                    false, false, FieldType::kString, "core.windows.net")};
 }
 
 // Only for a Blob endpoint whose certificate no public CA signed (Azure Stack Hub, Azurite over
 // HTTPS): the broker then trusts this CA alone for its Blob calls, and clients get it too.
 ConfigField BlobCaField() {
-  return Field(field::kBlobCaCertificate,
-               "CA certificate (PEM or base64 PEM) the Blob endpoint's TLS certificate chains to, "
-               "when not a public CA (default: the system trust store)",
-               false, false);
+  return MakeField(
+      field::kBlobCaCertificate,
+      "CA certificate (PEM or base64 PEM) the Blob endpoint's TLS certificate chains to, "
+      "when not a public CA (default: the system trust store)",
+      false, false);
 }
 
 std::vector<ConfigField> BlobFields() {
-  return {Field(field::kBlobEndpoint,
-                "Blob service endpoint URL of the storage account (default "
-                "https://{account}.blob.{storage_endpoint_suffix})",
-                false, false),
+  return {MakeField(field::kBlobEndpoint,
+                    "Blob service endpoint URL of the storage account (default "
+                    "https://{account}.blob.{storage_endpoint_suffix})",
+                    false, false),
           BlobCaField(),
-          Field(field::kSasPermissions,
-                "Permissions of the container SAS clients receive, from 'racwdl' (read, add, "
-                "create, write, delete, list)",
-                false, false, "racwdl")};
+          MakeField(field::kSasPermissions,
+                    "Permissions of the container SAS clients receive, from 'racwdl' (read, add, "
+                    "create, write, delete, list)",
+                    false, false, FieldType::kString, "racwdl")};
 }
 
 // The scope restrictions upstream calls the base fields; `tenant_required` for methods that
 // must name their tenant.
 std::vector<ConfigField> Base(bool tenant_required) {
   std::vector<ConfigField> f = {
-      Field(field::kSubscriptionId, "Azure subscription ID (scope; detected when only one)", false,
-            false),
-      Field(field::kTenantId, "Azure tenant (directory) ID", false, tenant_required),
-      Field(field::kResourceGroup, "Resource group to scope AKS, ACR and storage lookups to", false,
-            false),
-      Field(field::kStorageAccount,
-            "Storage account holding the blob containers (avoids scanning every account)", false,
-            false)};
+      MakeField(field::kSubscriptionId, "Azure subscription ID (scope; detected when only one)",
+                false, false),
+      MakeField(field::kTenantId, "Azure tenant (directory) ID", false, tenant_required),
+      MakeField(field::kResourceGroup, "Resource group to scope AKS, ACR and storage lookups to",
+                false, false),
+      MakeField(field::kStorageAccount,
+                "Storage account holding the blob containers (avoids scanning every account)",
+                false, false)};
   for (auto& e : BlobFields()) f.push_back(e);
   for (auto& e : Endpoints()) f.push_back(e);
   return f;
@@ -92,11 +87,11 @@ ConnectorTypeSpec Build() {
       kDefaultSas,
       kMaxSas};
   implicit.fields.push_back(
-      Field(field::kClientId, "Client ID of a user-assigned managed identity", false, false));
+      MakeField(field::kClientId, "Client ID of a user-assigned managed identity", false, false));
 
   std::vector<ConfigField> sp_fields = {
-      Field(field::kClientId, "Service principal client (application) ID", false, true),
-      Field(field::kClientSecret, "Service principal client secret", true, true)};
+      MakeField(field::kClientId, "Service principal client (application) ID", false, true),
+      MakeField(field::kClientSecret, "Service principal client secret", true, true)};
   for (auto& f : Base(true)) sp_fields.push_back(f);
   AuthMethodSpec sp{
       "Azure Service Principal",
@@ -111,7 +106,7 @@ ConnectorTypeSpec Build() {
       kMaxSas};
 
   std::vector<ConfigField> token_fields = {
-      Field(field::kToken, "Entra ID access token (JWT)", true, true)};
+      MakeField(field::kToken, "Entra ID access token (JWT)", true, true)};
   for (auto& f : Base(false)) token_fields.push_back(f);
   AuthMethodSpec token{
       "Azure Access Token",
@@ -127,8 +122,8 @@ ConnectorTypeSpec Build() {
       kMaxSas};
 
   std::vector<ConfigField> key_fields = {
-      Field(field::kAccountName, "Storage account name", false, true),
-      Field(field::kAccountKey, "Storage account access key (base64)", true, true)};
+      MakeField(field::kAccountName, "Storage account name", false, true),
+      MakeField(field::kAccountKey, "Storage account access key (base64)", true, true)};
   for (auto& f : BlobFields()) key_fields.push_back(f);
   key_fields.push_back(Endpoints()[2]);
   AuthMethodSpec account_key{
@@ -149,9 +144,9 @@ ConnectorTypeSpec Build() {
       "A shared access signature for one blob container, as clients of the\n"
       "other methods receive it: `{blob_endpoint}/{container}?{sas_token}` lists\n"
       "and reads the container with any HTTP client or Azure SDK.",
-      {Field(field::kAccountName, "Storage account name", false, true),
-       Field(field::kBlobEndpoint, "Blob service endpoint URL", false, false), BlobCaField(),
-       Field(field::kSasToken, "SAS query string (without '?')", true, true)},
+      {MakeField(field::kAccountName, "Storage account name", false, true),
+       MakeField(field::kBlobEndpoint, "Blob service endpoint URL", false, false), BlobCaField(),
+       MakeField(field::kSasToken, "SAS query string (without '?')", true, true)},
       {},
       {},
       {}};

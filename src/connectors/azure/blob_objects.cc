@@ -34,6 +34,7 @@ Result<HttpResponse> Send(Context& ctx, BlobTargetSupplier const& supplier, Http
   auto target = supplier();
   if (!target) return Fail(target.error(), what);
   request.url = SasUrl(*target, path, query);
+  request.tls.ca_pem = target->ca_pem;
   request.headers.emplace_back("x-ms-version", kBlobApiVersion);
   if (!request.Streaming()) request.timeout = ctx.timeout;
   auto response = ctx.http.Send(request);
