@@ -42,20 +42,28 @@ Result<CapturedOutput> RunCapturingOutput(std::vector<std::string> const& argv,
   for (auto& s : argv_copy) args.push_back(s.data());
   args.push_back(nullptr);
 
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) {
+    return Fail(ErrorCode::kInternal, std::string("pipe: ") + std::strerror(errno));
+  }
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]);
+    close(out_pipe[1]);
     return Fail(ErrorCode::kInternal, std::string("pipe: ") + std::strerror(errno));
   }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
   pid_t pid = 0;
   int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  close(pipe_fds[1]);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
   if (rc != 0) {
-    close(pipe_fds[0]);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
     return Fail(ErrorCode::kFailedPrecondition,
                 "cannot run '" + argv[0] + "': " + std::strerror(rc));
   }
@@ -63,31 +71,40 @@ Result<CapturedOutput> RunCapturingOutput(std::vector<std::string> const& argv,
   CapturedOutput out;
   auto deadline = std::chrono::steady_clock::now() + timeout;
   bool timed_out = false, too_long = false;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* texts[2] = {&out.stdout_text, &out.stderr_text};
+  int open_streams = 2;
   char buffer[4096];
-  while (true) {
+  while (open_streams > 0 && !too_long) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       timed_out = true;
       break;
     }
-    pollfd p{pipe_fds[0], POLLIN, 0};
-    int ready = poll(&p, 1, static_cast<int>(left.count()));
+    int ready = poll(fds, 2, static_cast<int>(left.count()));
     if (ready < 0 && errno == EINTR) continue;
     if (ready <= 0) {
       timed_out = ready == 0;
       break;
     }
-    ssize_t n = read(pipe_fds[0], buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.stdout_text.append(buffer, static_cast<size_t>(n));
-    if (out.stdout_text.size() > max_output) {
-      too_long = true;
-      break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_streams;
+        continue;
+      }
+      texts[i]->append(buffer, static_cast<size_t>(n));
+      if (texts[i]->size() > max_output) too_long = true;
     }
   }
-  close(pipe_fds[0]);
+  for (auto& f : fds) {
+    if (f.fd >= 0) close(f.fd);
+  }
   if (timed_out || too_long) kill(pid, SIGKILL);
   int raw = 0;
   while (waitpid(pid, &raw, 0) < 0 && errno == EINTR) {

@@ -14,11 +14,13 @@ namespace latchkey {
 struct CapturedOutput {
   int exit_status = 0;  // 128 + N when signal N ended it
   std::string stdout_text;
+  std::string stderr_text;
 };
 
-// Starts argv (argv[0] looked up on PATH) with `extra_env` added to this process's environment,
-// stdin from /dev/null and stderr inherited; kills it when `timeout` passes. Output beyond
-// `max_output` bytes is an error, so a runaway program cannot exhaust memory.
+// Starts argv (argv[0] looked up on PATH) with `extra_env` added to this process's environment
+// and stdin from /dev/null; kills it when `timeout` passes. Output beyond `max_output` bytes (on
+// either stream) is an error, so a runaway program cannot exhaust memory. A program not found
+// on PATH is kFailedPrecondition.
 Result<CapturedOutput> RunCapturingOutput(std::vector<std::string> const& argv,
                                           std::map<std::string, std::string> const& extra_env,
                                           std::chrono::milliseconds timeout,

@@ -5,16 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "common/error.h"
+#include "common/subprocess.h"
 
 namespace latchkey::azure {
 
-struct CommandOutput {
-  int exit_status = 0;
-  std::string out;
-  std::string err;
-};
-
-Result<CommandOutput> RunCommand(std::vector<std::string> const& argv);
+// `az` can take a while to start (Python) and to refresh its own tokens; a minute is generous.
+Result<CapturedOutput> RunCommand(std::vector<std::string> const& argv);
 
 }  // namespace latchkey::azure

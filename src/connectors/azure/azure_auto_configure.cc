@@ -24,10 +24,11 @@ Result<nlohmann::json> AzAccount() {
   auto out = RunCommand({"az", "account", "show", "-o", "json"});
   if (!out) return tl::unexpected(out.error());
   if (out->exit_status != 0) {
-    return Fail(ErrorCode::kFailedPrecondition, "`az account show` failed: " + FirstLine(out->err));
+    return Fail(ErrorCode::kFailedPrecondition,
+                "`az account show` failed: " + FirstLine(out->stderr_text));
   }
   try {
-    return nlohmann::json::parse(out->out);
+    return nlohmann::json::parse(out->stdout_text);
   } catch (nlohmann::json::exception const&) {
     return Fail(ErrorCode::kFailedPrecondition, "`az account show` printed no JSON");
   }
@@ -57,9 +58,9 @@ Result<Connector> FromAzCli(Connector c, OptString const& resource_type) {
   if (!out) return tl::unexpected(out.error());
   if (out->exit_status != 0) {
     return Fail(ErrorCode::kFailedPrecondition,
-                "`az account get-access-token` failed: " + FirstLine(out->err));
+                "`az account get-access-token` failed: " + FirstLine(out->stderr_text));
   }
-  auto token = ParseAzCliToken(out->out);
+  auto token = ParseAzCliToken(out->stdout_text);
   if (!token) return tl::unexpected(token.error());
   c.auth_method = kAccessToken;
   c.secrets = {{field::kToken, token->token}};

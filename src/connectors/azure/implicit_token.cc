@@ -88,9 +88,9 @@ Result<AccessToken> AzCliToken(std::optional<std::string> const& tenant_id,
   }
   if (out->exit_status != 0) {
     return Fail(ErrorCode::kUnauthenticated,
-                "`az account get-access-token` failed: " + FirstLine(out->err));
+                "`az account get-access-token` failed: " + FirstLine(out->stderr_text));
   }
-  return ParseAzCliToken(out->out);
+  return ParseAzCliToken(out->stdout_text);
 }
 
 }  // namespace
