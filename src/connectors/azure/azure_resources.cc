@@ -55,11 +55,6 @@ Result<ArmResource> FindAcr(Context& ctx, Connector const& c, Scope const& scope
                                                 resource_id, scope.subscription));
 }
 
-std::string HostOf(std::string const& base_url) {
-  std::string host = base_url.substr(base_url.find("://") + 3);
-  return host.substr(0, host.find('/'));
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> VerifyGeneric(Context& ctx, Connector const& c) {
@@ -156,7 +151,7 @@ Result<Connector> AcrClient(Context& ctx, Connector const& c, std::string const&
   client.connector_type = docker::kConnectorType;
   client.auth_method = docker::kPasswordAuthMethod;
   client.resource_types = {docker::kRegistryResourceType};
-  client.resource_id = HostOf(base);
+  client.resource_id = AcrHost(base);
   client.configuration = {{docker::kRegistryField, base}};
   client.secrets = {{docker::kUsernameField, kAcrRefreshTokenUser},
                     {docker::kPasswordField, token->token}};

@@ -10,8 +10,6 @@
 namespace latchkey::azure {
 namespace {
 
-std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
-
 // The service's <Error><Code/><Message/></Error>, reduced to one line without request IDs.
 Error BlobError(HttpResponse const& r, std::string const& what) {
   pugi::xml_document doc;

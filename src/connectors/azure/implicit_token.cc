@@ -11,8 +11,6 @@
 namespace latchkey::azure {
 namespace {
 
-std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
-
 int64_t IntOrString(nlohmann::json const& v) {
   return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
 }
