@@ -49,15 +49,6 @@ void PrintConnected(CliState& state, ConnectedComponent const& c, std::string co
   std::cout << RenderResourcesList({*c.resources});
 }
 
-// Names of the connectors components link to; an unreadable list only costs the names.
-ConnectorNames NamesOf(Backend& backend) {
-  ConnectorNames names;
-  if (auto all = backend.ListConnectors({}); all) {
-    for (auto const& c : *all) names[c.id] = c.name;
-  }
-  return names;
-}
-
 std::optional<Stack> ActiveStack(Backend& backend) {
   auto active = backend.GetActiveStack();
   return active ? *active : std::nullopt;
@@ -219,7 +210,7 @@ void AddGroup(CLI::App& app, CliState& state, ComponentType type) {
     } else if (items->empty()) {
       std::cout << "No " << ComponentTypeTitle(type) << "s found.\n";
     } else {
-      std::cout << RenderComponentList(*items, ActiveStack(**backend), NamesOf(**backend));
+      std::cout << RenderComponentList(*items, ActiveStack(**backend), ConnectorNamesOf(**backend));
     }
     return {};
   });
@@ -236,7 +227,7 @@ void AddGroup(CLI::App& app, CliState& state, ComponentType type) {
     if (state.format() != OutputFormat::kTable) {
       PrintStructured(state.format(), ToJson(*c));
     } else {
-      std::cout << RenderComponentDetails(*c, NamesOf(**backend));
+      std::cout << RenderComponentDetails(*c, ConnectorNamesOf(**backend));
     }
     return {};
   });

@@ -18,14 +18,6 @@ struct StackArgs {
   bool remove_orchestrator = false;
 };
 
-ConnectorNames NamesOf(Backend& backend) {
-  ConnectorNames names;
-  if (auto all = backend.ListConnectors({}); all) {
-    for (auto const& c : *all) names[c.id] = c.name;
-  }
-  return names;
-}
-
 void PrintStack(CliState& state, Backend& backend, Stack const& s, bool active,
                 std::string const& message) {
   if (state.format() != OutputFormat::kTable) {
@@ -35,7 +27,7 @@ void PrintStack(CliState& state, Backend& backend, Stack const& s, bool active,
     return;
   }
   if (!message.empty()) std::cout << message << "\n";
-  std::cout << RenderStackDetails(s, active, NamesOf(backend));
+  std::cout << RenderStackDetails(s, active, ConnectorNamesOf(backend));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "cli/text_table.h"
 #include "common/strings.h"
+#include "service/backend.h"
 
 namespace latchkey::cli {
 namespace {
@@ -27,6 +28,14 @@ std::string WithTitle(std::string const& title, std::string const& rendered) {
 }
 
 }  // namespace
+
+ConnectorNames ConnectorNamesOf(Backend& backend) {
+  ConnectorNames names;
+  if (auto all = backend.ListConnectors({}); all) {
+    for (auto const& c : *all) names[c.id] = c.name;
+  }
+  return names;
+}
 
 std::string RenderFlavorList(std::vector<Flavor const*> const& flavors) {
   TextTable table({"FLAVOR", "CONNECTOR RESOURCE", "DESCRIPTION"});

@@ -10,10 +10,17 @@
 #include "stack/flavors.h"
 #include "stack/stack_model.h"
 
+namespace latchkey {
+class Backend;
+}  // namespace latchkey
+
 namespace latchkey::cli {
 
 // Connector ID -> name, for showing links by name.
 using ConnectorNames = std::map<std::string, std::string>;
+
+// Names of the connectors components link to; an unreadable list only costs the names.
+ConnectorNames ConnectorNamesOf(Backend& backend);
 
 std::string RenderFlavorList(std::vector<Flavor const*> const& flavors);
 std::string RenderComponentList(std::vector<StackComponent> const& components,

@@ -28,16 +28,14 @@ Result<ConnectedComponent> ParseConnected(nlohmann::json const& j) {
   return out;
 }
 
-nlohmann::json OptJson(OptString const& v) { return v ? nlohmann::json(*v) : nlohmann::json(); }
-
 }  // namespace
 
 Result<ConnectedComponent> RemoteBackend::RegisterComponent(ComponentRequest request) {
   nlohmann::json body = {{"name", request.name_or_id},
                          {"flavor", request.flavor},
                          {"configuration", request.configuration},
-                         {"connector", OptJson(request.connector)},
-                         {"resource_id", OptJson(request.resource_id)}};
+                         {"connector", OrNull(request.connector)},
+                         {"resource_id", OrNull(request.resource_id)}};
   auto j = Call("POST", ComponentsPath(request.type), {}, body);
   if (!j) return tl::unexpected(j.error());
   return ParseConnected(*j);
@@ -80,7 +78,7 @@ Result<void> RemoteBackend::DeleteComponent(ComponentType type, std::string cons
 
 Result<ConnectedComponent> RemoteBackend::ConnectComponent(ConnectRequest request) {
   nlohmann::json body = {{"connector", request.connector},
-                         {"resource_id", OptJson(request.resource_id)}};
+                         {"resource_id", OrNull(request.resource_id)}};
   auto j = Call("POST", ComponentPath(request.type, request.component) + "/connect", {}, body);
   if (!j) return tl::unexpected(j.error());
   return ParseConnected(*j);

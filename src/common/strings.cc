@@ -35,6 +35,8 @@ std::string Trim(std::string_view text) {
   return std::string(text.substr(b, e - b));
 }
 
+std::string FirstLine(std::string_view text) { return Trim(text.substr(0, text.find('\n'))); }
+
 std::string ToLower(std::string_view text) {
   std::string out(text);
   std::transform(out.begin(), out.end(), out.begin(),

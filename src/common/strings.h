@@ -11,6 +11,8 @@ namespace latchkey {
 std::vector<std::string> Split(std::string_view text, char sep);
 std::string Join(std::vector<std::string> const& parts, std::string_view sep);
 std::string Trim(std::string_view text);
+// The text up to its first newline, trimmed (a one-line summary of an error body).
+std::string FirstLine(std::string_view text);
 std::string ToLower(std::string_view text);
 std::string ToUpper(std::string_view text);
 bool StartsWith(std::string_view text, std::string_view prefix);

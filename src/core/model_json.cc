@@ -3,11 +3,6 @@
 namespace latchkey {
 namespace {
 
-template <class T>
-nlohmann::json OrNull(std::optional<T> const& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
 nlohmann::json SecretMap(std::map<std::string, std::string> const& values, bool show) {
   nlohmann::json out = nlohmann::json::object();
   for (auto const& [k, v] : values) out[k] = show ? v : kHidden;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "common/error.h"
 #include "core/model.h"
@@ -11,6 +12,12 @@
 namespace latchkey {
 
 inline constexpr char kHidden[] = "[HIDDEN]";
+
+// An optional field's JSON: its value, or null.
+template <class T>
+nlohmann::json OrNull(std::optional<T> const& v) {
+  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
 
 // Secret values are "[HIDDEN]" unless `show_secrets`.
 nlohmann::json ToJson(Connector const& c, bool show_secrets);

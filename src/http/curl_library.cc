@@ -8,7 +8,7 @@ namespace latchkey {
 namespace {
 
 template <class F>
-bool Resolve(void* handle, char const* name, F& out) {
+bool ResolveSymbol(void* handle, char const* name, F& out) {
   out = reinterpret_cast<F>(dlsym(handle, name));
   return out != nullptr;
 }
@@ -23,15 +23,15 @@ Result<CurlLibrary> Load() {
   }
   CurlLibrary lib{};
   CURLcode (*global_init)(long) = nullptr;
-  bool ok = Resolve(handle, "curl_global_init", global_init) &&
-            Resolve(handle, "curl_easy_init", lib.easy_init) &&
-            Resolve(handle, "curl_easy_cleanup", lib.easy_cleanup) &&
-            Resolve(handle, "curl_easy_setopt", lib.easy_setopt) &&
-            Resolve(handle, "curl_easy_perform", lib.easy_perform) &&
-            Resolve(handle, "curl_easy_getinfo", lib.easy_getinfo) &&
-            Resolve(handle, "curl_easy_strerror", lib.easy_strerror) &&
-            Resolve(handle, "curl_slist_append", lib.slist_append) &&
-            Resolve(handle, "curl_slist_free_all", lib.slist_free_all);
+  bool ok = ResolveSymbol(handle, "curl_global_init", global_init) &&
+            ResolveSymbol(handle, "curl_easy_init", lib.easy_init) &&
+            ResolveSymbol(handle, "curl_easy_cleanup", lib.easy_cleanup) &&
+            ResolveSymbol(handle, "curl_easy_setopt", lib.easy_setopt) &&
+            ResolveSymbol(handle, "curl_easy_perform", lib.easy_perform) &&
+            ResolveSymbol(handle, "curl_easy_getinfo", lib.easy_getinfo) &&
+            ResolveSymbol(handle, "curl_easy_strerror", lib.easy_strerror) &&
+            ResolveSymbol(handle, "curl_slist_append", lib.slist_append) &&
+            ResolveSymbol(handle, "curl_slist_free_all", lib.slist_free_all);
   if (!ok) return Fail(ErrorCode::kUnavailable, "the installed libcurl lacks required functions");
   if (global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     return Fail(ErrorCode::kUnavailable, "libcurl failed to initialise");

@@ -7,11 +7,7 @@
 namespace latchkey {
 namespace {
 
-nlohmann::json OptJson(std::optional<std::string> const& v) {
-  return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
-}
-
-std::optional<std::string> OptString(nlohmann::json const& j, char const* key) {
+std::optional<std::string> OptionalStringAt(nlohmann::json const& j, char const* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
   return it->get<std::string>();
@@ -32,8 +28,8 @@ StackComponent ParseComponent(nlohmann::json const& j) {
   c.type = *type;
   c.flavor = j.at("flavor").get<std::string>();
   c.configuration = j.value("configuration", std::map<std::string, std::string>{});
-  c.connector_id = OptString(j, "connector_id");
-  c.connector_resource_id = OptString(j, "connector_resource_id");
+  c.connector_id = OptionalStringAt(j, "connector_id");
+  c.connector_resource_id = OptionalStringAt(j, "connector_resource_id");
   c.owner = j.value("owner", "");
   c.created = TimeOf(j, "created");
   c.updated = TimeOf(j, "updated");
@@ -48,8 +44,8 @@ nlohmann::json ToJson(StackComponent const& c) {
           {"type", ComponentTypeName(c.type)},
           {"flavor", c.flavor},
           {"configuration", c.configuration},
-          {"connector_id", OptJson(c.connector_id)},
-          {"connector_resource_id", OptJson(c.connector_resource_id)},
+          {"connector_id", OrNull(c.connector_id)},
+          {"connector_resource_id", OrNull(c.connector_resource_id)},
           {"owner", c.owner},
           {"created", FormatIso8601(c.created)},
           {"updated", FormatIso8601(c.updated)}};

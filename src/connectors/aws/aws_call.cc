@@ -14,9 +14,9 @@
 namespace latchkey::aws {
 namespace {
 
-constexpr int kMaxAttempts = 4;
+constexpr int kMaxApiCallAttempts = 4;
 
-bool Retryable(long status, std::string const& code) {
+bool RetryableApiResponse(long status, std::string const& code) {
   return status == 429 || status >= 500 || code == "Throttling" || code == "ThrottlingException" ||
          code == "TooManyRequestsException" || code == "RequestLimitExceeded" ||
          code == "SlowDown" || code == "RequestThrottled";
@@ -36,7 +36,7 @@ ErrorCode CodeFor(long status, std::string const& code) {
   if (status == 404 || EndsWith(code, "NotFoundException") || StartsWith(code, "NoSuch")) {
     return ErrorCode::kNotFound;
   }
-  if (Retryable(status, code)) return ErrorCode::kUnavailable;
+  if (RetryableApiResponse(status, code)) return ErrorCode::kUnavailable;
   return ErrorCode::kFailedPrecondition;
 }
 
@@ -109,7 +109,7 @@ Result<HttpResponse> SendAws(Context& ctx, AwsEndpoint const& endpoint, AwsCrede
                              AwsCall const& call) {
   std::minstd_rand jitter(std::random_device{}());
   Error last{ErrorCode::kUnavailable, "no attempt made"};
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  for (int attempt = 0; attempt < kMaxApiCallAttempts; ++attempt) {
     if (attempt > 0) {
       auto base = std::chrono::milliseconds(100 << attempt);
       std::this_thread::sleep_for(base / 2 + std::chrono::milliseconds(jitter() % base.count()));
@@ -138,7 +138,7 @@ Result<HttpResponse> SendAws(Context& ctx, AwsEndpoint const& endpoint, AwsCrede
     last = Error{CodeFor(response->status, info.code),
                  fmt::format("AWS {} {} failed: {}{}", call.service, call.method, what,
                              message.empty() ? "" : " (" + message + ")")};
-    if (!Retryable(response->status, info.code)) break;
+    if (!RetryableApiResponse(response->status, info.code)) break;
   }
   return tl::unexpected(last);
 }

@@ -13,7 +13,7 @@
 namespace latchkey::aws {
 namespace {
 
-constexpr int kMaxAttempts = 3;
+constexpr int kMaxStreamedAttempts = 3;
 constexpr uint64_t kMinPartSize = 5ull << 20;
 constexpr uint64_t kMaxParts = 10000;
 
@@ -51,7 +51,7 @@ Error ResponseError(HttpResponse const& response, AwsCredentials const& creds,
                                  message.empty() ? "" : " (" + message + ")")};
 }
 
-bool Retryable(Error const& e) { return e.code == ErrorCode::kUnavailable; }
+bool RetryableStreamedError(Error const& e) { return e.code == ErrorCode::kUnavailable; }
 
 void Backoff(int attempt) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200 << attempt));
@@ -67,7 +67,7 @@ Result<HttpResponse> SendStreamed(Context& ctx, AwsEndpoint const& endpoint,
                                   uint64_t progress_base) {
   Error last{ErrorCode::kUnavailable, "no attempt made"};
   uint64_t delivered = 0;
-  for (int attempt = 0; attempt < kMaxAttempts; ++attempt) {
+  for (int attempt = 0; attempt < kMaxStreamedAttempts; ++attempt) {
     if (attempt > 0) Backoff(attempt);
     HttpRequest request;
     request.method = method;
@@ -100,7 +100,7 @@ Result<HttpResponse> SendStreamed(Context& ctx, AwsEndpoint const& endpoint,
     } else {
       last = ResponseError(*response, creds, what);
     }
-    if (!Retryable(last) || delivered > 0) break;
+    if (!RetryableStreamedError(last) || delivered > 0) break;
   }
   return tl::unexpected(last);
 }

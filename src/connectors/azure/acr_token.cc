@@ -9,20 +9,17 @@
 #include "connectors/azure/azure_credentials.h"
 
 namespace latchkey::azure {
-namespace {
-
-std::string HostOf(std::string const& base_url) {
-  std::string host = base_url.substr(base_url.find("://") + 3);
-  return host.substr(0, host.find('/'));
-}
-
-}  // namespace
 
 std::string AcrBaseUrl(std::string const& login_server) {
   std::string url =
       login_server.find("://") == std::string::npos ? "https://" + login_server : login_server;
   while (EndsWith(url, "/")) url.pop_back();
   return url;
+}
+
+std::string AcrHost(std::string const& base_url) {
+  std::string host = base_url.substr(base_url.find("://") + 3);
+  return host.substr(0, host.find('/'));
 }
 
 Result<AccessToken> ExchangeAcrRefreshToken(Context& ctx, std::string const& login_server,
@@ -35,7 +32,7 @@ Result<AccessToken> ExchangeAcrRefreshToken(Context& ctx, std::string const& log
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"}};
   request.body = fmt::format("grant_type=access_token&service={}&access_token={}",
-                             aws::UriEncode(HostOf(base)), aws::UriEncode(aad_token));
+                             aws::UriEncode(AcrHost(base)), aws::UriEncode(aad_token));
   if (tenant_id) request.body += "&tenant=" + aws::UriEncode(*tenant_id);
   request.timeout = ctx.timeout;
   auto r = ctx.http.Send(request);
@@ -45,7 +42,7 @@ Result<AccessToken> ExchangeAcrRefreshToken(Context& ctx, std::string const& log
                                                      : ErrorCode::kUnavailable,
                 fmt::format("the ACR registry {} refused to exchange the Entra ID token (HTTP "
                             "{}); the identity needs a role on the registry such as AcrPull",
-                            HostOf(base), r->status));
+                            AcrHost(base), r->status));
   }
   try {
     auto doc = nlohmann::json::parse(r->body);

@@ -15,6 +15,8 @@ inline constexpr char kAcrRefreshTokenUser[] = "00000000-0000-0000-0000-00000000
 
 // "myreg.azurecr.io" -> "https://myreg.azurecr.io"; a URL with a scheme stays as it is.
 std::string AcrBaseUrl(std::string const& login_server);
+// The host of a base URL from AcrBaseUrl: "https://myreg.azurecr.io" -> "myreg.azurecr.io".
+std::string AcrHost(std::string const& base_url);
 
 Result<AccessToken> ExchangeAcrRefreshToken(Context& ctx, std::string const& login_server,
                                             std::string const& aad_token,

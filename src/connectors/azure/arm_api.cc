@@ -16,8 +16,6 @@ constexpr char kStorageApi[] = "2023-01-01";
 constexpr char kAksApi[] = "2024-02-01";
 constexpr char kAcrApi[] = "2023-07-01";
 
-std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
-
 Error ArmError(HttpResponse const& r, std::string const& what) {
   std::string code, message;
   try {
@@ -72,8 +70,8 @@ Result<std::vector<nlohmann::json>> ListAll(Context& ctx, ArmTarget const& arm, 
   return items;
 }
 
-std::string Scope(ArmTarget const& arm, std::string const& subscription,
-                  std::optional<std::string> const& group) {
+std::string ScopeUrl(ArmTarget const& arm, std::string const& subscription,
+                     std::optional<std::string> const& group) {
   std::string s = arm.endpoint + "/subscriptions/" + UrlEncode(subscription);
   if (group && !group->empty()) s += "/resourceGroups/" + UrlEncode(*group);
   return s;
@@ -94,10 +92,10 @@ Result<std::vector<ArmResource>> ListResources(Context& ctx, ArmTarget const& ar
                                                std::string const& provider, std::string const& api,
                                                std::string const& what,
                                                std::initializer_list<char const*> endpoint) {
-  auto items = ListAll(
-      ctx, arm,
-      fmt::format("{}/providers/{}?api-version={}", Scope(arm, subscription, group), provider, api),
-      what);
+  auto items = ListAll(ctx, arm,
+                       fmt::format("{}/providers/{}?api-version={}",
+                                   ScopeUrl(arm, subscription, group), provider, api),
+                       what);
   if (!items) return tl::unexpected(items.error());
   std::vector<ArmResource> out;
   for (auto const& item : *items) {
@@ -167,7 +165,7 @@ Result<std::string> AksUserKubeconfig(Context& ctx, ArmTarget const& arm,
   auto doc = Call(ctx, arm, "POST",
                   fmt::format("{}/providers/Microsoft.ContainerService/managedClusters/{}/"
                               "listClusterUserCredential?api-version={}",
-                              Scope(arm, subscription, group), UrlEncode(name), kAksApi),
+                              ScopeUrl(arm, subscription, group), UrlEncode(name), kAksApi),
                   what);
   if (!doc) return tl::unexpected(doc.error());
   if (!doc->contains("kubeconfigs") || !(*doc)["kubeconfigs"].is_array() ||

@@ -13,8 +13,6 @@
 namespace latchkey::azure {
 namespace {
 
-std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
-
 bool Wants(OptString const& auth_method, char const* method) {
   return !auth_method || *auth_method == method;
 }

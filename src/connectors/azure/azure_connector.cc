@@ -9,10 +9,8 @@
 #include "connectors/azure/azure_resources.h"
 #include "connectors/azure/azure_spec.h"
 
-namespace latchkey {
+namespace latchkey::azure {
 namespace {
-
-using namespace azure;  // NOLINT: the connector is the azure namespace's one consumer
 
 // The account whose containers the connector reaches, when it names one.
 std::optional<std::string> ConfiguredAccount(Connector const& c) {
@@ -112,9 +110,12 @@ class AzureConnectorType : public ConnectorType {
 };
 
 }  // namespace
+}  // namespace latchkey::azure
+
+namespace latchkey {
 
 std::unique_ptr<ConnectorType> MakeAzureConnectorType() {
-  return std::make_unique<AzureConnectorType>();
+  return std::make_unique<azure::AzureConnectorType>();
 }
 
 }  // namespace latchkey

@@ -164,7 +164,7 @@ Result<Connector> AcrClient(Context& ctx, Connector const& c, std::string const&
   client.connector_type = docker::kConnectorType;
   client.auth_method = docker::kPasswordAuthMethod;
   client.resource_types = {docker::kRegistryResourceType};
-  client.resource_id = HostOf(base);
+  client.resource_id = AcrHost(base);
   client.configuration = {{docker::kRegistryField, base}};
   client.secrets = {{docker::kUsernameField, kAcrRefreshTokenUser},
                     {docker::kPasswordField, token->token}};

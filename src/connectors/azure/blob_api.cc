@@ -10,7 +10,6 @@
 namespace latchkey::azure {
 namespace {
 
-std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
 
 Result<HttpResponse> Send(Context& ctx, BlobTarget const& target, std::string method,
                           std::string const& path_and_query, std::string body = "") {

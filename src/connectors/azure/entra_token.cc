@@ -31,8 +31,6 @@ std::string CacheKey(ClientCredentials const& c, std::string const& scope) {
                                           c.client_id + "\n" + c.client_secret + "\n" + scope));
 }
 
-std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
-
 Error TokenError(HttpResponse const& r, ClientCredentials const& c) {
   std::string code, description;
   try {

@@ -13,8 +13,6 @@
 namespace latchkey::azure {
 namespace {
 
-std::string FirstLine(std::string const& text) { return Trim(text.substr(0, text.find('\n'))); }
-
 // az prints `expiresOn` in the local time of the machine it ran on ("2026-11-23 22:41:07.123456",
 // no zone), so it is read with mktime, which applies the local zone and its DST rule.
 std::optional<TimePoint> ParseLocalTime(std::string const& text) {

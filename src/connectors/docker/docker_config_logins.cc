@@ -39,7 +39,7 @@ std::vector<Candidate> Candidates(DockerConfigJson const& config) {
   return out;
 }
 
-std::optional<std::string> StringField(DockerConfigJson const* entry, char const* name) {
+std::optional<std::string> EntryString(DockerConfigJson const* entry, char const* name) {
   if (!entry || !entry->is_object()) return std::nullopt;
   auto it = entry->find(name);
   if (it == entry->end() || !it->is_string() || it->get<std::string>().empty()) return std::nullopt;
@@ -55,7 +55,7 @@ std::string HelperNote(std::optional<std::string> const& helper) {
 Result<RegistryCredentials> CredentialsOf(Candidate const& c, DockerConfigJson const& config,
                                           std::string const& path) {
   std::string where = "the login for registry " + c.registry_id + " in " + path;
-  if (auto auth = StringField(c.entry, "auth")) {
+  if (auto auth = EntryString(c.entry, "auth")) {
     auto decoded = crypto::Base64Decode(*auth);
     auto colon = decoded ? decoded->find(':') : std::string::npos;
     if (colon == std::string::npos) {
@@ -64,10 +64,10 @@ Result<RegistryCredentials> CredentialsOf(Candidate const& c, DockerConfigJson c
     }
     return RegistryCredentials{decoded->substr(0, colon), decoded->substr(colon + 1)};
   }
-  auto username = StringField(c.entry, "username");
-  auto password = StringField(c.entry, "password");
+  auto username = EntryString(c.entry, "username");
+  auto password = EntryString(c.entry, "password");
   if (username && password) return RegistryCredentials{*username, *password};
-  if (StringField(c.entry, "identitytoken")) {
+  if (EntryString(c.entry, "identitytoken")) {
     return Fail(ErrorCode::kFailedPrecondition,
                 where +
                     " is an identity (OAuth refresh) token, not a username and password; "

@@ -14,10 +14,8 @@
 #include "connectors/gcp/gcp_spec.h"
 #include "connectors/kubernetes/kubernetes_credentials.h"
 
-namespace latchkey {
+namespace latchkey::gcp {
 namespace {
-
-using namespace gcp;  // NOLINT: this file is the gcp connector
 
 std::string ProjectOf(Connector const& c) { return c.Value("project_id").value_or(""); }
 
@@ -235,9 +233,12 @@ class GcpConnectorType : public ConnectorType {
 };
 
 }  // namespace
+}  // namespace latchkey::gcp
+
+namespace latchkey {
 
 std::unique_ptr<ConnectorType> MakeGcpConnectorType() {
-  return std::make_unique<GcpConnectorType>();
+  return std::make_unique<gcp::GcpConnectorType>();
 }
 
 }  // namespace latchkey

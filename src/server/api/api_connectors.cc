@@ -65,7 +65,7 @@ Result<ConnectorFilter> FilterOf(server::HttpRequest const& r) {
   return f;
 }
 
-HttpResponse List(Call& call) {
+HttpResponse ListConnectors(Call& call) {
   auto filter = FilterOf(call.request);
   if (!filter) return Err(filter.error());
   auto page = QueryInt(call.request, "page");
@@ -104,7 +104,7 @@ nlohmann::json SavedJson(SavedConnector const& saved) {
   return j;
 }
 
-HttpResponse Create(ApiServices& services, Call& call) {
+HttpResponse CreateConnector(ApiServices& services, Call& call) {
   auto body = ParseJsonBody(call.request.body);
   if (!body) return Err(body.error());
   auto request = ParseRegisterRequest(*body);
@@ -117,7 +117,7 @@ HttpResponse Create(ApiServices& services, Call& call) {
   return Ok(SavedJson(*saved), 201);
 }
 
-HttpResponse Update(ApiServices& services, Call& call) {
+HttpResponse UpdateConnector(ApiServices& services, Call& call) {
   auto body = ParseJsonBody(call.request.body);
   if (!body) return Err(body.error());
   auto request = ParseUpdateRequest(*body);
@@ -130,14 +130,14 @@ HttpResponse Update(ApiServices& services, Call& call) {
   return Ok(SavedJson(*saved));
 }
 
-HttpResponse Delete(ApiServices& services, Call& call) {
+HttpResponse DeleteConnector(ApiServices& services, Call& call) {
   auto r = call.backend.DeleteConnector(call.Param("id"));
   Audit(services, call.principal, "connector.delete", "", call.Param("id"), ResultText(r));
   if (!r) return Err(r.error());
   return NoContent();
 }
 
-HttpResponse Get(Call& call) {
+HttpResponse GetConnector(Call& call) {
   auto expand = QueryBool(call.request, "expand_secrets");
   if (!expand) return Err(expand.error());
   bool reveal = expand->value_or(false);
@@ -208,19 +208,23 @@ HttpResponse Client(ApiServices& services, Call& call) {
 
 void AddConnectorRoutes(server::Router& router, ApiServices& services) {
   auto& s = services;
-  router.Add("GET", "/api/v1/service_connectors", AuthedCachedRead(s, List),
+  router.Add("GET", "/api/v1/service_connectors", AuthedCachedRead(s, ListConnectors),
              "List service connectors visible to the caller");
   router.Add("POST", "/api/v1/service_connectors",
-             Authed(s, [&s](Call& c) { return Create(s, c); }), "Register a service connector");
+             Authed(s, [&s](Call& c) { return CreateConnector(s, c); }),
+             "Register a service connector");
   router.Add("POST", "/api/v1/service_connectors/verify", Authed(s, VerifyDraft),
              "Verify an unsaved connector configuration");
   router.Add("GET", "/api/v1/service_connectors/resources", Authed(s, Resources),
              "List the resources every visible connector reaches");
-  router.Add("GET", "/api/v1/service_connectors/{id}", Authed(s, Get), "Get a service connector");
+  router.Add("GET", "/api/v1/service_connectors/{id}", Authed(s, GetConnector),
+             "Get a service connector");
   router.Add("PUT", "/api/v1/service_connectors/{id}",
-             Authed(s, [&s](Call& c) { return Update(s, c); }), "Update a service connector");
+             Authed(s, [&s](Call& c) { return UpdateConnector(s, c); }),
+             "Update a service connector");
   router.Add("DELETE", "/api/v1/service_connectors/{id}",
-             Authed(s, [&s](Call& c) { return Delete(s, c); }), "Delete a service connector");
+             Authed(s, [&s](Call& c) { return DeleteConnector(s, c); }),
+             "Delete a service connector");
   router.Add("PUT", "/api/v1/service_connectors/{id}/verify", Authed(s, VerifySaved),
              "Verify a saved connector");
   router.Add("GET", "/api/v1/service_connectors/{id}/client",

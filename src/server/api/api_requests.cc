@@ -284,4 +284,6 @@ Result<ApiKeyBody> ParseApiKeyBody(nlohmann::json const& body) {
   return ApiKeyBody{name.value_or("api-key"), ttl};
 }
 
+#undef LK_TAKE
+
 }  // namespace latchkey::api

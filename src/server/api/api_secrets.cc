@@ -8,7 +8,7 @@ namespace {
 
 using server::HttpResponse;
 
-HttpResponse List(Call& call) {
+HttpResponse ListSecrets(Call& call) {
   auto secrets = call.backend.ListSecrets();
   if (!secrets) return Err(secrets.error());
   nlohmann::json out = nlohmann::json::array();
@@ -16,7 +16,7 @@ HttpResponse List(Call& call) {
   return Ok(out);
 }
 
-HttpResponse Create(ApiServices& services, Call& call) {
+HttpResponse CreateSecret(ApiServices& services, Call& call) {
   auto body = ParseJsonBody(call.request.body);
   if (!body) return Err(body.error());
   auto parsed = ParseSecretBody(*body, true);
@@ -28,7 +28,7 @@ HttpResponse Create(ApiServices& services, Call& call) {
   return Ok(ToJson(*s, false), 201);
 }
 
-HttpResponse Get(Call& call) {
+HttpResponse GetSecret(Call& call) {
   auto expand = QueryBool(call.request, "expand_secrets");
   if (!expand) return Err(expand.error());
   bool reveal = expand->value_or(false);
@@ -37,7 +37,7 @@ HttpResponse Get(Call& call) {
   return Ok(ToJson(*s, reveal));
 }
 
-HttpResponse Update(ApiServices& services, Call& call) {
+HttpResponse UpdateSecret(ApiServices& services, Call& call) {
   auto body = ParseJsonBody(call.request.body);
   if (!body) return Err(body.error());
   auto parsed = ParseSecretBody(*body, false);
@@ -59,7 +59,7 @@ HttpResponse Update(ApiServices& services, Call& call) {
   return Ok(ToJson(*s, false));
 }
 
-HttpResponse Delete(ApiServices& services, Call& call) {
+HttpResponse DeleteSecret(ApiServices& services, Call& call) {
   auto r = call.backend.DeleteSecret(call.Param("id"));
   Audit(services, call.principal, "secret.delete", "", call.Param("id"), ResultText(r));
   if (!r) return Err(r.error());
@@ -70,14 +70,15 @@ HttpResponse Delete(ApiServices& services, Call& call) {
 
 void AddSecretRoutes(server::Router& router, ApiServices& services) {
   auto& s = services;
-  router.Add("GET", "/api/v1/secrets", Authed(s, List), "List secrets visible to the caller");
-  router.Add("POST", "/api/v1/secrets", Authed(s, [&s](Call& c) { return Create(s, c); }),
+  router.Add("GET", "/api/v1/secrets", Authed(s, ListSecrets),
+             "List secrets visible to the caller");
+  router.Add("POST", "/api/v1/secrets", Authed(s, [&s](Call& c) { return CreateSecret(s, c); }),
              "Create a secret");
-  router.Add("GET", "/api/v1/secrets/{id}", Authed(s, Get), "Get a secret");
-  router.Add("PUT", "/api/v1/secrets/{id}", Authed(s, [&s](Call& c) { return Update(s, c); }),
+  router.Add("GET", "/api/v1/secrets/{id}", Authed(s, GetSecret), "Get a secret");
+  router.Add("PUT", "/api/v1/secrets/{id}", Authed(s, [&s](Call& c) { return UpdateSecret(s, c); }),
              "Update, rename or (un)share a secret");
-  router.Add("DELETE", "/api/v1/secrets/{id}", Authed(s, [&s](Call& c) { return Delete(s, c); }),
-             "Delete a secret");
+  router.Add("DELETE", "/api/v1/secrets/{id}",
+             Authed(s, [&s](Call& c) { return DeleteSecret(s, c); }), "Delete a secret");
 }
 
 }  // namespace latchkey::api

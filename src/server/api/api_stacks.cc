@@ -33,7 +33,8 @@ Result<OptString> StringField(nlohmann::json const& body, char const* name) {
   return OptString(it->get<std::string>());
 }
 
-Result<std::map<std::string, std::string>> StringMap(nlohmann::json const& body, char const* name) {
+Result<std::map<std::string, std::string>> StringMapField(nlohmann::json const& body,
+                                                          char const* name) {
   std::map<std::string, std::string> out;
   auto it = body.find(name);
   if (it == body.end() || it->is_null()) return out;
@@ -79,7 +80,7 @@ HttpResponse RegisterComponent(ApiServices& services, Call& call) {
   LK_TRY(ok, OnlyFields(*body, {"name", "flavor", "configuration", "connector", "resource_id"}));
   LK_TRY(name, StringField(*body, "name"));
   LK_TRY(flavor, StringField(*body, "flavor"));
-  LK_TRY(config, StringMap(*body, "configuration"));
+  LK_TRY(config, StringMapField(*body, "configuration"));
   LK_TRY(connector, StringField(*body, "connector"));
   LK_TRY(resource_id, StringField(*body, "resource_id"));
   ComponentRequest request;
@@ -107,7 +108,7 @@ HttpResponse UpdateComponent(ApiServices& services, Call& call) {
   LK_TRY(body, ParseJsonBody(call.request.body));
   LK_TRY(ok, OnlyFields(*body, {"name", "configuration", "remove_attrs"}));
   LK_TRY(name, StringField(*body, "name"));
-  LK_TRY(config, StringMap(*body, "configuration"));
+  LK_TRY(config, StringMapField(*body, "configuration"));
   ComponentRequest request;
   request.type = *type;
   request.name_or_id = call.Param("id");
@@ -174,7 +175,7 @@ HttpResponse RegisterStack(ApiServices& services, Call& call) {
   LK_TRY(body, ParseJsonBody(call.request.body));
   LK_TRY(ok, OnlyFields(*body, {"name", "components", "set_active"}));
   LK_TRY(name, StringField(*body, "name"));
-  LK_TRY(members, StringMap(*body, "components"));
+  LK_TRY(members, StringMapField(*body, "components"));
   StackRequest request;
   request.name = name->value_or("");
   for (auto const& [type_name, component] : *members) {

@@ -13,7 +13,7 @@ constexpr char kUserColumns[] =
     "id, name, password_hash, admin, service_account, active, created, updated";
 constexpr char kTokenColumns[] = "id, user_id, name, token_hash, created, expires_at, revoked";
 
-User ReadUser(Row const& r) {
+User UserFromRow(Row const& r) {
   User u;
   u.id = r.Text(0);
   u.name = r.Text(1);
@@ -62,9 +62,9 @@ Result<User> SqlStore::FindUser(std::string const& name_or_id) {
     if (rows->rows.empty()) return tl::unexpected(sql::NotFound("user", name_or_id));
     // An ID wins over another user's identical name.
     for (auto const& row : rows->rows) {
-      if (row.Text(0) == name_or_id) return ReadUser(row);
+      if (row.Text(0) == name_or_id) return UserFromRow(row);
     }
-    return ReadUser(rows->rows[0]);
+    return UserFromRow(rows->rows[0]);
   });
 }
 
@@ -73,7 +73,7 @@ Result<std::vector<User>> SqlStore::ListUsers() {
     auto rows = c.Execute(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name");
     if (!rows) return tl::unexpected(rows.error());
     std::vector<User> out;
-    for (auto const& row : rows->rows) out.push_back(ReadUser(row));
+    for (auto const& row : rows->rows) out.push_back(UserFromRow(row));
     return out;
   });
 }

@@ -13,7 +13,7 @@ namespace {
 using server::testing::RawHttpClient;
 using server::testing::RawResponse;
 
-TimePoint At(int64_t seconds) { return TimePoint(std::chrono::seconds(seconds)); }
+TimePoint UnixTime(int64_t seconds) { return TimePoint(std::chrono::seconds(seconds)); }
 
 class CredentialsEndpointTest : public ::testing::Test {
  protected:
@@ -51,7 +51,7 @@ class CredentialsEndpointTest : public ::testing::Test {
     return response.value_or(RawResponse{});
   }
 
-  std::atomic<TimePoint> now_{At(1780000000)};
+  std::atomic<TimePoint> now_{UnixTime(1780000000)};
   std::atomic<int> issued_{0};
   std::atomic<bool> fail_{false};
   std::string reported_;

@@ -11,40 +11,16 @@
 #include "connectors/docker/docker_connector.h"
 #include "crypto/encoding.h"
 #include "fake_http_client.h"
+#include "temp_files.h"
 
 namespace latchkey {
 namespace {
 
 namespace fs = std::filesystem;
 using docker::DockerConfigJson;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "latchkey-docker-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  std::string const& path() const { return path_; }
-
- private:
-  std::string path_;
-};
-
-void WriteText(std::string const& path, std::string const& text) {
-  fs::create_directories(fs::path(path).parent_path());
-  std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string ReadText(std::string const& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using testing::ReadText;
+using testing::TempDir;
+using testing::WriteText;
 
 Environment Env(std::map<std::string, std::string> vars) { return Environment(std::move(vars)); }
 

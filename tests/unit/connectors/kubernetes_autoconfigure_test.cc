@@ -6,39 +6,21 @@
 
 #include "connectors/kubernetes/kubeconfig_reader.h"
 #include "connectors/kubernetes/kubernetes_connector.h"
+#include "connectors/kubernetes_test_pems.h"
 #include "crypto/encoding.h"
 #include "fake_http_client.h"
+#include "temp_files.h"
 
 namespace latchkey {
 namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kCaPem[] = "-----BEGIN CERTIFICATE-----\nMIIBCAFAKECA\n-----END CERTIFICATE-----\n";
-constexpr char kCertPem[] =
-    "-----BEGIN CERTIFICATE-----\nMIIBCLIENTCERT\n-----END CERTIFICATE-----\n";
-constexpr char kKeyPem[] =
-    "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEISECRETKEY\n-----END EC PRIVATE KEY-----\n";
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "latchkey-kube-XXXXXX").string();
-    path_ = ::mkdtemp(tmpl.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string File(std::string const& name) const { return (fs::path(path_) / name).string(); }
-
- private:
-  std::string path_;
-};
-
-void WriteText(std::string const& path, std::string const& text) {
-  std::ofstream(path, std::ios::binary) << text;
-}
+using testing::kCaPem;
+using testing::kCertPem;
+using testing::kKeyPem;
+using testing::TempDir;
+using testing::WriteText;
 
 class KubernetesAutoConfigureTest : public ::testing::Test {
  protected:

@@ -2,16 +2,15 @@
 
 #include <gtest/gtest.h>
 
+#include "connectors/kubernetes_test_pems.h"
 #include "crypto/encoding.h"
 
 namespace latchkey {
 namespace {
 
-constexpr char kCaPem[] = "-----BEGIN CERTIFICATE-----\nMIIBCAFAKECA\n-----END CERTIFICATE-----\n";
-constexpr char kCertPem[] =
-    "-----BEGIN CERTIFICATE-----\nMIIBCLIENTCERT\n-----END CERTIFICATE-----\n";
-constexpr char kKeyPem[] =
-    "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEISECRETKEY\n-----END EC PRIVATE KEY-----\n";
+using testing::kCaPem;
+using testing::kCertPem;
+using testing::kKeyPem;
 
 Connector TokenConnector() {
   Connector c;

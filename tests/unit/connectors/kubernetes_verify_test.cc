@@ -2,6 +2,7 @@
 
 #include "connectors/kubernetes/kube_api.h"
 #include "connectors/kubernetes/kubernetes_connector.h"
+#include "connectors/kubernetes_test_pems.h"
 #include "crypto/encoding.h"
 #include "fake_http_client.h"
 
@@ -10,11 +11,9 @@ namespace {
 
 using testing::FakeHttpClient;
 
-constexpr char kCaPem[] = "-----BEGIN CERTIFICATE-----\nMIIBCAFAKECA\n-----END CERTIFICATE-----\n";
-constexpr char kCertPem[] =
-    "-----BEGIN CERTIFICATE-----\nMIIBCLIENTCERT\n-----END CERTIFICATE-----\n";
-constexpr char kKeyPem[] =
-    "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEISECRETKEY\n-----END EC PRIVATE KEY-----\n";
+using testing::kCaPem;
+using testing::kCertPem;
+using testing::kKeyPem;
 constexpr char kVersionBody[] = R"({"major":"1","minor":"32","gitVersion":"v1.32.0"})";
 constexpr char kServer[] = "https://127.0.0.1:6443";
 

@@ -13,14 +13,14 @@
 namespace latchkey {
 namespace {
 
-std::filesystem::path TempDir() {
+std::filesystem::path NewKeysDir() {
   auto d = std::filesystem::temp_directory_path() / ("latchkey-keys-" + crypto::NewUuid());
   std::filesystem::create_directories(d);
   return d;
 }
 
 TEST(KeyRing, FileIsCreatedOnceWithMode0600) {
-  auto dir = TempDir();
+  auto dir = NewKeysDir();
   std::string path = (dir / "secrets.key").string();
   auto a = KeyRing::LoadOrCreateFile(path);
   ASSERT_TRUE(a);
@@ -47,7 +47,7 @@ TEST(KeyRing, EnvironmentKeysFirstIsActive) {
 }
 
 TEST(SecretBox, RotationKeepsOldValuesReadable) {
-  auto dir = TempDir();
+  auto dir = NewKeysDir();
   std::string path = (dir / "secrets.key").string();
   SecretBox box([&] { return KeyRing::LoadOrCreateFile(path); });
   auto sealed = box.Seal("s1", "password", "hunter2");
