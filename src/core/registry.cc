@@ -13,6 +13,7 @@ namespace {
 using Factory = std::unique_ptr<ConnectorType> (*)();
 
 // Adding a provider = a folder under connectors/ plus one line here.
+// clang-format off
 constexpr Factory kBuiltinConnectorTypes[] = {
     &MakeKubernetesConnectorType,
     &MakeDockerConnectorType,
@@ -20,6 +21,7 @@ constexpr Factory kBuiltinConnectorTypes[] = {
     &MakeGcpConnectorType,
     &MakeAzureConnectorType,
 };
+// clang-format on
 
 }  // namespace
 

@@ -11,7 +11,8 @@ Result<EksToken> MakeEksToken(AwsEndpoint const& endpoint, AwsCredentials const&
   auto presigned = PresignUrl("GET", url, creds, endpoint.region, "sts", now,
                               std::chrono::seconds(60), {{"x-k8s-aws-id", cluster_name}});
   if (!presigned) return tl::unexpected(presigned.error());
-  return EksToken{"k8s-aws-v1." + crypto::Base64UrlEncode(*presigned), now + std::chrono::minutes(15)};
+  return EksToken{"k8s-aws-v1." + crypto::Base64UrlEncode(*presigned),
+                  now + std::chrono::minutes(15)};
 }
 
 }  // namespace latchkey::aws

@@ -10,7 +10,6 @@
 namespace latchkey::azure {
 namespace {
 
-
 Result<HttpResponse> Send(Context& ctx, BlobTarget const& target, std::string method,
                           std::string const& path_and_query, std::string body = "") {
   HttpRequest request;
