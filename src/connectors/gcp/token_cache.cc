@@ -37,9 +37,4 @@ void TokenCache::Put(std::string const& key, AccessToken const& token, TimePoint
   entries_[key] = Entry{token, now};
 }
 
-void TokenCache::Forget(std::string const& key) {
-  std::lock_guard lock(mutex_);
-  entries_.erase(key);
-}
-
 }  // namespace latchkey::gcp

@@ -21,7 +21,6 @@ class TokenCache {
   // issued for less than twenty.
   std::optional<AccessToken> Get(std::string const& key, TimePoint now);
   void Put(std::string const& key, AccessToken const& token, TimePoint now);
-  void Forget(std::string const& key);
 
  private:
   struct Entry {
