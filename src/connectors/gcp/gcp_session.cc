@@ -39,7 +39,9 @@ std::string Secret(Connector const& c, std::string const& field) {
 }
 
 // One fetch per auth method, without the cache.
-Result<AccessToken> FetchToken(Context& ctx, Connector const& c, GcpEndpoints const& endpoints) {
+// `adc`: what an implicit connector resolved to (its identity), found once by the caller.
+Result<AccessToken> FetchToken(Context& ctx, Connector const& c, GcpEndpoints const& endpoints,
+                               AdcSource const* adc) {
   std::string const& m = c.auth_method;
   if (m == kServiceAccount || m == kImpersonation) {
     auto key = ParseServiceAccountKey(Secret(c, "service_account_json"), "service_account_json");
@@ -71,10 +73,7 @@ Result<AccessToken> FetchToken(Context& ctx, Connector const& c, GcpEndpoints co
     if (!config) return tl::unexpected(config.error());
     return ExternalAccountToken(ctx, *config, endpoints, kCloudPlatformScope);
   }
-  if (m == kImplicit) {
-    if (auto ok = RequireImplicitAllowed(ctx, m); !ok) return tl::unexpected(ok.error());
-    auto adc = FindApplicationDefaultCredentials(ctx);
-    if (!adc) return tl::unexpected(adc.error());
+  if (m == kImplicit && adc) {
     if (adc->metadata_host) {
       return MetadataServerToken(ctx, *adc->metadata_host, kCloudPlatformScope);
     }
@@ -87,20 +86,26 @@ Result<AccessToken> FetchToken(Context& ctx, Connector const& c, GcpEndpoints co
 
 Result<AccessToken> ConnectorToken(Context& ctx, Connector const& c, bool refresh) {
   GcpEndpoints endpoints = EndpointsOf(c);
-  // The ADC source is part of an implicit connector's identity: resolve it before the cache.
+  // The ADC source is an implicit connector's identity: resolved once, it keys the cache and
+  // is what a fetched token comes from.
+  std::optional<AdcSource> adc;
   std::string extra;
-  if (c.auth_method == kImplicit && ctx.allow_implicit_auth) {
-    if (auto adc = FindApplicationDefaultCredentials(ctx)) {
-      extra = adc->metadata_host ? *adc->metadata_host
-                                 : crypto::HexEncode(crypto::Sha256(adc->file_content));
+  if (c.auth_method == kImplicit) {
+    if (auto ok = RequireImplicitAllowed(ctx, c.auth_method); !ok) {
+      return tl::unexpected(ok.error());
     }
+    auto found = FindApplicationDefaultCredentials(ctx);
+    if (!found) return tl::unexpected(found.error());
+    adc = std::move(*found);
+    extra = adc->metadata_host ? *adc->metadata_host
+                               : crypto::HexEncode(crypto::Sha256(adc->file_content));
   }
   std::string key = CacheKey(c, "connector", extra);
   auto& cache = TokenCache::Process();
   if (!refresh && c.auth_method != kOAuth2Token) {
     if (auto hit = cache.Get(key, ctx.now)) return *hit;
   }
-  auto token = FetchToken(ctx, c, endpoints);
+  auto token = FetchToken(ctx, c, endpoints, adc ? &*adc : nullptr);
   if (!token) return token;
   if (c.auth_method != kOAuth2Token) cache.Put(key, *token, ctx.now);
   return token;
