@@ -185,6 +185,20 @@ Result<void> SqlStore::DeleteComponent(std::string const& id) {
   });
 }
 
+namespace {
+
+Result<void> InsertStackMembers(Connection& conn, Stack const& s) {
+  for (auto const& [type, c] : s.components) {
+    auto m = conn.Execute(
+        "INSERT INTO stack_members(stack_id, component_type, component_id) VALUES(?,?,?)",
+        {s.id, ComponentTypeName(type), c.id});
+    if (!m) return tl::unexpected(m.error());
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<void> SqlStore::CreateStack(Stack const& s) {
   return Write([&](Connection& conn) -> Result<void> {
     auto r = conn.Execute("INSERT INTO stacks(id, name, owner, created, updated) VALUES(?,?,?,?,?)",
@@ -193,13 +207,7 @@ Result<void> SqlStore::CreateStack(Stack const& s) {
       return tl::unexpected(
           sql::WhenExists(r.error(), "a stack named '" + s.name + "' already exists"));
     }
-    for (auto const& [type, c] : s.components) {
-      auto m = conn.Execute(
-          "INSERT INTO stack_members(stack_id, component_type, component_id) VALUES(?,?,?)",
-          {s.id, ComponentTypeName(type), c.id});
-      if (!m) return tl::unexpected(m.error());
-    }
-    return {};
+    return InsertStackMembers(conn, s);
   });
 }
 
@@ -211,13 +219,7 @@ Result<void> SqlStore::UpdateStack(Stack const& s) {
     if (r->affected == 0) return tl::unexpected(sql::NotFound("stack", s.id));
     auto d = conn.Execute("DELETE FROM stack_members WHERE stack_id = ?", {s.id});
     if (!d) return tl::unexpected(d.error());
-    for (auto const& [type, c] : s.components) {
-      auto m = conn.Execute(
-          "INSERT INTO stack_members(stack_id, component_type, component_id) VALUES(?,?,?)",
-          {s.id, ComponentTypeName(type), c.id});
-      if (!m) return tl::unexpected(m.error());
-    }
-    return {};
+    return InsertStackMembers(conn, s);
   });
 }
 
