@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "connectors/azure/azure_error.h"
 #include "crypto/encoding.h"
 #include "http/url_encoding.h"
 
@@ -22,17 +23,11 @@ Error ArmError(HttpResponse const& r, std::string const& what) {
     auto doc = nlohmann::json::parse(r.body);
     if (doc.contains("error") && doc["error"].is_object()) {
       code = doc["error"].value("code", "");
-      message = FirstLine(doc["error"].value("message", ""));
+      message = doc["error"].value("message", "");
     }
   } catch (nlohmann::json::exception const&) {
   }
-  ErrorCode ec = r.status == 404   ? ErrorCode::kNotFound
-                 : r.status == 403 ? ErrorCode::kPermissionDenied
-                 : r.status == 401 ? ErrorCode::kUnauthenticated
-                                   : ErrorCode::kUnavailable;
-  std::string detail = code.empty() ? "" : " " + code;
-  if (!message.empty()) detail += ": " + message;
-  return Error{ec, fmt::format("{} failed (HTTP {}){}", what, r.status, detail)};
+  return AzureServiceError(r.status, code, message, what);
 }
 
 Result<nlohmann::json> Call(Context& ctx, ArmTarget const& arm, std::string const& method,

@@ -5,6 +5,7 @@
 #include <pugixml.hpp>
 
 #include "common/strings.h"
+#include "connectors/azure/azure_error.h"
 #include "connectors/azure/shared_key.h"
 
 namespace latchkey::azure {
@@ -51,16 +52,10 @@ Error BlobError(HttpResponse const& r, std::string const& what) {
   std::string code, message;
   if (doc.load_string(r.body.c_str())) {
     code = doc.child("Error").child_value("Code");
-    message = FirstLine(doc.child("Error").child_value("Message"));
+    message = doc.child("Error").child_value("Message");
   }
   if (code.empty()) code = r.Header("x-ms-error-code").value_or("");
-  ErrorCode ec = r.status == 404   ? ErrorCode::kNotFound
-                 : r.status == 403 ? ErrorCode::kPermissionDenied
-                 : r.status == 401 ? ErrorCode::kUnauthenticated
-                                   : ErrorCode::kUnavailable;
-  std::string detail = code.empty() ? "" : " " + code;
-  if (!message.empty()) detail += ": " + message;
-  return Error{ec, fmt::format("{} failed (HTTP {}){}", what, r.status, detail)};
+  return AzureServiceError(r.status, code, message, what);
 }
 
 std::string BlobEndpointFor(std::string const& account,
