@@ -21,4 +21,14 @@ std::function<Result<size_t>(char* buffer, size_t capacity)> RangeBodyReader(
   };
 }
 
+std::function<Result<void>(char const* data, size_t size)> CountingSink(
+    ByteSink const& sink, TransferProgress const& progress, uint64_t& delivered) {
+  return [&sink, &progress, &delivered](char const* data, size_t n) -> Result<void> {
+    if (auto r = sink(data, n); !r) return r;
+    delivered += n;
+    if (progress) progress(delivered);
+    return {};
+  };
+}
+
 }  // namespace latchkey

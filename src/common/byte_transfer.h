@@ -21,4 +21,9 @@ using TransferProgress = std::function<void(uint64_t bytes_done)>;
 std::function<Result<size_t>(char* buffer, size_t capacity)> RangeBodyReader(
     ReadAt const& read, uint64_t offset, uint64_t size, TransferProgress const& progress);
 
+// An HttpRequest::response_sink that hands the bytes to `sink`, counts them into `delivered`
+// and reports the count to `progress`. All three must outlive the request.
+std::function<Result<void>(char const* data, size_t size)> CountingSink(
+    ByteSink const& sink, TransferProgress const& progress, uint64_t& delivered);
+
 }  // namespace latchkey

@@ -97,12 +97,7 @@ Result<uint64_t> DownloadBlob(Context& ctx, BlobTargetSupplier const& target,
   HttpRequest request;
   request.timeout = kStallTimeout;
   uint64_t delivered = 0;
-  request.response_sink = [&](char const* data, size_t n) -> Result<void> {
-    if (auto r = sink(data, n); !r) return r;
-    delivered += n;
-    if (progress) progress(delivered);
-    return {};
-  };
+  request.response_sink = CountingSink(sink, progress, delivered);
   auto r = Send(ctx, target, std::move(request), BlobPath(container, name), "",
                 "downloading " + Where(container, name));
   if (!r) return tl::unexpected(r.error());

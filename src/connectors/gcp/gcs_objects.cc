@@ -124,12 +124,7 @@ Result<uint64_t> DownloadGcsObject(GcpApi const& api, std::string const& bucket,
   request.url = ObjectUrl(api, bucket, name) + "?alt=media";
   request.timeout = kStallTimeout;
   uint64_t delivered = 0;
-  request.response_sink = [&](char const* data, size_t n) -> Result<void> {
-    if (auto r = sink(data, n); !r) return r;
-    delivered += n;
-    if (progress) progress(delivered);
-    return {};
-  };
+  request.response_sink = CountingSink(sink, progress, delivered);
   auto response = SendGoogle(api.ctx, api.tokens, request);
   if (!response) return Fail(response.error(), "downloading " + Where(bucket, name));
   return delivered;
