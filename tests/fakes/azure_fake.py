@@ -100,6 +100,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def send_json(self, status: int, body, headers: dict | None = None):
         data = json.dumps(body).encode()
+        # Logged before answering: a test that reads the log once its client has the answer
+        # must find the line there.
+        self.log_request_line(status)
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
@@ -107,7 +110,6 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(k, v)
         self.end_headers()
         self.wfile.write(data)
-        self.log_request_line(status)
 
     def log_request_line(self, status: int, **extra):
         log = self.server.log_path  # type: ignore[attr-defined]
@@ -338,6 +340,7 @@ class Handler(BaseHTTPRequestHandler):
         r = conn.getresponse()
         data = r.read()
         conn.close()
+        self.log_request_line(r.status)
         self.send_response(r.status)
         for k, v in r.getheaders():
             if k.lower() not in ("connection", "keep-alive", "transfer-encoding",
@@ -347,7 +350,6 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
-        self.log_request_line(r.status)
 
     def registry(self):
         if self.state.valid(self.bearer(), "acr-access"):
