@@ -1,11 +1,14 @@
 #include <sys/socket.h>
 
 #include <memory>
+#include <random>
+#include <thread>
 
 #include "common/strings.h"
 #include "http/curl_library.h"
 #include "http/http_client.h"
 #include "http/outbound_policy.h"
+#include "http/retry_policy.h"
 
 namespace latchkey {
 
@@ -18,27 +21,38 @@ std::optional<std::string> HttpResponse::Header(std::string const& lowercase_nam
 
 namespace {
 
-size_t OnBody(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
-  return size * n;
-}
-
-// State of a streamed transfer, shared with the read and write callbacks.
+// State of a transfer, shared with the read and write callbacks.
 struct Stream {
   CurlLibrary const* lib = nullptr;
   CURL* curl = nullptr;
   HttpRequest const* request = nullptr;
   HttpResponse* response = nullptr;
-  std::optional<Error> error;  // the caller's reader or sink failed
+  std::optional<Error> error;  // the caller's reader or sink failed, or the answer was too big
 };
+
+// Appends to the in-memory body, refusing (aborting the transfer) past the request's bound, so a
+// hostile or broken upstream cannot fill the server's memory.
+size_t KeepBody(Stream* s, char const* data, size_t bytes) {
+  if (s->response->body.size() + bytes > s->request->max_response_bytes) {
+    s->error = Error{ErrorCode::kResourceExhausted,
+                     s->request->method + " " + s->request->url + " failed: the answer exceeds " +
+                         std::to_string(s->request->max_response_bytes >> 20) + " MiB"};
+    return 0;  // anything short aborts the transfer
+  }
+  s->response->body.append(data, bytes);
+  return bytes;
+}
+
+size_t OnBody(char* data, size_t size, size_t n, void* user) {
+  return KeepBody(static_cast<Stream*>(user), data, size * n);
+}
 
 size_t OnStreamedBody(char* data, size_t size, size_t n, void* user) {
   auto* s = static_cast<Stream*>(user);
   long status = 0;
   s->lib->easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &status);
   if (status < 200 || status >= 300 || !s->request->response_sink) {
-    s->response->body.append(data, size * n);
-    return size * n;
+    return KeepBody(s, data, size * n);
   }
   if (auto r = s->request->response_sink(data, size * n); !r) {
     s->error = r.error();
@@ -94,7 +108,40 @@ class CurlHttpClient : public HttpClient {
   explicit CurlHttpClient(std::shared_ptr<OutboundPolicy const> policy)
       : policy_(std::move(policy)) {}
 
+  // GET and HEAD (idempotent by HTTP's rules, and not streamed into a caller's sink) are sent
+  // again after a dropped connection or a 429/502/503/504, with jittered backoff and the
+  // server's Retry-After; everything else is sent once. The waits stay within the request's
+  // own timeout.
   Result<HttpResponse> Send(HttpRequest const& request) override {
+    bool idempotent = (request.method == "GET" || request.method == "HEAD") &&
+                      !request.Streaming() && !request.no_retry;
+    RetryPolicy policy;
+    std::minstd_rand jitter(std::random_device{}());
+    auto waited = std::chrono::milliseconds(0);
+    for (int attempt = 1;; ++attempt) {
+      bool transient = false;
+      auto result = SendOnce(request, transient);
+      if (!idempotent || attempt >= policy.max_attempts) return result;
+      std::optional<std::chrono::milliseconds> retry_after;
+      if (result) {
+        if (!RetryableStatus(result->status)) return result;
+        if (auto header = result->Header("retry-after")) {
+          retry_after = ParseRetryAfter(*header, Now());
+        }
+      } else if (!transient) {
+        return result;
+      }
+      auto delay = RetryDelay(policy, attempt, retry_after, jitter);
+      if (waited + delay > request.timeout) return result;
+      std::this_thread::sleep_for(delay);
+      waited += delay;
+    }
+  }
+
+ private:
+  // One attempt. `transient` is set for a transport failure worth another try: the connection
+  // dropped mid-exchange, or closed with no answer or a cut-short one.
+  Result<HttpResponse> SendOnce(HttpRequest const& request, bool& transient) {
     auto loaded = LoadCurlLibrary();
     if (!loaded) return tl::unexpected(loaded.error());
     CurlLibrary const& lib = **loaded;
@@ -130,7 +177,7 @@ class CurlHttpClient : public HttpClient {
       lib.easy_setopt(c, CURLOPT_WRITEDATA, &stream);
     } else {
       lib.easy_setopt(c, CURLOPT_WRITEFUNCTION, OnBody);
-      lib.easy_setopt(c, CURLOPT_WRITEDATA, &response.body);
+      lib.easy_setopt(c, CURLOPT_WRITEDATA, &stream);
     }
     lib.easy_setopt(c, CURLOPT_HEADERFUNCTION, OnHeader);
     lib.easy_setopt(c, CURLOPT_HEADERDATA, &response.headers);
@@ -174,6 +221,8 @@ class CurlHttpClient : public HttpClient {
                       " refused: the server's outbound policy does not allow this destination");
     }
     if (rc != CURLE_OK) {
+      transient = rc == CURLE_RECV_ERROR || rc == CURLE_SEND_ERROR || rc == CURLE_GOT_NOTHING ||
+                  rc == CURLE_PARTIAL_FILE;
       ErrorCode code =
           rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kDeadlineExceeded : ErrorCode::kUnavailable;
       // The URL carries no credentials (they travel in headers), so naming it is safe.
@@ -183,7 +232,6 @@ class CurlHttpClient : public HttpClient {
     return response;
   }
 
- private:
   std::shared_ptr<OutboundPolicy const> policy_;
 };
 

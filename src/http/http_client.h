@@ -46,6 +46,12 @@ struct HttpRequest {
   // server, Azure's managed identity endpoint), at an address the operator configured, never one
   // a user chose. Only these requests pass the outbound policy's link-local denial.
   bool instance_metadata = false;
+  // Bound on an answer kept in memory (every non-streamed body, and error bodies of streamed
+  // ones); a larger one fails with kResourceExhausted before more than this is held.
+  size_t max_response_bytes = size_t{32} << 20;
+  // GET and HEAD are retried after transient failures unless the caller retries on its own
+  // (AWS's signed calls do, with the same policy).
+  bool no_retry = false;
 
   bool Streaming() const { return body_reader || response_sink; }
 };

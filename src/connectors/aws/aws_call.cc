@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "connectors/aws/sigv4.h"
 #include "connectors/aws/uri_encoding.h"
+#include "http/retry_policy.h"
 
 namespace latchkey::aws {
 namespace {
@@ -108,13 +109,15 @@ AwsErrorInfo ParseAwsError(HttpResponse const& response) {
 Result<HttpResponse> SendAws(Context& ctx, AwsEndpoint const& endpoint, AwsCredentials const& creds,
                              AwsCall const& call) {
   std::minstd_rand jitter(std::random_device{}());
+  RetryPolicy policy;
+  policy.max_attempts = kMaxApiCallAttempts;
+  std::optional<std::chrono::milliseconds> retry_after;
   Error last{ErrorCode::kUnavailable, "no attempt made"};
   for (int attempt = 0; attempt < kMaxApiCallAttempts; ++attempt) {
-    if (attempt > 0) {
-      auto base = std::chrono::milliseconds(100 << attempt);
-      std::this_thread::sleep_for(base / 2 + std::chrono::milliseconds(jitter() % base.count()));
-    }
+    if (attempt > 0) std::this_thread::sleep_for(RetryDelay(policy, attempt, retry_after, jitter));
+    retry_after.reset();
     HttpRequest request;
+    request.no_retry = true;  // this loop re-signs and retries every AWS call itself
     request.method = call.method;
     request.url = call.url;
     request.headers = call.headers;
@@ -139,6 +142,8 @@ Result<HttpResponse> SendAws(Context& ctx, AwsEndpoint const& endpoint, AwsCrede
                  fmt::format("AWS {} {} failed: {}{}", call.service, call.method, what,
                              message.empty() ? "" : " (" + message + ")")};
     if (!RetryableApiResponse(response->status, info.code)) break;
+    if (auto header = response->Header("retry-after"))
+      retry_after = ParseRetryAfter(*header, ctx.now);
   }
   return tl::unexpected(last);
 }

@@ -1,0 +1,42 @@
+#include "http/retry_policy.h"
+
+#include <algorithm>
+#include <ctime>
+#include <string>
+
+namespace latchkey {
+
+bool RetryableStatus(long status) {
+  return status == 429 || status == 502 || status == 503 || status == 504;
+}
+
+std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value, TimePoint now) {
+  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+  if (value.empty()) return std::nullopt;
+  if (value.find_first_not_of("0123456789") == std::string_view::npos) {
+    if (value.size() > 9) return std::chrono::milliseconds::max();  // absurd: the cap applies
+    return std::chrono::seconds(std::stol(std::string(value)));
+  }
+  // IMF-fixdate, the only form RFC 9110 lets a sender generate: "Sun, 06 Nov 1994 08:49:37 GMT".
+  std::tm tm{};
+  std::string text(value);
+  char const* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  auto when = Clock::from_time_t(timegm(&tm));
+  auto delta = std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
+  return delta.count() < 0 ? std::chrono::milliseconds(0) : delta;
+}
+
+std::chrono::milliseconds RetryDelay(RetryPolicy const& policy, int attempt,
+                                     std::optional<std::chrono::milliseconds> retry_after,
+                                     std::minstd_rand& jitter) {
+  if (retry_after) return std::min(*retry_after, policy.max_delay);
+  int shift = std::clamp(attempt - 1, 0, 16);
+  auto base = std::min(policy.base_delay * (int64_t{1} << shift), policy.max_delay);
+  int64_t span = std::max<int64_t>(1, base.count());
+  auto delay = base / 2 + std::chrono::milliseconds(static_cast<int64_t>(jitter() % span));
+  return std::min(delay, policy.max_delay);
+}
+
+}  // namespace latchkey
