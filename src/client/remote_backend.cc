@@ -18,8 +18,12 @@ std::string Segment(std::string const& name_or_id) { return UrlEncode(name_or_id
 
 using QueryList = std::vector<std::pair<std::string, std::string>>;
 
-// An exact match, sent with its operator so a value that looks like one stays literal.
 void AddIf(QueryList& q, char const* key, OptString const& value) {
+  if (value) q.emplace_back(key, *value);
+}
+
+// An exact list filter, sent with its operator so a value that looks like one stays literal.
+void AddEquals(QueryList& q, char const* key, OptString const& value) {
   if (value) q.emplace_back(key, "equals:" + *value);
 }
 
@@ -197,11 +201,11 @@ Result<ResourcesReport> RemoteBackend::VerifyDraft(RegisterRequest request) {
 
 Result<std::vector<Connector>> RemoteBackend::ListConnectors(ConnectorFilter const& filter) {
   std::vector<std::pair<std::string, std::string>> q;
-  AddIf(q, "name", filter.name);
-  AddIf(q, "connector_type", filter.connector_type);
-  AddIf(q, "auth_method", filter.auth_method);
-  AddIf(q, "resource_type", filter.resource_type);
-  AddIf(q, "resource_id", filter.resource_id);
+  AddEquals(q, "name", filter.name);
+  AddEquals(q, "connector_type", filter.connector_type);
+  AddEquals(q, "auth_method", filter.auth_method);
+  AddEquals(q, "resource_type", filter.resource_type);
+  AddEquals(q, "resource_id", filter.resource_id);
   for (auto const& [k, v] : filter.labels) q.emplace_back("label", v ? k + "=" + *v : k);
   q.emplace_back("sort_by", "created");
   q.emplace_back("size", std::to_string(kListPageSize));
