@@ -3,6 +3,7 @@
 
 #include "cli/app.h"
 #include "cli/extra_args.h"
+#include "cli/list_options.h"
 #include "cli/render.h"
 #include "cli/wizard.h"
 #include "core/model_json.h"
@@ -199,30 +200,25 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
   AddOutputOption(*u, state);
   OnRun(*u, state, [&state, upd, u] { return Update(state, *upd, u->remaining()); });
 
-  auto filter = std::make_shared<ConnectorArgs>();
-  auto* l = group.add_subcommand("list", "List service connectors");
-  l->add_option("--name", filter->name, "Exact name");
-  l->add_option("-t,--type", filter->connector_type, "Connector type");
-  l->add_option("-a,--auth-method", filter->auth_method, "Auth method");
-  l->add_option("-r,--resource-type", filter->resource_type, "Resource type");
-  l->add_option("--resource-id,--ri", filter->resource_id, "Resource ID");
-  l->add_option("-l,--label", filter->labels, "Label k or k=v (repeatable)");
+  auto filter = std::make_shared<ListOptions>();
+  auto* l = group.add_subcommand("list", "List service connectors (a page at a time)");
+  AddListOptions(*l, *filter, ConnectorFields(),
+                 {{"connector_type", "-t,--type,--connector_type"},
+                  {"auth_method", "-a,--auth-method,--auth_method"},
+                  {"resource_type", "-r,--resource-type,--resource_type"},
+                  {"resource_id", "--resource-id,--ri,--resource_id"}},
+                 true);
   AddOutputOption(*l, state);
   OnRun(*l, state, [&state, filter]() -> Result<void> {
+    auto query = ToListQuery(*filter, ConnectorFields(), "created");
+    if (!query) return tl::unexpected(query.error());
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
-    auto labels = ParseLabels(filter->labels);
-    if (!labels) return tl::unexpected(labels.error());
-    ConnectorFilter f{Opt(filter->name),
-                      Opt(filter->connector_type),
-                      Opt(filter->auth_method),
-                      Opt(filter->resource_type),
-                      Opt(filter->resource_id),
-                      {},
-                      std::nullopt};
-    for (auto const& [k, v] : *labels) f.labels.emplace_back(k, v);
-    auto connectors = (*backend)->ListConnectors(f);
-    if (!connectors) return tl::unexpected(connectors.error());
+    auto page = FetchPages<Connector>(*filter, std::move(*query), [&](ListQuery const& q) {
+      return (*backend)->PageConnectors(q);
+    });
+    if (!page) return tl::unexpected(page.error());
+    auto const* connectors = &page->items;
     if (state.format() == OutputFormat::kJson) {
       JsonArrayWriter out;
       for (auto const& c : *connectors) out.Add(ToJson(c, false));
@@ -241,6 +237,9 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
         }
       }
       std::cout << RenderConnectorList(*connectors, Now(), active);
+    }
+    if (state.format() == OutputFormat::kTable) {
+      std::cout << PageFooter(page->index, page->total_pages(), page->total, "service connectors");
     }
     return {};
   });

@@ -5,6 +5,7 @@
 
 #include "cli/app.h"
 #include "cli/extra_args.h"
+#include "cli/list_options.h"
 #include "cli/render.h"
 #include "common/strings.h"
 #include "core/model_json.h"
@@ -90,13 +91,19 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
     return {};
   });
 
+  auto filter = std::make_shared<ListOptions>();
   auto* list = group.add_subcommand("list", "List secrets (names and keys, never values)");
+  AddListOptions(*list, *filter, SecretFields(), {}, false);
   AddOutputOption(*list, state);
-  OnRun(*list, state, [&state]() -> Result<void> {
+  OnRun(*list, state, [&state, filter]() -> Result<void> {
+    auto query = ToListQuery(*filter, SecretFields(), "name");
+    if (!query) return tl::unexpected(query.error());
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
-    auto secrets = (*backend)->ListSecrets();
-    if (!secrets) return tl::unexpected(secrets.error());
+    auto page = FetchPages<Secret>(*filter, std::move(*query),
+                                   [&](ListQuery const& q) { return (*backend)->PageSecrets(q); });
+    if (!page) return tl::unexpected(page.error());
+    auto const* secrets = &page->items;
     if (state.format() != OutputFormat::kTable) {
       nlohmann::json out = nlohmann::json::array();
       for (auto const& s : *secrets) out.push_back(ToJson(s, false));
@@ -105,6 +112,9 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
       std::cout << "No secrets found.\n";
     } else {
       std::cout << RenderSecretList(*secrets);
+    }
+    if (state.format() == OutputFormat::kTable) {
+      std::cout << PageFooter(page->index, page->total_pages(), page->total, "secrets");
     }
     return {};
   });

@@ -16,9 +16,49 @@ constexpr int kListPageSize = 1000;
 
 std::string Segment(std::string const& name_or_id) { return UrlEncode(name_or_id); }
 
-void AddIf(std::vector<std::pair<std::string, std::string>>& q, char const* key,
-           OptString const& value) {
+using QueryList = std::vector<std::pair<std::string, std::string>>;
+
+void AddIf(QueryList& q, char const* key, OptString const& value) {
   if (value) q.emplace_back(key, *value);
+}
+
+// An exact list filter, sent with its operator so a value that looks like one stays literal.
+void AddEquals(QueryList& q, char const* key, OptString const& value) {
+  if (value) q.emplace_back(key, "equals:" + *value);
+}
+
+// A ListQuery as the list routes read it back (store/list_query.h).
+QueryList ListParams(ListQuery const& lq) {
+  QueryList q;
+  for (auto const& f : lq.fields) q.emplace_back(f.field, ToQueryValue(f));
+  for (auto const& l : lq.labels) q.emplace_back("label", l.value ? l.key + "=" + *l.value : l.key);
+  if (lq.match_any) q.emplace_back("logical_operator", "or");
+  if (!lq.sort_field.empty()) {
+    q.emplace_back("sort_by", (lq.descending ? "desc:" : "asc:") + lq.sort_field);
+  }
+  q.emplace_back("page", std::to_string(lq.page));
+  q.emplace_back("size", std::to_string(lq.size));
+  return q;
+}
+
+// {index, max_size, total_pages, total, items}.
+template <class T, class F>
+Result<Page<T>> ParsePage(nlohmann::json const& j, F&& parse) {
+  if (!j.is_object() || !j.contains("items")) {
+    return Fail(ErrorCode::kInternal, "the server's list page has no items");
+  }
+  Page<T> page;
+  page.total = j.value("total", int64_t{0});
+  page.index = j.value("index", int64_t{1});
+  page.max_size = j.value("max_size", kDefaultPageSize);
+  if (!j["items"].is_array())
+    return Fail(ErrorCode::kInternal, "the server's list page has no items");
+  for (auto const& item : j["items"]) {
+    auto parsed = parse(item);
+    if (!parsed) return tl::unexpected(parsed.error());
+    page.items.push_back(std::move(*parsed));
+  }
+  return page;
 }
 
 template <class T, class F>
@@ -161,12 +201,13 @@ Result<ResourcesReport> RemoteBackend::VerifyDraft(RegisterRequest request) {
 
 Result<std::vector<Connector>> RemoteBackend::ListConnectors(ConnectorFilter const& filter) {
   std::vector<std::pair<std::string, std::string>> q;
-  AddIf(q, "name", filter.name);
-  AddIf(q, "connector_type", filter.connector_type);
-  AddIf(q, "auth_method", filter.auth_method);
-  AddIf(q, "resource_type", filter.resource_type);
-  AddIf(q, "resource_id", filter.resource_id);
+  AddEquals(q, "name", filter.name);
+  AddEquals(q, "connector_type", filter.connector_type);
+  AddEquals(q, "auth_method", filter.auth_method);
+  AddEquals(q, "resource_type", filter.resource_type);
+  AddEquals(q, "resource_id", filter.resource_id);
   for (auto const& [k, v] : filter.labels) q.emplace_back("label", v ? k + "=" + *v : k);
+  q.emplace_back("sort_by", "created");
   q.emplace_back("size", std::to_string(kListPageSize));
   std::vector<Connector> out;
   for (int page = 1;; ++page) {
@@ -183,6 +224,12 @@ Result<std::vector<Connector>> RemoteBackend::ListConnectors(ConnectorFilter con
     if (page >= j->value("total_pages", 0)) break;
   }
   return out;
+}
+
+Result<Page<Connector>> RemoteBackend::PageConnectors(ListQuery query) {
+  auto j = Call("GET", "/api/v1/service_connectors", ListParams(query));
+  if (!j) return tl::unexpected(j.error());
+  return ParsePage<Connector>(*j, ConnectorFromJson);
 }
 
 Result<Connector> RemoteBackend::GetConnector(std::string const& name_or_id, bool reveal) {
@@ -271,9 +318,22 @@ Result<Secret> RemoteBackend::CreateSecret(std::string const& name,
 }
 
 Result<std::vector<Secret>> RemoteBackend::ListSecrets() {
-  auto j = Call("GET", "/api/v1/secrets");
+  ListQuery q;
+  q.size = kListPageSize;
+  std::vector<Secret> out;
+  for (q.page = 1;; ++q.page) {
+    auto page = PageSecrets(q);
+    if (!page) return tl::unexpected(page.error());
+    for (auto& s : page->items) out.push_back(std::move(s));
+    if (q.page >= page->total_pages()) break;
+  }
+  return out;
+}
+
+Result<Page<Secret>> RemoteBackend::PageSecrets(ListQuery query) {
+  auto j = Call("GET", "/api/v1/secrets", ListParams(query));
   if (!j) return tl::unexpected(j.error());
-  return ParseArray<Secret>(*j, SecretFromJson);
+  return ParsePage<Secret>(*j, SecretFromJson);
 }
 
 Result<Secret> RemoteBackend::GetSecret(std::string const& name_or_id, bool reveal_values) {

@@ -30,6 +30,7 @@ class RemoteBackend : public Backend {
   Result<SavedConnector> RegisterConnector(RegisterRequest request) override;
   Result<ResourcesReport> VerifyDraft(RegisterRequest request) override;
   Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) override;
+  Result<Page<Connector>> PageConnectors(ListQuery query) override;
   Result<Connector> GetConnector(std::string const& name_or_id, bool reveal_secrets) override;
   Result<SavedConnector> UpdateConnector(UpdateRequest request) override;
   Result<void> DeleteConnector(std::string const& name_or_id) override;
@@ -46,6 +47,7 @@ class RemoteBackend : public Backend {
                               std::map<std::string, std::string> const& values,
                               bool shared) override;
   Result<std::vector<Secret>> ListSecrets() override;
+  Result<Page<Secret>> PageSecrets(ListQuery query) override;
   Result<Secret> GetSecret(std::string const& name_or_id, bool reveal_values) override;
   Result<Secret> UpdateSecret(std::string const& name_or_id,
                               std::map<std::string, std::string> const& values,

@@ -83,6 +83,8 @@ class Backend {
   // Verifies an unsaved configuration (the interactive wizard's check before saving).
   virtual Result<ResourcesReport> VerifyDraft(RegisterRequest request) = 0;
   virtual Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) = 0;
+  // One page of the connectors the caller may see that match `query` (store/list_query.h).
+  virtual Result<Page<Connector>> PageConnectors(ListQuery query) = 0;
   // Secret values are filled in only with `reveal_secrets` (owner rights).
   virtual Result<Connector> GetConnector(std::string const& name_or_id, bool reveal_secrets) = 0;
   virtual Result<SavedConnector> UpdateConnector(UpdateRequest request) = 0;
@@ -99,7 +101,8 @@ class Backend {
   virtual Result<Secret> CreateSecret(std::string const& name,
                                       std::map<std::string, std::string> const& values,
                                       bool shared) = 0;
-  virtual Result<std::vector<Secret>> ListSecrets() = 0;  // values' keys only
+  virtual Result<std::vector<Secret>> ListSecrets() = 0;          // values' keys only
+  virtual Result<Page<Secret>> PageSecrets(ListQuery query) = 0;  // values' keys only
   virtual Result<Secret> GetSecret(std::string const& name_or_id, bool reveal_values) = 0;
   // `shared` (when given) changes who may see and use the secret.
   virtual Result<Secret> UpdateSecret(std::string const& name_or_id,

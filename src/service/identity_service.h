@@ -76,7 +76,10 @@ class IdentityService {
 
   Store& store_;
   IdentityOptions options_;
-  RevisionCache<Accepted> accepted_{4096};  // by token hash
+  RevisionCache<Accepted> accepted_{4096, size_t{2} << 20};  // by token hash
+
+ public:
+  RevisionCache<Accepted> const& accepted_tokens() const { return accepted_; }
 };
 
 }  // namespace latchkey

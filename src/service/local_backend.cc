@@ -168,6 +168,12 @@ Result<std::vector<Connector>> LocalBackend::ListConnectors(ConnectorFilter cons
   return store().ListConnectors(visible);
 }
 
+Result<Page<Connector>> LocalBackend::PageConnectors(ListQuery query) {
+  query.visible_to.reset();
+  if (!principal_.admin) query.visible_to = principal_.name;
+  return store().PageConnectors(query);
+}
+
 Result<void> LocalBackend::Reveal(Connector& c) {
   if (!c.secret_id) return {};
   auto record = store().GetSecretById(*c.secret_id);

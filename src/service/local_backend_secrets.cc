@@ -92,6 +92,20 @@ Result<std::vector<Secret>> LocalBackend::ListSecrets() {
   return out;
 }
 
+Result<Page<Secret>> LocalBackend::PageSecrets(ListQuery query) {
+  query.visible_to.reset();
+  if (!principal_.admin) query.visible_to = principal_.name;
+  auto records = store().PageSecrets(query);
+  if (!records) return tl::unexpected(records.error());
+  Page<Secret> out{{}, records->total, records->index, records->max_size};
+  for (auto const& r : records->items) {
+    auto s = OpenSecret(r, false);
+    if (!s) return tl::unexpected(s.error());
+    out.items.push_back(std::move(*s));
+  }
+  return out;
+}
+
 Result<Secret> LocalBackend::GetSecret(std::string const& name_or_id, bool reveal_values) {
   auto record = LoadSecret(name_or_id, reveal_values ? Access::kReadSecrets : Access::kRead);
   if (!record) return tl::unexpected(record.error());

@@ -12,6 +12,7 @@
 #include "core/model.h"
 #include "secrets/secret_box.h"
 #include "stack/stack_model.h"
+#include "store/list_query.h"
 
 namespace latchkey {
 
@@ -58,6 +59,9 @@ class Store {
   // Exact ID, exact name, or a unique ID prefix.
   virtual Result<Connector> FindConnector(std::string const& name_or_id) = 0;
   virtual Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) = 0;
+  // One page of the connectors matching `query` (fields: ConnectorFields()), filtered, sorted
+  // and paged by the database; default order by name.
+  virtual Result<Page<Connector>> PageConnectors(ListQuery const& query) = 0;
   // With `secret`, the connector's secret is replaced by it (the old one is deleted).
   // Optimistic concurrency: succeeds only if the stored version still equals `c.version`, and
   // stores `c.version + 1`; otherwise kConflict and nothing changes.
@@ -71,6 +75,8 @@ class Store {
   virtual Result<SecretRecord> FindSecret(std::string const& name_or_id) = 0;
   // User secrets, values' keys only.
   virtual Result<std::vector<SecretRecord>> ListSecrets(SecretFilter const& filter) = 0;
+  // One page of user secrets (fields: SecretFields()), values' keys only; default order by name.
+  virtual Result<Page<SecretRecord>> PageSecrets(ListQuery const& query) = 0;
   // Replaces name, sharing, updated time and the whole set of values.
   virtual Result<void> UpdateSecret(SecretRecord const& s) = 0;
   virtual Result<void> DeleteSecret(std::string const& id) = 0;

@@ -1084,8 +1084,9 @@ class ApiSuite:
         self.assertEqual(s["values"], {"a": HIDDEN, "b": HIDDEN})
         self.assertEqual(s["owner"], "admin")
         self.assertFalse(s["shared"])
-        listed = self.assertStatus(self.admin.get(f"{API}/secrets"), 200)
-        mine = [x for x in listed if x["id"] == s["id"]]
+        listed = self.assertStatus(self.admin.get(f"{API}/secrets", query={"name": name}), 200)
+        self.assertEqual(listed["total"], 1)
+        mine = [x for x in listed["items"] if x["id"] == s["id"]]
         self.assertEqual(len(mine), 1)
         self.assertEqual(mine[0]["values"], {"a": HIDDEN, "b": HIDDEN})
         for ref in (s["id"], name, s["id"][:13]):
@@ -1147,7 +1148,8 @@ class ApiSuite:
         self.assertEqual(st, 204, body)
         self.assertError(self.admin.get(f"{API}/secrets/{s['id']}"), 404, "not_found", "GET after delete")
         self.assertError(self.admin.delete(f"{API}/secrets/{s['id']}"), 404, "not_found", "delete twice")
-        self.assertNotIn(s["id"], [x["id"] for x in self.assertStatus(self.admin.get(f"{API}/secrets"), 200)])
+        self.assertNotIn(s["id"], [x["id"] for x in self.assertStatus(
+            self.admin.get(f"{API}/secrets", query={"size": 1000}), 200)["items"]])
 
     # =============================================================================
     # Bad input and bad credentials

@@ -258,8 +258,8 @@ class AuthzMatrixTest(unittest.TestCase):
             st, body = client.get(f"{API}/service_connectors/resources", query={"connector_type": "docker"})
             ids = [r["id"] for r in body] if st == 200 else None
         else:
-            st, body = client.get(f"{API}/secrets")
-            ids = [s["id"] for s in body] if st == 200 else None
+            st, body = client.get(f"{API}/secrets", query={"size": 1000})
+            ids = [s["id"] for s in body["items"]] if st == 200 else None
         if ids is None:
             return f"HTTP {st}"
         return "listed" if item_id in ids else "absent"
@@ -345,8 +345,9 @@ class AuthzMatrixTest(unittest.TestCase):
         self.assertEqual(st, 200, reports)
         self.assertNotIn(self.conn["private"]["id"], [r["id"] for r in reports])
         self.assertIn(self.conn["shared"]["id"], [r["id"] for r in reports])
-        st, secs = self.bob.get(f"{API}/secrets")
+        st, secs = self.bob.get(f"{API}/secrets", query={"size": 1000})
         self.assertEqual(st, 200, secs)
+        secs = secs["items"]
         for s in secs:
             self.assertTrue(s["shared"] or s["owner"] == "bob", f"bob sees a private secret: {s['name']}")
             self.assertTrue(all(v == HIDDEN for v in s["values"].values()), s["name"])
@@ -358,8 +359,9 @@ class AuthzMatrixTest(unittest.TestCase):
         ids = [c["id"] for c in page["items"]]
         self.assertIn(self.conn["private"]["id"], ids)
         self.assertIn(self.conn["shared"]["id"], ids)
-        st, secs = self.admin.get(f"{API}/secrets")
+        st, secs = self.admin.get(f"{API}/secrets", query={"size": 1000})
         self.assertEqual(st, 200)
+        secs = secs["items"]
         self.assertTrue({self.sec["private"]["id"], self.sec["shared"]["id"]} <= {s["id"] for s in secs})
 
     def test_bob_sharing_is_owner_only(self):

@@ -14,10 +14,19 @@
 namespace latchkey::azure {
 namespace {
 
+// Bounded by entries and bytes; when full, the token closest to expiry goes first.
+constexpr size_t kMaxEntraTokens = 1024;
+constexpr size_t kMaxEntraTokenBytes = size_t{4} << 20;
+
 struct Cache {
   std::mutex mu;
   std::map<std::string, AccessToken> tokens;
+  size_t bytes = 0;
 };
+
+size_t EntraTokenCost(std::string const& key, AccessToken const& t) {
+  return key.size() + t.token.size() + sizeof(AccessToken) + 64;
+}
 
 Cache& TheCache() {
   static auto* cache = new Cache();
@@ -91,14 +100,36 @@ Result<AccessToken> ClientCredentialsToken(Context& ctx, ClientCredentials const
                 "Entra ID answered the token request without an "
                 "access_token and expires_in");
   }
-  std::lock_guard lock(TheCache().mu);
-  TheCache().tokens[key] = token;
+  Cache& cache = TheCache();
+  std::lock_guard lock(cache.mu);
+  if (auto it = cache.tokens.find(key); it != cache.tokens.end()) {
+    cache.bytes -= EntraTokenCost(it->first, it->second);
+    cache.tokens.erase(it);
+  }
+  size_t cost = EntraTokenCost(key, token);
+  while (!cache.tokens.empty() &&
+         (cache.tokens.size() >= kMaxEntraTokens || cache.bytes + cost > kMaxEntraTokenBytes)) {
+    auto first = cache.tokens.begin();
+    for (auto it = cache.tokens.begin(); it != cache.tokens.end(); ++it) {
+      if (it->second.expires_at < first->second.expires_at) first = it;
+    }
+    cache.bytes -= EntraTokenCost(first->first, first->second);
+    cache.tokens.erase(first);
+  }
+  cache.tokens.emplace(key, token);
+  cache.bytes += cost;
   return token;
 }
 
 void ClearTokenCache() {
   std::lock_guard lock(TheCache().mu);
   TheCache().tokens.clear();
+  TheCache().bytes = 0;
+}
+
+CacheUsage TokenCacheUsage() {
+  std::lock_guard lock(TheCache().mu);
+  return {TheCache().tokens.size(), TheCache().bytes, kMaxEntraTokens, kMaxEntraTokenBytes};
 }
 
 }  // namespace latchkey::azure

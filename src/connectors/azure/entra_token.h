@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "common/cache_usage.h"
 #include "common/error.h"
 #include "core/context.h"
 
@@ -31,6 +32,8 @@ Result<AccessToken> ClientCredentialsToken(Context& ctx, ClientCredentials const
                                            std::string const& scope);
 
 // Drops every cached token (tests).
+// How full the process-wide token cache is (for /metrics).
+CacheUsage TokenCacheUsage();
 void ClearTokenCache();
 
 }  // namespace latchkey::azure

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "common/cache_usage.h"
 #include "connectors/gcp/google_api.h"
 
 namespace latchkey::gcp {
@@ -21,6 +22,7 @@ class TokenCache {
   // issued for less than twenty.
   std::optional<AccessToken> Get(std::string const& key, TimePoint now);
   void Put(std::string const& key, AccessToken const& token, TimePoint now);
+  CacheUsage Usage();
 
  private:
   struct Entry {
@@ -29,6 +31,7 @@ class TokenCache {
   };
   std::mutex mutex_;
   std::map<std::string, Entry> entries_;
+  size_t bytes_ = 0;
 };
 
 }  // namespace latchkey::gcp

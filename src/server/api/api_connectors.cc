@@ -5,6 +5,7 @@
 
 #include "core/model_json.h"
 #include "server/api/api_common.h"
+#include "server/api/api_lists.h"
 #include "server/api/api_requests.h"
 
 namespace latchkey::api {
@@ -12,90 +13,14 @@ namespace {
 
 using server::HttpResponse;
 
-constexpr int64_t kDefaultPageSize = 50;
-constexpr int64_t kMaxPageSize = 1000;
-
-// `sort_by`: name | created | updated | connector_type, '-' prefix for descending.
-Result<std::function<bool(Connector const&, Connector const&)>> SortOrder(OptString const& text) {
-  std::string key = text.value_or("name");
-  bool descending = !key.empty() && key[0] == '-';
-  if (descending) key.erase(0, 1);
-  std::function<bool(Connector const&, Connector const&)> less;
-  if (key == "name") {
-    less = [](auto const& a, auto const& b) { return a.name < b.name; };
-  } else if (key == "created") {
-    less = [](auto const& a, auto const& b) {
-      return std::tie(a.created, a.name) < std::tie(b.created, b.name);
-    };
-  } else if (key == "updated") {
-    less = [](auto const& a, auto const& b) {
-      return std::tie(a.updated, a.name) < std::tie(b.updated, b.name);
-    };
-  } else if (key == "connector_type") {
-    less = [](auto const& a, auto const& b) {
-      return std::tie(a.connector_type, a.name) < std::tie(b.connector_type, b.name);
-    };
-  } else {
-    return Fail(ErrorCode::kInvalidArgument,
-                "'sort_by' must be name, created, updated or connector_type (prefix '-' to "
-                "reverse)");
-  }
-  if (!descending) return less;
-  return [less](Connector const& a, Connector const& b) { return less(b, a); };
-}
-
-Result<ConnectorFilter> FilterOf(server::HttpRequest const& r) {
-  ConnectorFilter f;
-  f.name = QueryString(r, "name");
-  f.connector_type = QueryString(r, "connector_type");
-  f.auth_method = QueryString(r, "auth_method");
-  f.resource_type = QueryString(r, "resource_type");
-  f.resource_id = QueryString(r, "resource_id");
-  for (auto const& label : r.QueryAll("label")) {
-    auto eq = label.find('=');
-    if (label.empty() || eq == 0) {
-      return Fail(ErrorCode::kInvalidArgument, "'label' must be KEY or KEY=VALUE");
-    }
-    if (eq == std::string::npos) {
-      f.labels.emplace_back(label, std::nullopt);
-    } else {
-      f.labels.emplace_back(label.substr(0, eq), label.substr(eq + 1));
-    }
-  }
-  return f;
-}
-
+// The filter language and the page model: server/api/api_lists.h. Filtering, sorting and
+// paging happen in the store's SQL.
 HttpResponse ListConnectors(Call& call) {
-  auto filter = FilterOf(call.request);
-  if (!filter) return Err(filter.error());
-  auto page = QueryInt(call.request, "page");
-  auto size = QueryInt(call.request, "size");
+  auto query = ListQueryOf(call.request, ConnectorFields());
+  if (!query) return Err(query.error());
+  auto page = call.backend.PageConnectors(std::move(*query));
   if (!page) return Err(page.error());
-  if (!size) return Err(size.error());
-  int64_t index = page->value_or(1);
-  int64_t max_size = size->value_or(kDefaultPageSize);
-  if (index < 1 || max_size < 1 || max_size > kMaxPageSize) {
-    return Err(Error{ErrorCode::kInvalidArgument,
-                     fmt::format("'page' must be >= 1 and 'size' 1..{}", kMaxPageSize)});
-  }
-  auto order = SortOrder(QueryString(call.request, "sort_by"));
-  if (!order) return Err(order.error());
-  auto connectors = call.backend.ListConnectors(*filter);
-  if (!connectors) return Err(connectors.error());
-  std::stable_sort(connectors->begin(), connectors->end(), *order);
-  int64_t total = static_cast<int64_t>(connectors->size());
-  nlohmann::json items = nlohmann::json::array();
-  // Compared before multiplying: a huge page index must give an empty page, not an overflow.
-  int64_t first = (index - 1) > total / max_size ? total : (index - 1) * max_size;
-  int64_t last = std::min(total, first + max_size);
-  for (int64_t i = first; i < last; ++i) {
-    items.push_back(ToJson((*connectors)[static_cast<size_t>(i)], false));
-  }
-  return Ok({{"index", index},
-             {"max_size", max_size},
-             {"total_pages", (total + max_size - 1) / max_size},
-             {"total", total},
-             {"items", std::move(items)}});
+  return Ok(PageJson(*page, [](Connector const& c) { return ToJson(c, false); }));
 }
 
 nlohmann::json SavedJson(SavedConnector const& saved) {

@@ -1,6 +1,7 @@
 // /api/v1/secrets: user secrets (values only for their owner or an admin, and only on request).
 #include "core/model_json.h"
 #include "server/api/api_common.h"
+#include "server/api/api_lists.h"
 #include "server/api/api_requests.h"
 
 namespace latchkey::api {
@@ -8,12 +9,13 @@ namespace {
 
 using server::HttpResponse;
 
+// A page like the connectors' list (server/api/api_lists.h), filtered and paged in SQL.
 HttpResponse ListSecrets(Call& call) {
-  auto secrets = call.backend.ListSecrets();
-  if (!secrets) return Err(secrets.error());
-  nlohmann::json out = nlohmann::json::array();
-  for (auto const& s : *secrets) out.push_back(ToJson(s, false));
-  return Ok(out);
+  auto query = ListQueryOf(call.request, SecretFields());
+  if (!query) return Err(query.error());
+  auto page = call.backend.PageSecrets(std::move(*query));
+  if (!page) return Err(page.error());
+  return Ok(PageJson(*page, [](Secret const& s) { return ToJson(s, false); }));
 }
 
 HttpResponse CreateSecret(ApiServices& services, Call& call) {

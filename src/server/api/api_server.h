@@ -28,9 +28,14 @@ struct ApiServices {
   std::string store_kind;  // "sqlite" or "postgresql", for /health
   // Called before /metrics renders, to bring counters kept elsewhere (the cache's) up to date.
   std::function<void()> before_metrics;
-  // Answers of AuthedCachedRead routes, by caller and request.
+  // Answers of AuthedCachedRead routes, by caller and request: 256 answers, 4 MiB at most.
   std::shared_ptr<RevisionCache<server::HttpResponse>> cached_reads =
-      std::make_shared<RevisionCache<server::HttpResponse>>(256);
+      std::make_shared<RevisionCache<server::HttpResponse>>(
+          256, size_t{4} << 20, [](server::HttpResponse const& r) {
+            size_t n = sizeof(r) + r.body.capacity();
+            for (auto const& [name, value] : r.headers) n += name.size() + value.size() + 64;
+            return n;
+          });
   // Provider-calling requests in flight per user (AuthedOutbound).
   std::shared_ptr<OutboundLimiter> outbound = std::make_shared<OutboundLimiter>(4);
 };

@@ -118,6 +118,41 @@ CREATE TABLE active_stacks (
   stack_id TEXT NOT NULL REFERENCES stacks(id) ON DELETE CASCADE
 );
 )sql",
+    // 5: lists filtered, sorted and paged in the database. Labels and resource types get rows
+    // of their own (backfilled from the JSON columns, which stay the source a connector is read
+    // from) so `label=k[=v]` and `resource_type=` are index lookups; indexes for every filter
+    // and sort order. The sort indexes end in `id` so a page's IDs come from the index alone
+    // (PageConnectors selects them first, then reads only those rows).
+    R"sql(
+CREATE TABLE connector_labels (
+  connector_id TEXT NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (connector_id, key)
+);
+CREATE INDEX connector_labels_key_value ON connector_labels(key, value, connector_id);
+CREATE TABLE connector_resource_types (
+  connector_id TEXT NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+  resource_type TEXT NOT NULL,
+  PRIMARY KEY (connector_id, resource_type)
+);
+CREATE INDEX connector_resource_types_type ON connector_resource_types(resource_type, connector_id);
+INSERT INTO connector_labels(connector_id, key, value) {LABEL_ROWS};
+INSERT INTO connector_resource_types(connector_id, resource_type) {TYPE_ROWS};
+CREATE INDEX connectors_auth_method ON connectors(auth_method);
+CREATE INDEX connectors_resource_id ON connectors(resource_id);
+CREATE INDEX connectors_secret_id ON connectors(secret_id);
+CREATE INDEX connectors_name_id ON connectors(name, id);
+CREATE INDEX connectors_created ON connectors(created, name, id);
+CREATE INDEX connectors_updated ON connectors(updated, name, id);
+CREATE INDEX connectors_owner_name ON connectors(owner, name);
+CREATE INDEX secrets_internal_name ON secrets(internal, name, id);
+CREATE INDEX secrets_internal_created ON secrets(internal, created, name, id);
+CREATE INDEX secrets_internal_updated ON secrets(internal, updated, name, id);
+CREATE INDEX stack_components_type_name ON stack_components(component_type, name);
+CREATE INDEX stacks_owner ON stacks(owner);
+CREATE INDEX api_tokens_created ON api_tokens(created, id);
+)sql",
 };
 
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
@@ -136,6 +171,15 @@ std::string MigrationSql(size_t index, Dialect dialect) {
   bool pg = dialect == Dialect::kPostgres;
   ReplaceAll(sql, "{INT}", pg ? "BIGINT" : "INTEGER");
   ReplaceAll(sql, "{BLOB}", pg ? "BYTEA" : "BLOB");
+  // Rows out of the JSON columns (an object of strings, a list of strings).
+  ReplaceAll(sql, "{LABEL_ROWS}",
+             pg ? "SELECT c.id, j.key, j.value FROM connectors c, "
+                  "jsonb_each_text(c.labels::jsonb) j"
+                : "SELECT c.id, j.key, j.value FROM connectors c, json_each(c.labels) j");
+  ReplaceAll(sql, "{TYPE_ROWS}",
+             pg ? "SELECT DISTINCT c.id, j.value FROM connectors c, "
+                  "jsonb_array_elements_text(c.resource_types::jsonb) j"
+                : "SELECT DISTINCT c.id, j.value FROM connectors c, json_each(c.resource_types) j");
   return sql;
 }
 

@@ -18,6 +18,7 @@ class SqlStore : public Store {
                                std::optional<SecretRecord> const& secret) override;
   Result<Connector> FindConnector(std::string const& name_or_id) override;
   Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) override;
+  Result<Page<Connector>> PageConnectors(ListQuery const& query) override;
   Result<void> UpdateConnector(Connector const& c,
                                std::optional<SecretRecord> const& secret) override;
   Result<void> DeleteConnector(std::string const& id) override;
@@ -26,6 +27,7 @@ class SqlStore : public Store {
   Result<SecretRecord> GetSecretById(std::string const& id) override;
   Result<SecretRecord> FindSecret(std::string const& name_or_id) override;
   Result<std::vector<SecretRecord>> ListSecrets(SecretFilter const& filter) override;
+  Result<Page<SecretRecord>> PageSecrets(ListQuery const& query) override;
   Result<void> UpdateSecret(SecretRecord const& s) override;
   Result<void> DeleteSecret(std::string const& id) override;
   Result<size_t> ResealAll(Reseal const& reseal) override;

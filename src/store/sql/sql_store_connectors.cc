@@ -5,6 +5,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "store/sql/sql_list_query.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/sql_store_internal.h"
 
@@ -56,27 +57,16 @@ Connector ReadConnector(Row const& r) {
   return c;
 }
 
-bool MatchesAfterLoad(Connector const& c, ConnectorFilter const& f) {
-  if (f.resource_type && std::find(c.resource_types.begin(), c.resource_types.end(),
-                                   *f.resource_type) == c.resource_types.end()) {
-    return false;
-  }
-  for (auto const& [key, value] : f.labels) {
-    auto it = c.labels.find(key);
-    if (it == c.labels.end() || (value && it->second != *value)) return false;
-  }
-  return true;
-}
-
 std::string AlreadyExists(Connector const& c) {
   return "a service connector named '" + c.name + "' already exists";
 }
 
+// `tail`: the ORDER BY and LIMIT of the select.
 Result<std::vector<Connector>> QueryConnectors(Connection& conn, std::string const& where,
-                                               std::vector<Param> const& params) {
+                                               std::vector<Param> const& params,
+                                               std::string const& tail = "ORDER BY created, name") {
   auto rows = conn.Execute(
-      fmt::format("SELECT {} FROM connectors {} ORDER BY created, name", kConnectorColumns, where),
-      params);
+      fmt::format("SELECT {} FROM connectors {} {}", kConnectorColumns, where, tail), params);
   if (!rows) return tl::unexpected(rows.error());
   std::vector<Connector> out;
   for (auto const& row : rows->rows) {
@@ -93,17 +83,24 @@ Result<std::vector<Connector>> QueryConnectors(Connection& conn, std::string con
     if (c.secret_id) by_secret[*c.secret_id] = &c;
   }
   if (by_secret.empty()) return out;
-  Result<sql::QueryResult> keys =
-      by_secret.size() == 1
-          ? conn.Execute("SELECT secret_id, key FROM secret_values WHERE secret_id = ?",
-                         {by_secret.begin()->first})
-          : conn.Execute(
-                "SELECT secret_id, key FROM secret_values WHERE secret_id IN "
-                "(SELECT secret_id FROM connectors)");
-  if (!keys) return tl::unexpected(keys.error());
-  for (auto const& row : keys->rows) {
-    auto it = by_secret.find(row.Text(0));
-    if (it != by_secret.end()) it->second->secrets[row.Text(1)] = "";
+  // Only the secrets of the rows read, a bounded batch of IDs per statement.
+  constexpr size_t kBatch = 200;
+  auto next = by_secret.begin();
+  while (next != by_secret.end()) {
+    std::vector<Param> ids;
+    std::string marks;
+    for (; next != by_secret.end() && ids.size() < kBatch; ++next) {
+      ids.emplace_back(next->first);
+      marks += marks.empty() ? "?" : ",?";
+    }
+    auto keys = conn.Execute(
+        fmt::format("SELECT secret_id, key FROM secret_values WHERE secret_id IN ({})", marks),
+        ids);
+    if (!keys) return tl::unexpected(keys.error());
+    for (auto const& row : keys->rows) {
+      auto it = by_secret.find(row.Text(0));
+      if (it != by_secret.end()) it->second->secrets[row.Text(1)] = "";
+    }
   }
   return out;
 }
@@ -129,6 +126,48 @@ std::vector<Param> RowValues(Connector const& c) {
           ShareColumn(c)};
 }
 
+// The label and resource-type rows that filters look up, replaced whole with the connector's.
+Result<void> WriteSideRows(Connection& conn, Connector const& c, bool replace) {
+  if (replace) {
+    for (char const* table : {"connector_labels", "connector_resource_types"}) {
+      auto r = conn.Execute(fmt::format("DELETE FROM {} WHERE connector_id = ?", table), {c.id});
+      if (!r) return tl::unexpected(r.error());
+    }
+  }
+  for (auto const& [key, value] : c.labels) {
+    auto r = conn.Execute("INSERT INTO connector_labels(connector_id, key, value) VALUES(?,?,?)",
+                          {c.id, key, value});
+    if (!r) return tl::unexpected(r.error());
+  }
+  std::vector<std::string> types = c.resource_types;
+  std::sort(types.begin(), types.end());
+  types.erase(std::unique(types.begin(), types.end()), types.end());
+  for (auto const& type : types) {
+    auto r = conn.Execute(
+        "INSERT INTO connector_resource_types(connector_id, resource_type) VALUES(?,?)",
+        {c.id, type});
+    if (!r) return tl::unexpected(r.error());
+  }
+  return {};
+}
+
+constexpr sql::ColumnSpec kConnectorColumnSpecs[] = {
+    {"name", "name"},
+    {"connector_type", "connector_type"},
+    {"auth_method", "auth_method"},
+    {"resource_type", "resource_type",
+     "SELECT connector_id FROM connector_resource_types WHERE {}"},
+    {"resource_id", "resource_id"},
+    {"user", "owner"},
+    {"id", "id"},
+    {"secret_id", "secret_id"},
+    {"created", "created", {}, true},
+    {"updated", "updated", {}, true},
+    {"description", "description"},
+};
+constexpr char kConnectorLabels[] = "SELECT connector_id FROM connector_labels WHERE {}";
+constexpr char kConnectorVisibility[] = "(owner = ? OR shared <> 0)";
+
 }  // namespace
 
 Result<void> SqlStore::CreateConnector(Connector const& c,
@@ -145,7 +184,7 @@ Result<void> SqlStore::CreateConnector(Connector const& c,
                     kConnectorColumns),
         values);
     if (!r) return tl::unexpected(sql::WhenExists(r.error(), AlreadyExists(c)));
-    return {};
+    return WriteSideRows(conn, c, false);
   });
 }
 
@@ -172,31 +211,48 @@ Result<Connector> SqlStore::FindConnector(std::string const& name_or_id) {
 }
 
 Result<std::vector<Connector>> SqlStore::ListConnectors(ConnectorFilter const& f) {
-  std::vector<std::string> clauses;
-  std::vector<Param> params;
-  auto add = [&](char const* column, std::optional<std::string> const& v) {
-    if (!v) return;
-    params.emplace_back(*v);
-    clauses.push_back(fmt::format("{} = ?", column));
+  ListQuery q;
+  auto add = [&q](char const* field, std::optional<std::string> const& v) {
+    if (v) q.fields.push_back(FieldFilter{field, FilterOp::kEquals, {*v}});
   };
   add("name", f.name);
   add("connector_type", f.connector_type);
   add("auth_method", f.auth_method);
+  add("resource_type", f.resource_type);
   add("resource_id", f.resource_id);
-  if (f.visible_to) {
-    params.emplace_back(*f.visible_to);
-    clauses.push_back("(owner = ? OR shared <> 0)");
-  }
-  std::string where;
-  for (size_t i = 0; i < clauses.size(); ++i) where += (i ? " AND " : "WHERE ") + clauses[i];
-  auto rows = sql::ReadValue<std::vector<Connector>>(
-      *db_, [&](Connection& conn) { return QueryConnectors(conn, where, params); });
-  if (!rows) return rows;
-  std::vector<Connector> out;
-  for (auto& c : *rows) {
-    if (MatchesAfterLoad(c, f)) out.push_back(std::move(c));
-  }
-  return out;
+  for (auto const& [key, value] : f.labels) q.labels.push_back(LabelFilter{key, value});
+  q.visible_to = f.visible_to;
+  q.sort_field = "created";
+  auto built = sql::BuildListSql(db_->dialect(), q, kConnectorColumnSpecs, "created", "name",
+                                 kConnectorVisibility, kConnectorLabels);
+  if (!built) return tl::unexpected(built.error());
+  return sql::ReadValue<std::vector<Connector>>(*db_, [&](Connection& conn) {
+    return QueryConnectors(conn, built->where, built->params, built->order_by);
+  });
+}
+
+Result<Page<Connector>> SqlStore::PageConnectors(ListQuery const& q) {
+  auto built = sql::BuildListSql(db_->dialect(), q, kConnectorColumnSpecs, "name", "name",
+                                 kConnectorVisibility, kConnectorLabels);
+  if (!built) return tl::unexpected(built.error());
+  return sql::ReadValue<Page<Connector>>(*db_, [&](Connection& conn) -> Result<Page<Connector>> {
+    Page<Connector> page;
+    page.index = q.page;
+    page.max_size = q.size;
+    auto total = sql::CountRows(conn, "connectors", *built);
+    if (!total) return tl::unexpected(total.error());
+    page.total = *total;
+    // Past the last page: no second query.
+    if ((q.page - 1) >= (page.total + q.size - 1) / q.size) return page;
+    // The page's IDs first (from the sort index, without reading skipped rows), then the rows.
+    auto items = QueryConnectors(conn,
+                                 fmt::format("WHERE id IN (SELECT id FROM connectors {} {}{})",
+                                             built->where, built->order_by, sql::LimitClause(q)),
+                                 built->params, built->order_by);
+    if (!items) return tl::unexpected(items.error());
+    page.items = std::move(*items);
+    return page;
+  });
 }
 
 Result<void> SqlStore::UpdateConnector(Connector const& c,
@@ -239,6 +295,7 @@ Result<void> SqlStore::UpdateConnector(Connector const& c,
       if (still->rows.empty()) return tl::unexpected(sql::NotFound("service connector", c.id));
       return conflict();
     }
+    if (auto r = WriteSideRows(conn, c, true); !r) return r;
     // The connector's own secret goes once nothing points at it any more.
     if (old_secret && old_secret != c.secret_id) {
       if (auto r = conn.Execute("DELETE FROM secrets WHERE id = ?", {*old_secret}); !r) {
@@ -251,6 +308,10 @@ Result<void> SqlStore::UpdateConnector(Connector const& c,
 
 Result<void> SqlStore::DeleteConnector(std::string const& id) {
   return Write([&](Connection& conn) -> Result<void> {
+    for (char const* table : {"connector_labels", "connector_resource_types"}) {
+      auto r = conn.Execute(fmt::format("DELETE FROM {} WHERE connector_id = ?", table), {id});
+      if (!r) return tl::unexpected(r.error());
+    }
     // RETURNING names the secret of the row actually deleted, even if an update just replaced it.
     auto deleted = conn.Execute("DELETE FROM connectors WHERE id = ? RETURNING secret_id", {id});
     if (!deleted) return tl::unexpected(deleted.error());

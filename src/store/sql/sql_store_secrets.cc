@@ -1,5 +1,9 @@
 // SqlStore: user secrets (internal ones, a connector's own, stay hidden) and key-rotation
 // re-sealing.
+#include <algorithm>
+#include <map>
+
+#include "store/sql/sql_list_query.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/sql_store_internal.h"
 
@@ -36,10 +40,12 @@ Result<void> InsertSecret(Connection& c, SecretRecord const& s) {
 namespace {
 
 // `with_values`: sealed bytes and key IDs too; otherwise the values' keys only.
+// `tail`: the select's ORDER BY and LIMIT.
 Result<std::vector<SecretRecord>> QuerySecrets(Connection& c, std::string const& where,
-                                               std::vector<Param> const& params, bool with_values) {
+                                               std::vector<Param> const& params, bool with_values,
+                                               std::string const& tail = "ORDER BY name") {
   auto rows = c.Execute("SELECT id, name, owner, internal, shared, created, updated FROM secrets " +
-                            where + " ORDER BY name",
+                            where + " " + tail,
                         params);
   if (!rows) return tl::unexpected(rows.error());
   std::vector<SecretRecord> out;
@@ -54,13 +60,28 @@ Result<std::vector<SecretRecord>> QuerySecrets(Connection& c, std::string const&
     s.updated = FromEpoch(row.Int(6));
     out.push_back(std::move(s));
   }
-  for (auto& s : out) {
+  // The values of the rows read, a bounded batch of secrets per statement.
+  constexpr size_t kBatch = 200;
+  for (size_t first = 0; first < out.size(); first += kBatch) {
+    size_t last = std::min(out.size(), first + kBatch);
+    std::vector<Param> ids;
+    std::string marks;
+    std::map<std::string, SecretRecord*> by_id;
+    for (size_t i = first; i < last; ++i) {
+      ids.emplace_back(out[i].id);
+      marks += marks.empty() ? "?" : ",?";
+      by_id[out[i].id] = &out[i];
+    }
     auto values = c.Execute(
-        "SELECT key, key_id, sealed FROM secret_values WHERE secret_id = ? ORDER BY key", {s.id});
+        std::string("SELECT secret_id, key") + (with_values ? ", key_id, sealed" : "") +
+            " FROM secret_values WHERE secret_id IN (" + marks + ") ORDER BY secret_id, key",
+        ids);
     if (!values) return tl::unexpected(values.error());
     for (auto const& v : values->rows) {
-      s.values.push_back(
-          EncryptedValue{v.Text(0), with_values ? v.Text(1) : "", with_values ? v.Text(2) : ""});
+      auto it = by_id.find(v.Text(0));
+      if (it == by_id.end()) continue;
+      it->second->values.push_back(
+          EncryptedValue{v.Text(1), with_values ? v.Text(2) : "", with_values ? v.Text(3) : ""});
     }
   }
   return out;
@@ -109,6 +130,43 @@ Result<std::vector<SecretRecord>> SqlStore::ListSecrets(SecretFilter const& filt
                                {*filter.visible_to}, false);
     }
     return sql::QuerySecrets(c, "WHERE internal = 0", {}, false);
+  });
+}
+
+namespace {
+
+constexpr sql::ColumnSpec kSecretColumnSpecs[] = {
+    {"name", "name"},
+    {"user", "owner"},
+    {"id", "id"},
+    {"created", "created", {}, true},
+    {"updated", "updated", {}, true},
+};
+
+}  // namespace
+
+Result<Page<SecretRecord>> SqlStore::PageSecrets(ListQuery const& q) {
+  auto built = sql::BuildListSql(db_->dialect(), q, kSecretColumnSpecs, "name", "name",
+                                 "(owner = ? OR shared = 1)");
+  if (!built) return tl::unexpected(built.error());
+  // A connector's own secrets are never listed.
+  built->where = built->where.empty() ? "WHERE internal = 0"
+                                      : "WHERE internal = 0 AND " + built->where.substr(6);
+  return sql::ReadValue<Page<SecretRecord>>(*db_, [&](Connection& c) -> Result<Page<SecretRecord>> {
+    Page<SecretRecord> page;
+    page.index = q.page;
+    page.max_size = q.size;
+    auto total = sql::CountRows(c, "secrets", *built);
+    if (!total) return tl::unexpected(total.error());
+    page.total = *total;
+    if ((q.page - 1) >= (page.total + q.size - 1) / q.size) return page;
+    auto items = sql::QuerySecrets(c,
+                                   "WHERE id IN (SELECT id FROM secrets " + built->where + " " +
+                                       built->order_by + sql::LimitClause(q) + ")",
+                                   built->params, false, built->order_by);
+    if (!items) return tl::unexpected(items.error());
+    page.items = std::move(*items);
+    return page;
   });
 }
 

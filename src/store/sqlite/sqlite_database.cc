@@ -81,8 +81,53 @@ Result<void> SqliteDatabase::ReadOne(Body const& body) {
 }
 
 Result<void> SqliteDatabase::Transact(Body const& body) {
+  PendingWrite me{&body, {}, false};
+  std::unique_lock lock(group_mu_);
+  queued_.push_back(&me);
+  while (!me.done) {
+    if (leader_active_) {
+      group_cv_.wait(lock);
+      continue;
+    }
+    // Lead: take everything queued so far (this write included) and commit it as one.
+    leader_active_ = true;
+    std::vector<PendingWrite*> batch;
+    batch.swap(queued_);
+    lock.unlock();
+    RunWriteBatch(batch);
+    lock.lock();
+    for (auto* p : batch) p->done = true;
+    leader_active_ = false;
+    group_cv_.notify_all();
+  }
+  return me.result;
+}
+
+void SqliteDatabase::RunWriteBatch(std::vector<PendingWrite*> const& batch) {
   std::lock_guard lock(mu_);
-  return InTransaction(db_, "BEGIN IMMEDIATE", [&] { return body(connection_); });
+  if (batch.size() == 1) {
+    batch[0]->result =
+        InTransaction(db_, "BEGIN IMMEDIATE", [&] { return (*batch[0]->body)(connection_); });
+    return;
+  }
+  Result<void> whole = InTransaction(db_, "BEGIN IMMEDIATE", [&]() -> Result<void> {
+    for (auto* p : batch) {
+      if (auto r = db_.Run("SAVEPOINT group_write"); !r) return r;
+      p->result = (*p->body)(connection_);
+      if (!p->result) {
+        // Undoes this body's statements only; the others in the batch carry on.
+        if (auto r = db_.Run("ROLLBACK TO group_write"); !r) return r;
+      }
+      if (auto r = db_.Run("RELEASE group_write"); !r) return r;
+    }
+    return {};
+  });
+  if (!whole) {
+    // Nothing of the batch was committed: every body that had succeeded fails with the reason.
+    for (auto* p : batch) {
+      if (p->result) p->result = tl::unexpected(whole.error());
+    }
+  }
 }
 
 Result<void> SqliteDatabase::Migrate() {

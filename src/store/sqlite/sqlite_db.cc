@@ -94,8 +94,11 @@ Result<Database> Database::Open(std::string const& path) {
   int persist = 1;
   sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   Database database(db);
-  for (char const* pragma :
-       {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON", "PRAGMA synchronous=NORMAL"}) {
+  // 8 MiB of page cache (SQLite's default is 2): the sort indexes a deep page walks stay in
+  // memory at 100,000 connectors instead of being re-read with a system call per page, and
+  // the server's RSS stays well under its 64 MiB budget.
+  for (char const* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA foreign_keys=ON",
+                             "PRAGMA synchronous=NORMAL", "PRAGMA cache_size=-8192"}) {
     if (auto r = database.RunWaitingForLock(pragma); !r) return tl::unexpected(r.error());
   }
   return database;

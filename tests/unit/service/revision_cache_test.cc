@@ -35,5 +35,24 @@ TEST(RevisionCacheTest, StaysWithinItsBoundDroppingStaleEntriesFirst) {
   EXPECT_EQ(cache.Get("fourth", 2), 7);
 }
 
+size_t StringWeight(std::string const& s) { return s.size(); }
+
+TEST(RevisionCacheTest, StaysWithinItsByteBound) {
+  RevisionCache<std::string> cache(1000, 4096, &StringWeight);
+  EXPECT_EQ(cache.max_bytes(), 4096u);
+  cache.Put("big", 1, std::string(2000, 'x'));
+  EXPECT_FALSE(cache.Get("big", 1)) << "more than a quarter of the bound is never kept";
+  for (int i = 0; i < 100; ++i) {
+    cache.Put("k" + std::to_string(i), 1, std::string(500, 'y'));
+    EXPECT_LE(cache.bytes(), 4096u);
+  }
+  EXPECT_GT(cache.size(), 0u);
+  EXPECT_LT(cache.size(), 8u);
+  EXPECT_EQ(cache.Get("k99", 1), std::string(500, 'y'));
+  size_t before = cache.bytes();
+  cache.Put("k99", 1, std::string(500, 'z'));  // replacing does not count twice
+  EXPECT_EQ(cache.bytes(), before);
+}
+
 }  // namespace
 }  // namespace latchkey

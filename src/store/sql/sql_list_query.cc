@@ -1,0 +1,158 @@
+#include "store/sql/sql_list_query.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+namespace latchkey::sql {
+namespace {
+
+ColumnSpec const* FindListColumn(std::span<ColumnSpec const> columns, std::string_view field) {
+  auto it = std::find_if(columns.begin(), columns.end(),
+                         [field](ColumnSpec const& c) { return c.field == field; });
+  return it == columns.end() ? nullptr : &*it;
+}
+
+Param ListValueParam(ColumnSpec const& spec, std::string const& value) {
+  if (!spec.integer) return Param(value);
+  if (value == "true") return Param(int64_t{1});
+  if (value == "false") return Param(int64_t{0});
+  int64_t n = 0;
+  std::from_chars(value.data(), value.data() + value.size(), n);
+  return Param(n);
+}
+
+std::string SubstituteListCondition(std::string_view templ, std::string const& condition) {
+  std::string out(templ);
+  if (auto pos = out.find("{}"); pos != std::string::npos) out.replace(pos, 2, condition);
+  return out;
+}
+
+// The condition of one filter on `column`, appending its parameters.
+std::string ListCondition(Dialect dialect, ColumnSpec const& spec, std::string_view column,
+                          FieldFilter const& f, std::vector<Param>& params) {
+  // Upstream's text operators are LIKE on SQLite/MySQL, which ignore ASCII case; PostgreSQL's
+  // LIKE does not, so it gets ILIKE.
+  std::string_view like = dialect == Dialect::kPostgres ? "ILIKE" : "LIKE";
+  auto one = [&](char const* op) {
+    params.push_back(ListValueParam(spec, f.values.front()));
+    return fmt::format("{} {} ?", column, op);
+  };
+  auto pattern = [&](bool before, bool after) {
+    params.emplace_back(LikePattern(f.values.front(), before, after));
+    return fmt::format("{} {} ? ESCAPE '\\'", column, like);
+  };
+  switch (f.op) {
+    case FilterOp::kEquals:
+      return one("=");
+    case FilterOp::kGt:
+      return one(">");
+    case FilterOp::kGte:
+      return one(">=");
+    case FilterOp::kLt:
+      return one("<");
+    case FilterOp::kLte:
+      return one("<=");
+    case FilterOp::kContains:
+      return pattern(true, true);
+    case FilterOp::kStartsWith:
+      return pattern(false, true);
+    case FilterOp::kEndsWith:
+      return pattern(true, false);
+    case FilterOp::kOneOf: {
+      std::string marks;
+      for (auto const& v : f.values) {
+        marks += marks.empty() ? "?" : ",?";
+        params.push_back(ListValueParam(spec, v));
+      }
+      return fmt::format("{} IN ({})", column, marks);
+    }
+  }
+  return "1 = 0";
+}
+
+}  // namespace
+
+std::string LikePattern(std::string_view value, bool before, bool after) {
+  std::string out = before ? "%" : "";
+  for (char ch : value) {
+    if (ch == '%' || ch == '_' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  if (after) out += '%';
+  return out;
+}
+
+Result<ListSql> BuildListSql(Dialect dialect, ListQuery const& query,
+                             std::span<ColumnSpec const> columns, std::string_view default_sort,
+                             std::string_view tiebreak, std::string_view visibility,
+                             std::string_view label_subquery) {
+  ListSql out;
+  std::vector<std::string> conds;
+  for (auto const& f : query.fields) {
+    ColumnSpec const* spec = FindListColumn(columns, f.field);
+    if (!spec || f.values.empty()) {
+      return Fail(ErrorCode::kInvalidArgument, fmt::format("unknown filter '{}'", f.field));
+    }
+    if (spec->in_subquery.empty()) {
+      conds.push_back(ListCondition(dialect, *spec, spec->column, f, out.params));
+    } else {
+      std::string inner = ListCondition(dialect, *spec, spec->column, f, out.params);
+      conds.push_back(fmt::format("id IN ({})", SubstituteListCondition(spec->in_subquery, inner)));
+    }
+  }
+  for (auto const& l : query.labels) {
+    if (label_subquery.empty()) {
+      return Fail(ErrorCode::kInvalidArgument, "this list has no labels to filter on");
+    }
+    out.params.emplace_back(l.key);
+    std::string inner = "key = ?";
+    if (l.value) {
+      out.params.emplace_back(*l.value);
+      inner += " AND value = ?";
+    }
+    conds.push_back(fmt::format("id IN ({})", SubstituteListCondition(label_subquery, inner)));
+  }
+  std::string joined;
+  for (auto const& c : conds) {
+    if (!joined.empty()) joined += query.match_any ? " OR " : " AND ";
+    joined += c;
+  }
+  std::vector<std::string> all;
+  if (!joined.empty()) all.push_back(conds.size() > 1 ? "(" + joined + ")" : joined);
+  if (query.visible_to) {
+    out.params.emplace_back(*query.visible_to);
+    all.emplace_back(visibility);
+  }
+  for (size_t i = 0; i < all.size(); ++i) out.where += (i ? " AND " : "WHERE ") + all[i];
+
+  std::string_view sort = query.sort_field.empty() ? default_sort : query.sort_field;
+  ColumnSpec const* key = FindListColumn(columns, sort);
+  if (!key || !key->in_subquery.empty()) {
+    return Fail(ErrorCode::kInvalidArgument, fmt::format("cannot sort by '{}'", sort));
+  }
+  char const* dir = query.descending ? " DESC" : "";
+  out.order_by = fmt::format("ORDER BY {}{}", key->column, dir);
+  if (key->column != tiebreak) out.order_by += fmt::format(", {}{}", tiebreak, dir);
+  return out;
+}
+
+std::string LimitClause(ListQuery const& query) {
+  int64_t size = std::clamp<int64_t>(query.size, 1, kMaxPageSize);
+  int64_t page = std::max<int64_t>(query.page, 1);
+  // Past any real table: an empty page rather than an overflow.
+  int64_t offset = page - 1 > std::numeric_limits<int64_t>::max() / size / 2
+                       ? std::numeric_limits<int64_t>::max() / 2
+                       : (page - 1) * size;
+  return fmt::format(" LIMIT {} OFFSET {}", size, offset);
+}
+
+Result<int64_t> CountRows(Connection& c, std::string_view from, ListSql const& q) {
+  auto rows = c.Execute(fmt::format("SELECT COUNT(*) FROM {} {}", from, q.where), q.params);
+  if (!rows) return tl::unexpected(rows.error());
+  return rows->rows.empty() ? 0 : rows->rows[0].Int(0);
+}
+
+}  // namespace latchkey::sql
