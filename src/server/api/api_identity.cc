@@ -32,17 +32,31 @@ nlohmann::json IssuedJson(IssuedToken const& issued, nlohmann::json user) {
   return j;
 }
 
+}  // namespace
+
+HttpResponse LoginRefused(ApiServices& services, Error const& error, std::string const& username,
+                          std::string const& client_address) {
+  if (error.code != ErrorCode::kResourceExhausted) return AuthErr(error);
+  // Throttled, or every password-check slot busy: 429 with when to come back.
+  auto wait = services.identity->LoginRetryAfter(username, client_address, Now());
+  HttpResponse response = Err(error);
+  response.SetHeader("Retry-After", std::to_string(wait.value_or(std::chrono::seconds(1)).count()));
+  return response;
+}
+
+namespace {
+
 HttpResponse Login(ApiServices& services, HttpRequest const& r) {
   auto body = ParseJsonBody(r.body);
   if (!body) return Err(body.error());
   auto login = ParseLoginBody(*body);
   if (!login) return Err(login.error());
-  auto issued =
-      services.identity->Login(login->username, login->password, login->token_name, Now());
+  auto issued = services.identity->Login(login->username, login->password, login->token_name, Now(),
+                                         r.peer_address);
   Principal who{login->username, false, ""};
   Audit(services, who, "user.login", "", login->username,
         issued ? "ok" : AuditLog::ResultOf(issued.error()));
-  if (!issued) return AuthErr(issued.error());
+  if (!issued) return LoginRefused(services, issued.error(), login->username, r.peer_address);
   auto user = services.state->store().FindUser(issued->record.user_id);
   if (!user) return Err(user.error());
   return Ok(IssuedJson(*issued, UserJson(*user)));
