@@ -16,10 +16,13 @@ ServiceState::ServiceState(LocalBackendOptions options, std::unique_ptr<Store> s
         std::string path = home + "/secrets.key";
         // A new key would seal new values while every stored one stays unreadable: a deleted
         // key file is refused, naming it, instead of being silently replaced.
+        // The file is always in place before the first value sealed with it is stored, so
+        // finding values and then still no file is a lost key, not another process's first use
+        // racing this one (hence the second look).
         if (::access(path.c_str(), F_OK) != 0) {
           auto sealed = store_->HasSealedValues();
           if (!sealed) return tl::unexpected(sealed.error());
-          if (*sealed) {
+          if (*sealed && ::access(path.c_str(), F_OK) != 0) {
             return Fail(ErrorCode::kFailedPrecondition,
                         "the key file " + path +
                             " is missing but the store holds sealed secrets; restore the file "
