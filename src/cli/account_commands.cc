@@ -4,9 +4,11 @@
 
 #include <iostream>
 
+#include "auth/password_hash.h"
 #include "cli/app.h"
-#include "client/remote_session.h"
 #include "cli/text_table.h"
+#include "client/remote_session.h"
+#include "common/file_util.h"
 #include "common/strings.h"
 #include "http/url_encoding.h"
 
@@ -17,9 +19,12 @@ namespace {
 Result<std::string> ReadPassword(bool from_stdin, char const* prompt) {
   std::string password;
   if (from_stdin || !::isatty(STDIN_FILENO)) {
-    if (!std::getline(std::cin, password) || password.empty()) {
+    auto line = ReadBoundedLine(std::cin, auth::kMaxPasswordBytes + 1, "the password");
+    if (!line) return tl::unexpected(line.error());
+    if (!*line || (*line)->empty()) {
       return Fail(ErrorCode::kInvalidArgument, "no password on standard input");
     }
+    password = std::move(**line);
   } else {
     std::cerr << prompt << std::flush;
     termios old_mode{};
@@ -27,8 +32,10 @@ Result<std::string> ReadPassword(bool from_stdin, char const* prompt) {
     termios silent = old_mode;
     silent.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     ::tcsetattr(STDIN_FILENO, TCSANOW, &silent);
-    std::getline(std::cin, password);
+    auto line = ReadBoundedLine(std::cin, auth::kMaxPasswordBytes + 1, "the password");
     ::tcsetattr(STDIN_FILENO, TCSANOW, &old_mode);
+    if (!line) return tl::unexpected(line.error());
+    password = line->value_or("");
     std::cerr << "\n";
   }
   if (!password.empty() && password.back() == '\r') password.pop_back();

@@ -6,7 +6,9 @@
 #include "cli/extra_args.h"
 #include "cli/render.h"
 #include "cli/stack_render.h"
+#include "common/file_util.h"
 #include "common/strings.h"
+#include "core/input_limits.h"
 #include "core/model_json.h"
 #include "stack/flavors.h"
 #include "stack/stack_json.h"
@@ -87,10 +89,11 @@ Result<ConnectRequest> AskConnection(Backend& backend, StackComponent const& com
   ResourcesReport const* chosen = nullptr;
   while (!chosen) {
     std::cerr << "Connector [" << Join(names, ", ") << "]: " << std::flush;
-    if (!std::getline(std::cin, line)) {
+    auto answer = ReadBoundedLine(std::cin, kMaxNameBytes * 4, "the answer");
+    if (!answer) return tl::unexpected(answer.error());
+    if (!*answer)
       return Fail(ErrorCode::kInvalidArgument, "interactive input ended before a choice");
-    }
-    line = Trim(line);
+    line = Trim(**answer);
     for (auto const& r : *reports) {
       if (line == r.name.value_or("") || line == r.id.value_or("")) chosen = &r;
     }
@@ -103,10 +106,12 @@ Result<ConnectRequest> AskConnection(Backend& backend, StackComponent const& com
   if (!query.resource_id && ids.size() > 1) {
     while (true) {
       std::cerr << "Resource ID [" << Join(ids, ", ") << "]: " << std::flush;
-      if (!std::getline(std::cin, line)) {
+      auto answer = ReadBoundedLine(std::cin, kMaxValueBytes, "the answer");
+      if (!answer) return tl::unexpected(answer.error());
+      if (!*answer) {
         return Fail(ErrorCode::kInvalidArgument, "interactive input ended before a choice");
       }
-      line = Trim(line);
+      line = Trim(**answer);
       if (std::find(ids.begin(), ids.end(), line) != ids.end()) break;
     }
     request.resource_id = line;

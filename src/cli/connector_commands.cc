@@ -33,6 +33,7 @@ struct ConnectorArgs {
   bool client = false;
   bool share = false;
   bool share_read_only = false;
+  bool share_secrets = false;
   bool make_private = false;
 };
 
@@ -43,6 +44,26 @@ std::pair<std::optional<bool>, std::optional<bool>> Sharing(ConnectorArgs const&
   if (a.share_read_only) return {true, true};
   if (a.make_private) return {false, false};
   return {};
+}
+
+std::optional<bool> ShareSecrets(ConnectorArgs const& a) {
+  if (a.share_secrets) return true;
+  return std::nullopt;
+}
+
+// Sharing for use does not hand out the owner's long-lived credentials unless asked: say which
+// one this connector now is, so nobody shares a password believing it stays hidden (or the
+// reverse).
+void PrintSharingNote(Connector const& c) {
+  if (!c.shared || c.shared_read_only) return;
+  if (c.share_secrets) {
+    std::cerr << "Note: other users may obtain this connector's long-lived credentials "
+                 "(--share-secrets).\n";
+  } else {
+    std::cerr << "Note: other users get credentials from this connector only where temporary "
+                 "ones can be issued; to hand out its long-lived credentials too, share it with "
+                 "--share-secrets.\n";
+  }
 }
 
 void AddCommonOptions(CLI::App& cmd, ConnectorArgs& a) {
@@ -65,9 +86,15 @@ void AddCommonOptions(CLI::App& cmd, ConnectorArgs& a) {
                                  "Let every user see the connector but not obtain credentials "
                                  "from it, verify it or list its resources")
                         ->excludes(share);
+  auto* share_secrets =
+      cmd.add_flag("--share-secrets", a.share_secrets,
+                   "Share for use including long-lived credentials: without it, other users "
+                   "get credentials only where temporary ones can be issued")
+          ->excludes(read_only);
   cmd.add_flag("--private", a.make_private, "Only the owner (and admins) may see it (default)")
       ->excludes(share)
-      ->excludes(read_only);
+      ->excludes(read_only)
+      ->excludes(share_secrets);
   cmd.allow_extras();
 }
 
@@ -129,7 +156,9 @@ Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::
   d.expires_at = parsed->expires_at;
   d.expires_skew_tolerance = a.expires_skew_tolerance;
   auto [shared, read_only] = Sharing(a);
-  if (auto r = ApplySharing(d, shared, read_only); !r) return tl::unexpected(r.error());
+  if (auto r = ApplySharing(d, shared, read_only, ShareSecrets(a)); !r) {
+    return tl::unexpected(r.error());
+  }
   for (auto const& [k, v] : parsed->values) request.values[k] = v;
   request.verify = !a.no_verify;
   request.auto_configure = a.auto_configure;
@@ -147,6 +176,7 @@ Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::
   auto saved = (*backend)->RegisterConnector(std::move(request));
   if (!saved) return tl::unexpected(saved.error());
   PrintSaved(state, *saved, "registered", a.show_secrets);
+  if (a.share || a.share_secrets) PrintSharingNote(saved->connector);
   return {};
 }
 
@@ -169,10 +199,12 @@ Result<void> Update(CliState& state, ConnectorArgs const& a, std::vector<std::st
   request.expires_at = parsed->expires_at;
   request.expires_skew_tolerance = a.expires_skew_tolerance;
   std::tie(request.shared, request.shared_read_only) = Sharing(a);
+  request.share_secrets = ShareSecrets(a);
   request.verify = !a.no_verify;
   auto saved = (*backend)->UpdateConnector(std::move(request));
   if (!saved) return tl::unexpected(saved.error());
   PrintSaved(state, *saved, "updated", a.show_secrets);
+  if (a.share || a.share_secrets) PrintSharingNote(saved->connector);
   return {};
 }
 

@@ -2,25 +2,20 @@
 
 #include <optional>
 
+#include "common/file_util.h"
 #include "common/strings.h"
+#include "core/input_limits.h"
 
 namespace latchkey::cli {
 namespace {
 
-constexpr size_t kMaxFileValueBytes = 1 << 20;
-
 Result<std::string> ExpandValue(std::string const& name, std::string const& value) {
   if (StartsWith(value, "@@")) return value.substr(1);
-  if (!StartsWith(value, "@")) return value;
-  std::string path = value.substr(1), contents;
-  if (!ReadFile(path, contents)) {
-    return Fail(ErrorCode::kInvalidArgument, "cannot read file '" + path + "' for --" + name);
+  if (!StartsWith(value, "@")) {
+    if (auto r = CheckValueSize("--" + name, value.size()); !r) return tl::unexpected(r.error());
+    return value;
   }
-  if (contents.size() > kMaxFileValueBytes) {
-    return Fail(ErrorCode::kInvalidArgument,
-                "file '" + path + "' for --" + name + " is over 1 MiB");
-  }
-  return contents;
+  return ReadUserFile(value.substr(1), kMaxValueBytes, "--" + name);
 }
 
 }  // namespace
@@ -48,6 +43,10 @@ Result<std::map<std::string, std::string>> ParseAttributeArgs(
     }
     for (char& ch : name) {
       if (ch == '-') ch = '_';
+    }
+    if (out.count(name)) {
+      // Keeping either value silently would be a guess at which one was meant.
+      return Fail(ErrorCode::kInvalidArgument, "attribute --" + name + " is given more than once");
     }
     auto expanded = ExpandValue(name, value);
     if (!expanded) return tl::unexpected(expanded.error());

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/text_table.h"
+#include "common/inert_text.h"
 #include "common/strings.h"
 #include "core/model_json.h"
 #include "core/registry.h"
@@ -125,7 +126,9 @@ std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePo
   for (auto const& c : connectors) {
     std::vector<std::string> rts, labels;
     for (auto const& rt : c.resource_types) rts.push_back(WithEmoji(rt));
-    for (auto const& [k, v] : c.labels) labels.push_back(k + ":" + v);
+    // One line per label in the cell: each made inert here, so a newline in a value cannot
+    // pass for another label.
+    for (auto const& [k, v] : c.labels) labels.push_back(InertText(k + ":" + v));
     table.AddRow({active.contains(c.id) ? "👉" : "", c.name, c.id, TypeWithEmoji(c.connector_type),
                   Join(rts, "\n"), c.resource_id.value_or("<multiple>"), SharedMark(c), c.owner,
                   ExpiresInText(c, now), Join(labels, "\n")});
@@ -136,13 +139,16 @@ std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePo
 std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_secrets) {
   std::vector<std::string> rts;
   for (auto const& rt : c.resource_types) rts.push_back(WithEmoji(rt));
-  std::string out =
-      fmt::format("Service connector '{}' of type '{}' with id '{}' is owned by user '{}'.\n",
-                  c.name, c.connector_type, c.id, c.owner);
+  std::string out = InertText(fmt::format(
+                        "Service connector '{}' of type '{}' with id '{}' is owned by user '{}'.",
+                        c.name, c.connector_type, c.id, c.owner)) +
+                    "\n";
   TextTable props({"PROPERTY", "VALUE"});
   props.set_row_lines(false);
   props.AddRow({"ID", c.id});
   props.AddRow({"NAME", c.name});
+  // Free text: one line, with any newline shown as \x0a like every other control character.
+  if (!c.description.empty()) props.AddRow({"DESCRIPTION", InertText(c.description)});
   props.AddRow({"TYPE", TypeWithEmoji(c.connector_type)});
   props.AddRow({"AUTH METHOD", c.auth_method});
   props.AddRow({"RESOURCE TYPES", Join(rts, ", ")});
@@ -199,7 +205,9 @@ std::string RenderResourcesList(std::vector<ResourcesReport> const& reports) {
       names.push_back(cell);
       for (size_t i = 1; i < lines; ++i) types.back() += "\n";
     }
-    if (report.resources.empty() && report.error) names.push_back("💥 error: " + *report.error);
+    if (report.resources.empty() && report.error) {
+      names.push_back("💥 error: " + InertText(*report.error));
+    }
     table.AddRow({report.id.value_or(""), report.name.value_or(""),
                   TypeWithEmoji(report.connector_type), Join(types, "\n"), Join(names, "\n")});
   }
@@ -210,14 +218,14 @@ std::string RenderSecretList(std::vector<Secret> const& secrets) {
   TextTable table({"NAME", "ID", "KEYS", "SHARED", "OWNER"});
   for (auto const& s : secrets) {
     std::vector<std::string> keys;
-    for (auto const& [k, v] : s.values) keys.push_back(k);
+    for (auto const& [k, v] : s.values) keys.push_back(InertText(k));
     table.AddRow({s.name, s.id, Join(keys, "\n"), SharedMark(s.shared), s.owner});
   }
   return table.Render();
 }
 
 std::string RenderSecret(Secret const& s, bool show_values) {
-  std::string out = fmt::format("Secret '{}' (id '{}'):\n", s.name, s.id);
+  std::string out = InertText(fmt::format("Secret '{}' (id '{}'):", s.name, s.id)) + "\n";
   TextTable table({"SECRET_KEY", "SECRET_VALUE"});
   for (auto const& [k, v] : s.values) table.AddRow({k, show_values ? v : kHidden});
   return out + table.Render();

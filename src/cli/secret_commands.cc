@@ -7,7 +7,9 @@
 #include "cli/extra_args.h"
 #include "cli/list_options.h"
 #include "cli/render.h"
+#include "common/file_util.h"
 #include "common/strings.h"
+#include "core/input_limits.h"
 #include "core/model_json.h"
 
 namespace latchkey::cli {
@@ -29,9 +31,12 @@ Result<std::map<std::string, std::string>> ParseValuesOption(std::string const& 
   if (text.empty()) return out;
   std::string body = text;
   if (StartsWith(text, "@")) {
-    if (!ReadFile(text.substr(1), body)) {
-      return Fail(ErrorCode::kInvalidArgument, "cannot read file '" + text.substr(1) + "'");
-    }
+    // A mapping of values: bounded by what a secret may hold in all.
+    auto contents = ReadUserFile(text.substr(1), kMaxValueBytes, "--values");
+    if (!contents) return tl::unexpected(contents.error());
+    body = std::move(*contents);
+  } else if (auto r = CheckValueSize("--values", text.size()); !r) {
+    return tl::unexpected(r.error());
   }
   try {
     YAML::Node node = YAML::Load(body);  // JSON is YAML too

@@ -32,6 +32,10 @@ struct ServerArgs {
   std::string tls_cert;
   std::string tls_key;
   std::string audit_log;
+  uint64_t audit_log_max_bytes = uint64_t{64} << 20;
+  int audit_log_keep = 5;
+  LoginThrottleOptions login_throttle;
+  int64_t login_lockout_seconds = 30;
   int io_threads = 2;
   int worker_threads = 16;
   int outbound_threads = 16;
@@ -133,7 +137,10 @@ Result<void> RunServer(CliState& state, ServerArgs const& a) {
   auto outbound = std::make_shared<OutboundPolicy const>(std::move(*policy));
   auto shared =
       std::make_shared<ServiceState>(options, std::move(*store), MakeCurlHttpClient(outbound));
-  IdentityService identity(shared->store(), IdentityOptions{});
+  IdentityOptions identity_options;
+  identity_options.throttle = a.login_throttle;
+  identity_options.throttle.first_lockout = std::chrono::seconds(a.login_lockout_seconds);
+  IdentityService identity(shared->store(), identity_options);
   auto generated = identity.Bootstrap(env.Get("LATCHKEY_ADMIN_PASSWORD"), Now());
   if (!generated) return tl::unexpected(generated.error());
 
@@ -148,8 +155,9 @@ Result<void> RunServer(CliState& state, ServerArgs const& a) {
   auto ring = shared->box().Ring();
   if (!ring) return tl::unexpected(ring.error());
   std::string audit_key = crypto::HmacSha256((*ring)->active_key(), "latchkey audit fingerprints");
-  auto audit =
-      AuditLog::Open(a.audit_log.empty() ? options.home + "/audit.log" : a.audit_log, audit_key);
+  AuditLogRotation rotation{a.audit_log_max_bytes, a.audit_log_keep};
+  auto audit = AuditLog::Open(a.audit_log.empty() ? options.home + "/audit.log" : a.audit_log,
+                              audit_key, &Now, rotation);
   if (!audit) return tl::unexpected(audit.error());
 
   server::MetricsRegistry metrics;
@@ -239,6 +247,23 @@ void AddServerCommand(CLI::App& app, CliState& state) {
   cmd->add_option("--provider-timeout", a->provider_timeout,
                   "Seconds one provider call may take (1-300, default 15)")
       ->check(CLI::Range(1, 300));
+  cmd->add_option("--audit-log-max-bytes", a->audit_log_max_bytes,
+                  "Rotate the audit log when it reaches this size (default 67108864 = 64 MiB; "
+                  "0: never)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 50));
+  cmd->add_option("--audit-log-keep", a->audit_log_keep,
+                  "Rotated audit logs kept as FILE.1 ... FILE.N (default 5)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--login-failures-per-name", a->login_throttle.failures_per_name,
+                  "Failed logins for one user name before it is locked out (default 5)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--login-failures-per-address", a->login_throttle.failures_per_address,
+                  "Failed logins from one client address before it is locked out (default 50)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--login-lockout-seconds", a->login_lockout_seconds,
+                  "First lockout after too many failed logins; doubles with each further "
+                  "failure, up to 15 minutes (default 30)")
+      ->check(CLI::Range(int64_t{1}, int64_t{900}));
   cmd->add_option("--io-threads", a->io_threads, "Network threads (default 2)");
   cmd->add_option("--worker-threads", a->worker_threads,
                   "Threads for requests served from the store (default 16)");

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "cli/text_table.h"
+#include "common/inert_text.h"
 #include "common/strings.h"
 #include "service/backend.h"
 
@@ -61,8 +62,10 @@ std::string RenderComponentList(std::vector<StackComponent> const& components,
 }
 
 std::string RenderComponentDetails(StackComponent const& c, ConnectorNames const& names) {
-  std::string out = fmt::format("{} '{}' of flavor '{}' with id '{}' is owned by user '{}'.\n",
-                                ComponentTypeTitle(c.type), c.name, c.flavor, c.id, c.owner);
+  std::string out =
+      InertText(fmt::format("{} '{}' of flavor '{}' with id '{}' is owned by user '{}'.",
+                            ComponentTypeTitle(c.type), c.name, c.flavor, c.id, c.owner)) +
+      "\n";
   out[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(out[0])));
   TextTable props({"PROPERTY", "VALUE"});
   props.set_row_lines(false);
@@ -111,8 +114,9 @@ std::string RenderStackDetails(Stack const& s, bool active, ConnectorNames const
                   c.connector_resource_id.value_or("")});
   }
   std::string out = WithTitle("Stack Configuration", table.Render());
-  out += fmt::format("Stack '{}' with id '{}' is owned by user '{}'{}.\n", s.name, s.id, s.owner,
-                     active ? " and is the active stack" : "");
+  out += InertText(fmt::format("Stack '{}' with id '{}' is owned by user '{}'{}.", s.name, s.id,
+                               s.owner, active ? " and is the active stack" : "")) +
+         "\n";
   return out;
 }
 

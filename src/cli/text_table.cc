@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/inert_text.h"
 #include "common/strings.h"
 
 namespace latchkey::cli {
@@ -65,6 +66,20 @@ std::string Row(std::vector<size_t> const& widths, std::vector<std::string> cons
   return out;
 }
 
+// Every line of a cell with control characters (ESC, CR, ...) and bidi overrides made visible:
+// cells hold names, labels and descriptions other users chose. '\n' stays the line break
+// between a cell's lines, so callers joining user text into one cell make each part inert first.
+std::vector<std::string> InertCells(std::vector<std::string> const& cells) {
+  std::vector<std::string> out;
+  out.reserve(cells.size());
+  for (auto const& cell : cells) {
+    std::vector<std::string> lines = Split(cell, '\n');
+    for (auto& line : lines) line = InertText(line);
+    out.push_back(Join(lines, "\n"));
+  }
+  return out;
+}
+
 }  // namespace
 
 size_t DisplayWidth(std::string_view text) {
@@ -74,7 +89,11 @@ size_t DisplayWidth(std::string_view text) {
 }
 
 std::string TextTable::Render() const {
-  std::vector<size_t> widths(headers_.size(), 0);
+  std::vector<std::string> headers = InertCells(headers_);
+  std::vector<std::vector<std::string>> rows;
+  rows.reserve(rows_.size());
+  for (auto const& r : rows_) rows.push_back(InertCells(r));
+  std::vector<size_t> widths(headers.size(), 0);
   auto measure = [&](std::vector<std::string> const& cells) {
     for (size_t i = 0; i < cells.size() && i < widths.size(); ++i) {
       for (auto const& line : Split(cells[i], '\n')) {
@@ -82,19 +101,20 @@ std::string TextTable::Render() const {
       }
     }
   };
-  measure(headers_);
-  for (auto const& r : rows_) measure(r);
+  measure(headers);
+  for (auto const& r : rows) measure(r);
   std::string out = Rule(widths, "┏", "━", "┯", "┓");
-  out += Row(widths, headers_);
-  for (size_t i = 0; i < rows_.size(); ++i) {
+  out += Row(widths, headers);
+  for (size_t i = 0; i < rows.size(); ++i) {
     if (row_lines_ || i == 0) out += Rule(widths, "┠", "─", "┼", "┨");
-    out += Row(widths, rows_[i]);
+    out += Row(widths, rows[i]);
   }
   out += Rule(widths, "┗", "━", "┷", "┛");
   return out;
 }
 
-std::string Centered(std::string const& text, size_t width) {
+std::string Centered(std::string const& raw, size_t width) {
+  std::string text = InertText(raw);
   size_t w = DisplayWidth(text);
   if (w >= width) return text;
   return std::string((width - w) / 2, ' ') + text;

@@ -7,7 +7,9 @@
 #include <iostream>
 
 #include "cli/render.h"
+#include "common/file_util.h"
 #include "common/strings.h"
+#include "core/input_limits.h"
 
 namespace latchkey::cli {
 namespace {
@@ -26,16 +28,17 @@ class Prompter {
       quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
       ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
     }
-    std::string line;
-    bool ok = static_cast<bool>(std::getline(in_, line));
+    // Bounded like every other way a value enters (core/input_limits.h).
+    auto line = ReadBoundedLine(in_, kMaxValueBytes, "an answer");
     if (hide) {
       ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
       out_ << "\n";
     }
-    if (!ok)
+    if (!line) return tl::unexpected(line.error());
+    if (!*line)
       return Fail(ErrorCode::kInvalidArgument,
                   "interactive input ended before the wizard finished");
-    return Trim(line);
+    return Trim(**line);
   }
 
   // Asks until the answer is one of `choices` (or blank when `allow_blank`).

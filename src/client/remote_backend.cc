@@ -168,6 +168,7 @@ Result<nlohmann::json> RemoteBackend::RegisterBody(RegisterRequest& request) {
                          {"description", d.description},
                          {"shared", d.shared},
                          {"shared_read_only", d.shared_read_only},
+                         {"share_secrets", d.share_secrets},
                          {"verify", request.verify}};
   if (!d.name.empty()) body["name"] = d.name;
   if (!d.auth_method.empty()) body["auth_method"] = d.auth_method;
@@ -260,6 +261,7 @@ Result<SavedConnector> RemoteBackend::UpdateConnector(UpdateRequest request) {
   }
   if (request.shared) body["shared"] = *request.shared;
   if (request.shared_read_only) body["shared_read_only"] = *request.shared_read_only;
+  if (request.share_secrets) body["share_secrets"] = *request.share_secrets;
   if (request.expected_version) body["version"] = *request.expected_version;
   body["verify"] = request.verify;
   auto j = Call("PUT", kConnectors + Segment(request.name_or_id), {}, body);

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +13,54 @@
 #include "crypto/random.h"
 
 namespace latchkey {
+
+Result<std::optional<std::string>> ReadBoundedLine(std::istream& in, size_t max_bytes,
+                                                   std::string const& what) {
+  std::string line;
+  bool any = false;
+  for (int ch; (ch = in.get()) != std::char_traits<char>::eof();) {
+    any = true;
+    if (ch == '\n') return std::optional<std::string>(std::move(line));
+    if (line.size() == max_bytes) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  what + " is over the limit of " + std::to_string(max_bytes) + " bytes");
+    }
+    line.push_back(static_cast<char>(ch));
+  }
+  if (!any) return std::optional<std::string>{};
+  return std::optional<std::string>(std::move(line));
+}
+
+Result<std::string> ReadUserFile(std::string const& path, size_t max_bytes,
+                                 std::string const& what) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "cannot read file '" + path + "' for " + what + ": " + std::strerror(errno));
+  }
+  std::string out;
+  char chunk[65536];
+  while (out.size() <= max_bytes) {
+    size_t want = std::min(sizeof chunk, max_bytes + 1 - out.size());
+    ssize_t n = ::read(fd, chunk, want);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string message =
+          "cannot read file '" + path + "' for " + what + ": " + std::strerror(errno);
+      ::close(fd);
+      return Fail(ErrorCode::kInvalidArgument, message);
+    }
+    if (n == 0) break;
+    out.append(chunk, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  if (out.size() > max_bytes) {
+    return Fail(ErrorCode::kInvalidArgument, "file '" + path + "' for " + what +
+                                                 " is over the limit of " +
+                                                 std::to_string(max_bytes) + " bytes");
+  }
+  return out;
+}
 
 Result<void> WriteFileAtomic(std::string const& path, std::string const& content, unsigned mode) {
   std::filesystem::path target(path);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "common/strings.h"
+#include "core/input_limits.h"
 
 namespace latchkey {
 namespace {
@@ -16,6 +17,13 @@ std::vector<std::string> FieldNames(AuthMethodSpec const& auth) {
 // Values arrive as strings from the CLI and typed from JSON; both end up typed per the spec.
 Result<nlohmann::json> ConvertValue(ConfigField const& field, nlohmann::json const& value) {
   std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+  if (auto r = CheckValueSize("attribute '" + field.name + "'", text.size()); !r) {
+    return tl::unexpected(r.error());
+  }
+  if (field.required && Trim(text).empty()) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("attribute '{}' is required and must not be empty", field.name));
+  }
   auto invalid = [&](char const* expected) {
     // Secret values are never echoed back, even when malformed.
     return Fail(ErrorCode::kInvalidArgument,
@@ -68,6 +76,12 @@ RawValues CurrentValues(Connector const& c) {
 }
 
 Result<void> NormalizeConnector(ConnectorType const& type, Connector& c, RawValues const& values) {
+  // The same limits for the REST API and the local CLI: both reach every connector through here.
+  if (!c.name.empty()) {
+    if (auto r = CheckName("service connector name", c.name); !r) return r;
+  }
+  if (auto r = CheckLabels(c.labels); !r) return r;
+  if (auto r = CheckDescription(c.description); !r) return r;
   ConnectorTypeSpec const& spec = type.Spec();
   c.connector_type = spec.connector_type;
   AuthMethodSpec const* auth = spec.FindAuthMethod(c.auth_method);
@@ -138,11 +152,17 @@ Result<void> NormalizeConnector(ConnectorType const& type, Connector& c, RawValu
   c.configuration = std::move(configuration);
   c.secrets = std::move(secrets);
 
+  if (c.expiration_seconds) {
+    auto r = CheckSeconds("expiration_seconds", *c.expiration_seconds, kMaxLifetimeSeconds, false);
+    if (!r) return r;
+  }
   auto expiration = auth->ValidateExpiration(c.expiration_seconds);
   if (!expiration) return tl::unexpected(expiration.error());
   c.expiration_seconds = *expiration;
-  if (c.expires_skew_tolerance && *c.expires_skew_tolerance < 0) {
-    return Fail(ErrorCode::kInvalidArgument, "--expires-skew-tolerance must not be negative");
+  if (c.expires_skew_tolerance) {
+    auto r = CheckSeconds("expires_skew_tolerance", *c.expires_skew_tolerance,
+                          kMaxSkewToleranceSeconds, true);
+    if (!r) return r;
   }
 
   c.supports_instances = false;

@@ -36,6 +36,10 @@ struct Connector {
   // With `shared`: others may read the connector's metadata but not use it (no credentials,
   // verification or resource listing): "use" is a permission of its own.
   bool shared_read_only = false;
+  // With `shared` for use: others also get client credentials that are the owner's long-lived
+  // secrets (a registry password, a token without expiry, an account key). Without it, a
+  // non-owner's client request is served only where the type issues temporary credentials.
+  bool share_secrets = false;
   int64_t version = 0;  // bumped by every update; an update names the version it read
   TimePoint created{};
   TimePoint updated{};

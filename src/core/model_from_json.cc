@@ -47,6 +47,7 @@ Result<Connector> ConnectorFromJson(nlohmann::json const& j) {
     c.owner = j.value("owner", "");
     c.shared = j.value("shared", false);
     c.shared_read_only = j.value("shared_read_only", false);
+    c.share_secrets = j.value("share_secrets", false);
     c.version = j.value("version", int64_t{0});
     c.created = OptTime(j, "created").value_or(TimePoint{});
     c.updated = OptTime(j, "updated").value_or(TimePoint{});

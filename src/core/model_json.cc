@@ -33,6 +33,7 @@ nlohmann::json ToJson(Connector const& c, bool show_secrets) {
   j["owner"] = c.owner;
   j["shared"] = c.shared;
   j["shared_read_only"] = c.shared_read_only;
+  j["share_secrets"] = c.share_secrets;
   j["version"] = c.version;
   j["created"] = FormatIso8601(c.created);
   j["updated"] = FormatIso8601(c.updated);

@@ -33,11 +33,40 @@ Result<void> Authorize(Principal const& who, std::string const& owner, bool shar
                           what, name_or_id));
 }
 
-Result<void> ApplySharing(Connector& c, std::optional<bool> shared, std::optional<bool> read_only) {
+bool HandsOutLongLivedSecrets(Connector const& stored, Connector const& client) {
+  if (!client.expires_at) return true;
+  return client.connector_type == stored.connector_type && client.auth_method == stored.auth_method;
+}
+
+Result<void> AuthorizeClient(Principal const& who, Connector const& stored,
+                             Connector const& client) {
+  if (who.admin || who.name == stored.owner || stored.share_secrets) return {};
+  if (!HandsOutLongLivedSecrets(stored, client)) return {};
+  return Fail(ErrorCode::kPermissionDenied,
+              fmt::format("service connector '{}' cannot issue temporary credentials here, and "
+                          "its owner has not shared its long-lived ones: ask them to share it "
+                          "with --share-secrets",
+                          stored.name));
+}
+
+Result<void> ApplySharing(Connector& c, std::optional<bool> shared, std::optional<bool> read_only,
+                          std::optional<bool> share_secrets) {
   if (shared == false && read_only == true) {
     return Fail(ErrorCode::kInvalidArgument,
                 "a private connector cannot also be shared read-only: choose one");
   }
+  if (share_secrets == true && (shared == false || read_only == true)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "--share-secrets shares a connector for use: it cannot also be private or "
+                "read-only");
+  }
+  if (share_secrets == true) {
+    c.shared = true;
+    c.shared_read_only = false;
+    c.share_secrets = true;
+    return {};
+  }
+  if (share_secrets == false || shared == false || read_only == true) c.share_secrets = false;
   if (read_only == true) {
     c.shared = true;
     c.shared_read_only = true;

@@ -43,6 +43,18 @@ inline Result<void> Authorize(Principal const& who, Connector const& c, Access a
 // `read_only` says otherwise), `read_only` true shares it for read only, `shared` false makes it
 // private. Absent values keep the connector's setting; `shared` false with `read_only` true is a
 // contradiction (kInvalidArgument).
-Result<void> ApplySharing(Connector& c, std::optional<bool> shared, std::optional<bool> read_only);
+// `share_secrets` true also shares for use (and hands out long-lived secrets, see
+// Connector::share_secrets); making a connector private or read-only clears it.
+Result<void> ApplySharing(Connector& c, std::optional<bool> shared, std::optional<bool> read_only,
+                          std::optional<bool> share_secrets = std::nullopt);
+
+// The client connector `client`, issued from `stored`, hands out the owner's long-lived
+// credentials: it has no expiry, or it is the stored connector's own type and method (so its
+// secrets are the stored ones).
+bool HandsOutLongLivedSecrets(Connector const& stored, Connector const& client);
+// Refuses such a client to anyone but the owner or an admin, unless the owner shared the
+// connector with `--share-secrets`.
+Result<void> AuthorizeClient(Principal const& who, Connector const& stored,
+                             Connector const& client);
 
 }  // namespace latchkey

@@ -49,6 +49,7 @@ struct UpdateRequest {
   std::optional<int64_t> expires_skew_tolerance;
   std::optional<bool> shared;
   std::optional<bool> shared_read_only;  // see Connector::shared_read_only and ApplySharing
+  std::optional<bool> share_secrets;     // see Connector::share_secrets
   // Refuse (kConflict) unless the connector is still at this version (REST If-Match).
   std::optional<int64_t> expected_version;
   bool verify = true;

@@ -6,6 +6,7 @@
 
 #include "auth/api_token.h"
 #include "auth/password_hash.h"
+#include "core/input_limits.h"
 #include "crypto/random.h"
 
 namespace latchkey {
@@ -71,20 +72,46 @@ Result<IssuedToken> IdentityService::Issue(User const& user, std::string const& 
   return issued;
 }
 
+Result<bool> IdentityService::CheckPasswordSlot(std::string const& password,
+                                                std::string const& encoded) {
+  auto slot = password_slots_.Acquire();
+  if (!slot) {
+    return Fail(ErrorCode::kResourceExhausted, "too many logins in progress; retry in a moment");
+  }
+  ++password_checks_;
+  return auth::VerifyPassword(password, encoded);
+}
+
+std::optional<std::chrono::seconds> IdentityService::LoginRetryAfter(
+    std::string const& name, std::string const& client_address, TimePoint now) {
+  return throttle_.RetryAfter(name, client_address, now);
+}
+
 Result<IssuedToken> IdentityService::Login(std::string const& name, std::string const& password,
                                            std::string const& token_name, TimePoint now,
+                                           std::string const& client_address,
                                            std::optional<std::chrono::seconds> ttl) {
+  if (auto r = CheckName("token name", token_name); !r) return tl::unexpected(r.error());
+  if (auto wait = throttle_.RetryAfter(name, client_address, now)) {
+    return Fail(ErrorCode::kResourceExhausted,
+                fmt::format("too many failed logins for this user name or from this address; "
+                            "retry in {} s",
+                            wait->count()));
+  }
   auto user = store_.FindUser(name);
-  if (!user || user->name != name) {
-    // Spend the same time as a real check, so response times don't reveal which names exist.
-    static std::string const kDummy = auth::HashPassword("dummy-password-for-timing").value_or("");
-    (void)auth::VerifyPassword(password, kDummy);
+  bool may_log_in = user && user->name == name && user->active && !user->service_account &&
+                    !user->password_hash.empty();
+  // Every refusal spends the same Argon2 work as a real check (a dummy hash with the current
+  // parameters), so response times tell unknown names, service accounts and deactivated users
+  // apart from people with a wrong password no better than the answer does.
+  static std::string const kDummy = auth::HashPassword("dummy-password-for-timing").value_or("");
+  auto verified = CheckPasswordSlot(password, may_log_in ? user->password_hash : kDummy);
+  if (!verified) return tl::unexpected(verified.error());
+  if (!may_log_in || !*verified) {
+    throttle_.Failed(name, client_address, now);
     return tl::unexpected(BadLogin());
   }
-  if (!user->active || user->service_account || user->password_hash.empty() ||
-      !auth::VerifyPassword(password, user->password_hash)) {
-    return tl::unexpected(BadLogin());
-  }
+  throttle_.Succeeded(name);
   return Issue(*user, token_name, now + ttl.value_or(options_.login_token_ttl), now);
 }
 
@@ -175,6 +202,11 @@ Result<IssuedToken> IdentityService::CreateApiKey(Principal const& caller,
                                                   std::optional<std::chrono::seconds> ttl,
                                                   TimePoint now) {
   if (auto r = RequireAdmin(caller, "create API keys"); !r) return tl::unexpected(r.error());
+  if (auto r = CheckName("API key name", key_name); !r) return tl::unexpected(r.error());
+  if (ttl) {
+    auto r = CheckSeconds("ttl_seconds", ttl->count(), kMaxLifetimeSeconds, false);
+    if (!r) return tl::unexpected(r.error());
+  }
   auto user = store_.FindUser(account);
   if (!user) return tl::unexpected(user.error());
   if (!user->service_account) {

@@ -203,7 +203,8 @@ Result<SavedConnector> LocalBackend::UpdateConnector(UpdateRequest request) {
   RawValues values = CurrentValues(c);
   if (request.new_name) c.name = *request.new_name;
   if (request.description) c.description = *request.description;
-  if (auto r = ApplySharing(c, request.shared, request.shared_read_only); !r) {
+  if (auto r = ApplySharing(c, request.shared, request.shared_read_only, request.share_secrets);
+      !r) {
     return tl::unexpected(r.error());
   }
   if (request.expected_version && *request.expected_version != c.version) {
@@ -373,9 +374,16 @@ Result<Connector> LocalBackend::GetConnectorClient(std::string const& name_or_id
   if (!c) return tl::unexpected(c.error());
   auto type = RequireConnectorType(c->connector_type);
   if (!type) return tl::unexpected(type.error());
+  // Sharing for use hands out temporary credentials; the owner's long-lived ones only with
+  // --share-secrets (AuthorizeClient), whether issued now or served from the cache.
+  auto checked = [&](Result<Connector> client) -> Result<Connector> {
+    if (!client) return client;
+    if (auto r = AuthorizeClient(principal_, *c, *client); !r) return tl::unexpected(r.error());
+    return client;
+  };
   if (!cache) {
     Context ctx = MakeContext();
-    return latchkey::GetConnectorClient(ctx, **type, *c, resource_type, resource_id);
+    return checked(latchkey::GetConnectorClient(ctx, **type, *c, resource_type, resource_id));
   }
   auto target = ResolveResourceTarget(**type, *c, resource_type, resource_id);
   if (!target) return tl::unexpected(target.error());
@@ -389,7 +397,7 @@ Result<Connector> LocalBackend::GetConnectorClient(std::string const& name_or_id
     Context ctx = self.MakeContext();
     return latchkey::GetConnectorClient(ctx, *type, *connector, resource_type, resource_id);
   };
-  return cache->GetOrIssue(key, issue);
+  return checked(cache->GetOrIssue(key, issue));
 }
 
 }  // namespace latchkey

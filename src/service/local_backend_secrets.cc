@@ -1,6 +1,7 @@
 // LocalBackend: the `latchkey secret` use cases and key rotation.
 #include <fmt/format.h>
 
+#include "core/input_limits.h"
 #include "crypto/random.h"
 #include "service/local_backend.h"
 
@@ -8,18 +9,22 @@ namespace latchkey {
 namespace {
 
 Result<void> CheckSecretKeys(std::map<std::string, std::string> const& values) {
+  if (values.size() > kMaxSecretValues) {
+    return Fail(ErrorCode::kInvalidArgument,
+                fmt::format("a secret holds at most {} values", kMaxSecretValues));
+  }
   for (auto const& [k, v] : values) {
     if (k.empty()) return Fail(ErrorCode::kInvalidArgument, "secret keys must not be empty");
     if (k == "name") return Fail(ErrorCode::kInvalidArgument, "the secret key 'name' is reserved");
+    if (auto r = CheckName("secret key", k); !r) return r;
+    if (auto r = CheckValueSize("secret key '" + k + "'", v.size()); !r) return r;
   }
   return {};
 }
 
 Result<void> CheckSecretName(std::string const& name) {
   if (name.empty()) return Fail(ErrorCode::kInvalidArgument, "a secret name is required");
-  if (name.size() > 255)
-    return Fail(ErrorCode::kInvalidArgument, "secret names are at most 255 characters");
-  return {};
+  return CheckName("secret name", name);
 }
 
 }  // namespace

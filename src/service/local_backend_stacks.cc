@@ -3,6 +3,7 @@
 
 #include "common/strings.h"
 #include "core/connector_ops.h"
+#include "core/input_limits.h"
 #include "core/registry.h"
 #include "crypto/random.h"
 #include "service/local_backend.h"
@@ -20,6 +21,17 @@ namespace {
 
 std::string Describe(StackComponent const& c) {
   return fmt::format("{} '{}'", ComponentTypeTitle(c.type), c.name);
+}
+
+// Names and values as every user-chosen input is bounded (core/input_limits.h).
+Result<void> CheckComponentInput(std::string const& name,
+                                 std::map<std::string, std::string> const& configuration) {
+  if (auto r = CheckName("component name", name); !r) return r;
+  for (auto const& [k, v] : configuration) {
+    if (auto r = CheckName("component attribute name", k); !r) return r;
+    if (auto r = CheckValueSize("a component attribute", v.size()); !r) return r;
+  }
+  return {};
 }
 
 }  // namespace
@@ -115,6 +127,9 @@ Result<ConnectedComponent> LocalBackend::RegisterComponent(ComponentRequest requ
   if (request.name_or_id.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "a component name is required");
   }
+  if (auto r = CheckComponentInput(request.name_or_id, request.configuration); !r) {
+    return tl::unexpected(r.error());
+  }
   auto flavor = RequireFlavor(request.type, request.flavor);
   if (!flavor) return tl::unexpected(flavor.error());
   if (auto r = ValidateConfiguration(**flavor, request.configuration); !r) {
@@ -165,6 +180,9 @@ Result<StackComponent> LocalBackend::UpdateComponent(ComponentRequest request) {
   StackComponent c = *current;
   auto flavor = RequireFlavor(c.type, c.flavor);
   if (!flavor) return tl::unexpected(flavor.error());
+  if (auto r = CheckComponentInput(request.new_name.value_or(c.name), request.configuration); !r) {
+    return tl::unexpected(r.error());
+  }
   if (request.new_name) c.name = *request.new_name;
   for (auto const& [k, v] : request.configuration) c.configuration[k] = v;
   for (auto const& attr : request.remove_attrs) {
@@ -227,6 +245,7 @@ Result<StackComponent> LocalBackend::DisconnectComponent(ComponentType type,
 
 Result<Stack> LocalBackend::RegisterStack(StackRequest request) {
   if (request.name.empty()) return Fail(ErrorCode::kInvalidArgument, "a stack name is required");
+  if (auto r = CheckName("stack name", request.name); !r) return tl::unexpected(r.error());
   if (!request.components.contains(ComponentType::kArtifactStore)) {
     return Fail(ErrorCode::kInvalidArgument, "a stack needs an artifact store (-a NAME)");
   }

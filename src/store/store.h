@@ -77,6 +77,9 @@ class Store {
   virtual Result<std::vector<SecretRecord>> ListSecrets(SecretFilter const& filter) = 0;
   // One page of user secrets (fields: SecretFields()), values' keys only; default order by name.
   virtual Result<Page<SecretRecord>> PageSecrets(ListQuery const& query) = 0;
+  // Whether any value (of a secret or a connector) is stored sealed: a missing key file is then
+  // a lost key, never a first use.
+  virtual Result<bool> HasSealedValues() = 0;
   // Replaces name, sharing, updated time and the whole set of values.
   virtual Result<void> UpdateSecret(SecretRecord const& s) = 0;
   virtual Result<void> DeleteSecret(std::string const& id) = 0;

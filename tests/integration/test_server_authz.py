@@ -8,7 +8,9 @@ connector (docker, each on its own real docker-registry peer with htpasswd auth,
 {private, shared} is checked against one expected table; a mismatch prints the whole table.
 
 Rules: owners and admins may do everything. Anyone else sees a shared item (read + use: GET,
-verify, resources, /client) but never its secret values (expand_secrets -> 403) and may not
+verify, resources; /client only where the credentials handed out are temporary, or when the owner
+shared it with ``share_secrets`` -- a docker password connector is neither, so a plain shared one
+answers 403 and a ``secrets`` one 200) but never its secret values (expand_secrets -> 403) and may not
 change or delete it (403); a connector shared read-only (``shared_read_only``) may be read but
 not used (verify and /client 403, absent from resources); someone else's private item is 404 for
 every verb, by ID, name or ID prefix, with the same message as an item that does not exist.
@@ -32,21 +34,21 @@ from test_server_api import (API, Recorder, RecordingClient, RouteMatcher,  # no
 
 HIDDEN = "[HIDDEN]"
 ACTORS = ("alice", "bob", "admin")
-CONNECTOR_VIS = ("private", "shared", "read-only")
+CONNECTOR_VIS = ("private", "shared", "read-only", "secrets")
 SECRET_VIS = ("private", "shared")
 L, A = "listed", "absent"
 
 # Expected outcome per (verb, actor), one value per visibility in that order ("listed"/"absent"
 # for list-like verbs).
 CONNECTOR_EXPECTED = {
-    "list":       {"alice": (L, L, L), "bob": (A, L, L), "admin": (L, L, L)},
-    "get":        {"alice": (200, 200, 200), "bob": (404, 200, 200), "admin": (200, 200, 200)},
-    "get+expand": {"alice": (200, 200, 200), "bob": (404, 403, 403), "admin": (200, 200, 200)},
-    "update":     {"alice": (200, 200, 200), "bob": (404, 403, 403), "admin": (200, 200, 200)},
-    "delete":     {"alice": (204, 204, 204), "bob": (404, 403, 403), "admin": (204, 204, 204)},
-    "verify":     {"alice": (200, 200, 200), "bob": (404, 200, 403), "admin": (200, 200, 200)},
-    "client":     {"alice": (200, 200, 200), "bob": (404, 200, 403), "admin": (200, 200, 200)},
-    "resources":  {"alice": (L, L, L), "bob": (A, L, A), "admin": (L, L, L)},
+    "list":       {"alice": (L, L, L, L), "bob": (A, L, L, L), "admin": (L, L, L, L)},
+    "get":        {"alice": (200, 200, 200, 200), "bob": (404, 200, 200, 200), "admin": (200, 200, 200, 200)},
+    "get+expand": {"alice": (200, 200, 200, 200), "bob": (404, 403, 403, 403), "admin": (200, 200, 200, 200)},
+    "update":     {"alice": (200, 200, 200, 200), "bob": (404, 403, 403, 403), "admin": (200, 200, 200, 200)},
+    "delete":     {"alice": (204, 204, 204, 204), "bob": (404, 403, 403, 403), "admin": (204, 204, 204, 204)},
+    "verify":     {"alice": (200, 200, 200, 200), "bob": (404, 200, 403, 200), "admin": (200, 200, 200, 200)},
+    "client":     {"alice": (200, 200, 200, 200), "bob": (404, 403, 403, 200), "admin": (200, 200, 200, 200)},
+    "resources":  {"alice": (L, L, L, L), "bob": (A, L, A, L), "admin": (L, L, L, L)},
 }
 SECRET_EXPECTED = {
     "list":       {"alice": (L, L), "bob": (A, L), "admin": (L, L)},
@@ -131,7 +133,8 @@ class AuthzMatrixTest(unittest.TestCase):
         body = {"name": name, "connector_type": "docker", "auth_method": "password",
                 "configuration": {"registry": reg.url, "username": cls.reg_user},
                 "secrets": {"password": pw}, "shared": vis != "private",
-                "shared_read_only": vis == "read-only", "verify": False,
+                "shared_read_only": vis == "read-only", "share_secrets": vis == "secrets",
+                "verify": False,
                 "labels": {"authz": "1"}}
         st, c = cls.alice.post(f"{API}/service_connectors", body)
         if st != 201:

@@ -6,6 +6,7 @@
 
 #include "cli/extra_args.h"
 #include "cli/text_table.h"
+#include "core/input_limits.h"
 
 namespace latchkey::cli {
 namespace {
@@ -29,9 +30,48 @@ TEST(ParseAttributeArgs, FileValuesAndEscapes) {
   std::filesystem::remove(path);
 }
 
+// Issue 14 (10): which of two values was meant is not guessed.
+TEST(ParseAttributeArgs, RefusesARepeatedAttribute) {
+  auto r = ParseAttributeArgs({"--password=a", "--password=b"});
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("--password is given more than once"), std::string::npos);
+  EXPECT_FALSE(ParseAttributeArgs({"--pass-word=a", "--pass_word", "b"}));
+}
+
+// Issue 14 (6): an @file is read up to the limit plus one byte, never whole: /dev/zero fails at
+// once with the limit in the message instead of filling memory.
+TEST(ParseAttributeArgs, FileValuesAreBounded) {
+  auto zero = ParseAttributeArgs({"--password=@/dev/zero"});
+  ASSERT_FALSE(zero);
+  EXPECT_NE(zero.error().message.find("over the limit of 1048576 bytes"), std::string::npos)
+      << zero.error().message;
+  auto path = std::filesystem::temp_directory_path() / "latchkey-attr-big.txt";
+  std::ofstream(path) << std::string(kMaxValueBytes, 'x');
+  auto exact = ParseAttributeArgs({"--token=@" + path.string()});
+  ASSERT_TRUE(exact) << exact.error().message;
+  EXPECT_EQ(exact->at("token").size(), kMaxValueBytes);
+  std::ofstream(path, std::ios::app) << "y";
+  EXPECT_FALSE(ParseAttributeArgs({"--token=@" + path.string()}));
+  std::filesystem::remove(path);
+  EXPECT_FALSE(ParseAttributeArgs({"--token=" + std::string(kMaxValueBytes + 1, 'v')}));
+}
+
 TEST(ParseAttributeArgs, RefusesStrayWords) {
   EXPECT_FALSE(ParseAttributeArgs({"stray"}));
   EXPECT_FALSE(ParseAttributeArgs({"--novalue"}));
+}
+
+// Issue 14 (4): whatever a cell holds reaches the terminal inert.
+TEST(TextTable, ControlCharactersInCellsAreShownInert) {
+  TextTable table({"NAME", "LABELS"});
+  table.AddRow({"x\x1b]52;c;aGk=\x07", "env:prod\nteam:a\rb"});
+  std::string out = table.Render();
+  EXPECT_EQ(out.find('\x1b'), std::string::npos);
+  EXPECT_EQ(out.find('\x07'), std::string::npos);
+  EXPECT_EQ(out.find('\r'), std::string::npos);
+  EXPECT_NE(out.find("x\\x1b]52;c;aGk=\\x07"), std::string::npos) << out;
+  EXPECT_NE(out.find("team:a\\x0db"), std::string::npos) << out;
+  EXPECT_EQ(Centered("t\x1b[2J", 40).find('\x1b'), std::string::npos);
 }
 
 TEST(TextTable, EmojiCountTwoColumns) {

@@ -80,6 +80,11 @@ inline server::HttpResponse Err(Error const& e) {
 // password): 401.
 inline server::HttpResponse AuthErr(Error const& e) { return server::ErrorResponse(e); }
 
+// The answer to a refused login (any route that checks a password): 401 for a wrong user name or
+// password, 429 with Retry-After when the attempt was throttled (IdentityService::Login).
+server::HttpResponse LoginRefused(ApiServices& services, Error const& error,
+                                  std::string const& username, std::string const& client_address);
+
 // Records one audit line (when an audit log is configured). `target_*` name what was acted on.
 void Audit(ApiServices& services, Principal const& who, std::string action, std::string target_id,
            std::string target_name, std::string result, OptString resource_type = {},

@@ -32,39 +32,52 @@ nlohmann::json IssuedJson(IssuedToken const& issued, nlohmann::json user) {
   return j;
 }
 
+}  // namespace
+
+HttpResponse LoginRefused(ApiServices& services, Error const& error, std::string const& username,
+                          std::string const& client_address) {
+  if (error.code != ErrorCode::kResourceExhausted) return AuthErr(error);
+  // Throttled, or every password-check slot busy: 429 with when to come back.
+  auto wait = services.identity->LoginRetryAfter(username, client_address, Now());
+  HttpResponse response = Err(error);
+  response.SetHeader("Retry-After", std::to_string(wait.value_or(std::chrono::seconds(1)).count()));
+  return response;
+}
+
+namespace {
+
 struct LoggedIn {
   IssuedToken issued;
   User user;
 };
 
 // The password exchange behind /login (an API token in the answer) and /session (the token in a
-// cookie). Audited as user.login either way.
-Result<LoggedIn> PasswordLogin(ApiServices& services, HttpRequest const& r,
-                               std::optional<std::string> token_name,
-                               std::optional<std::chrono::seconds> ttl) {
+// cookie): throttled per name and client address, audited as user.login either way. A failure is
+// the response to answer.
+tl::expected<LoggedIn, HttpResponse> PasswordLogin(ApiServices& services, HttpRequest const& r,
+                                                   std::optional<std::string> token_name,
+                                                   std::optional<std::chrono::seconds> ttl) {
   auto body = ParseJsonBody(r.body);
-  if (!body) return tl::unexpected(body.error());
+  if (!body) return tl::unexpected(Err(body.error()));
   auto login = ParseLoginBody(*body);
-  if (!login) return tl::unexpected(login.error());
-  auto issued = services.identity->Login(login->username, login->password,
-                                         token_name.value_or(login->token_name), Now(), ttl);
+  if (!login) return tl::unexpected(Err(login.error()));
+  auto issued =
+      services.identity->Login(login->username, login->password,
+                               token_name.value_or(login->token_name), Now(), r.peer_address, ttl);
   Principal who{login->username, false, ""};
   Audit(services, who, "user.login", "", login->username,
         issued ? "ok" : AuditLog::ResultOf(issued.error()));
-  if (!issued) return tl::unexpected(issued.error());
+  if (!issued) {
+    return tl::unexpected(LoginRefused(services, issued.error(), login->username, r.peer_address));
+  }
   auto user = services.state->store().FindUser(issued->record.user_id);
-  if (!user) return tl::unexpected(user.error());
+  if (!user) return tl::unexpected(Err(user.error()));
   return LoggedIn{std::move(*issued), std::move(*user)};
-}
-
-// A refused password is the caller's own authentication failing (401); a malformed body 400.
-HttpResponse LoginErr(Error const& e) {
-  return e.code == ErrorCode::kUnauthenticated ? AuthErr(e) : Err(e);
 }
 
 HttpResponse Login(ApiServices& services, HttpRequest const& r) {
   auto in = PasswordLogin(services, r, std::nullopt, std::nullopt);
-  if (!in) return LoginErr(in.error());
+  if (!in) return in.error();
   return Ok(IssuedJson(in->issued, UserJson(in->user)));
 }
 
@@ -74,7 +87,7 @@ HttpResponse Login(ApiServices& services, HttpRequest const& r) {
 HttpResponse CreateSession(ApiServices& services, HttpRequest const& r) {
   if (auto refused = RefuseCrossSite(r)) return *refused;
   auto in = PasswordLogin(services, r, "dashboard session", kSessionTtl);
-  if (!in) return LoginErr(in.error());
+  if (!in) return in.error();
   HttpResponse response = Ok(
       {{"user", UserJson(in->user)}, {"expires_at", FormatIso8601(*in->issued.record.expires_at)}});
   response.SetHeader("Set-Cookie", SessionCookie(in->issued.token, kSessionTtl, r.tls));

@@ -4,6 +4,8 @@
 
 #include <set>
 
+#include "auth/password_hash.h"
+#include "core/input_limits.h"
 #include "service/access.h"
 
 namespace latchkey::api {
@@ -153,6 +155,7 @@ Result<RegisterRequest> ParseRegisterRequest(nlohmann::json const& body) {
   LK_TAKE(skew, f.Take<int64_t>("expires_skew_tolerance"));
   LK_TAKE(shared, f.Take<bool>("shared"));
   LK_TAKE(read_only, f.Take<bool>("shared_read_only"));
+  LK_TAKE(share_secrets, f.Take<bool>("share_secrets"));
   LK_TAKE(verify, f.Take<bool>("verify"));
   LK_TAKE(values, AttributeValues(f));
   if (auto r = f.NoOthers(); !r) return tl::unexpected(r.error());
@@ -172,7 +175,9 @@ Result<RegisterRequest> ParseRegisterRequest(nlohmann::json const& body) {
   d.expiration_seconds = expiration;
   d.expires_at = expiry;
   d.expires_skew_tolerance = skew;
-  if (auto r = ApplySharing(d, shared, read_only); !r) return tl::unexpected(r.error());
+  if (auto r = ApplySharing(d, shared, read_only, share_secrets); !r) {
+    return tl::unexpected(r.error());
+  }
   request.values = std::move(values);
   request.verify = verify.value_or(true);
   if (d.connector_type.empty()) {
@@ -197,6 +202,7 @@ Result<UpdateRequest> ParseUpdateRequest(nlohmann::json const& body) {
   LK_TAKE(skew, f.Take<int64_t>("expires_skew_tolerance"));
   LK_TAKE(shared, f.Take<bool>("shared"));
   LK_TAKE(read_only, f.Take<bool>("shared_read_only"));
+  LK_TAKE(share_secrets, f.Take<bool>("share_secrets"));
   LK_TAKE(version, f.Take<int64_t>("version"));
   LK_TAKE(verify, f.Take<bool>("verify"));
   LK_TAKE(values, AttributeValues(f));
@@ -223,6 +229,7 @@ Result<UpdateRequest> ParseUpdateRequest(nlohmann::json const& body) {
   request.expires_skew_tolerance = skew;
   request.shared = shared;
   request.shared_read_only = read_only;
+  request.share_secrets = share_secrets;
   request.expected_version = version;
   request.values = std::move(values);
   request.verify = verify.value_or(true);
@@ -259,6 +266,18 @@ Result<LoginBody> ParseLoginBody(nlohmann::json const& body) {
   if (!username || !password) {
     return Fail(ErrorCode::kInvalidArgument, "'username' and 'password' are required");
   }
+  // Bounded before anything (the throttle, the audit log, Argon2) sees them. Both bounds are the
+  // same for every user name, so a refusal says nothing about which names exist.
+  if (username->size() > kMaxNameBytes) {
+    return Fail(ErrorCode::kInvalidArgument, OverLimitMessage("'username'", kMaxNameBytes));
+  }
+  if (password->size() > auth::kMaxPasswordBytes) {
+    return Fail(ErrorCode::kInvalidArgument,
+                OverLimitMessage("'password'", auth::kMaxPasswordBytes));
+  }
+  if (token_name) {
+    if (auto r = CheckName("token name", *token_name); !r) return tl::unexpected(r.error());
+  }
   return LoginBody{*username, *password, token_name.value_or("")};
 }
 
@@ -280,7 +299,14 @@ Result<ApiKeyBody> ParseApiKeyBody(nlohmann::json const& body) {
   LK_TAKE(name, f.Take<std::string>("name"));
   LK_TAKE(ttl, f.Take<int64_t>("ttl_seconds"));
   if (auto r = f.NoOthers(); !r) return tl::unexpected(r.error());
-  if (ttl && *ttl <= 0) return Fail(ErrorCode::kInvalidArgument, "'ttl_seconds' must be positive");
+  if (ttl) {
+    if (auto r = CheckSeconds("ttl_seconds", *ttl, kMaxLifetimeSeconds, false); !r) {
+      return tl::unexpected(r.error());
+    }
+  }
+  if (name) {
+    if (auto r = CheckName("API key name", *name); !r) return tl::unexpected(r.error());
+  }
   return ApiKeyBody{name.value_or("api-key"), ttl};
 }
 

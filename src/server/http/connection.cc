@@ -51,6 +51,20 @@ bool IsFramingHeader(std::string_view name) {
   return false;
 }
 
+// Headers whose absence or repetition makes a request ambiguous: a proxy and this server could
+// read different hosts or credentials from it (RFC 9112 section 3.2: a 1.1 request without
+// exactly one Host gets 400).
+template <class Message>
+std::optional<std::string> AmbiguousHeaders(Message const& message) {
+  size_t hosts = message.count(http::field::host);
+  if (hosts == 0 && message.version() >= 11) return "an HTTP/1.1 request needs a Host header";
+  if (hosts > 1) return "the request has more than one Host header";
+  if (message.count(http::field::authorization) > 1) {
+    return "the request has more than one Authorization header";
+  }
+  return std::nullopt;
+}
+
 template <class Stream>
 class BeastConnection : public Connection,
                         public std::enable_shared_from_this<BeastConnection<Stream>> {
@@ -183,6 +197,7 @@ class BeastConnection : public Connection,
       return Reject(400, "bad_request",
                     "the request target must be a path with valid percent-encoding");
     }
+    if (auto problem = AmbiguousHeaders(message)) return Reject(400, "bad_request", *problem);
     request.path = std::move(target->path);
     request.query = std::move(target->query);
     for (auto const& field : message) {

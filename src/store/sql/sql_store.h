@@ -28,6 +28,7 @@ class SqlStore : public Store {
   Result<SecretRecord> FindSecret(std::string const& name_or_id) override;
   Result<std::vector<SecretRecord>> ListSecrets(SecretFilter const& filter) override;
   Result<Page<SecretRecord>> PageSecrets(ListQuery const& query) override;
+  Result<bool> HasSealedValues() override;
   Result<void> UpdateSecret(SecretRecord const& s) override;
   Result<void> DeleteSecret(std::string const& id) override;
   Result<size_t> ResealAll(Reseal const& reseal) override;

@@ -21,14 +21,18 @@ constexpr char kConnectorColumns[] =
     "configuration, secret_id, labels, expiration_seconds, expires_at, expires_skew_tolerance, "
     "description, owner, created, updated, shared, version";
 
-// The `shared` column: 0 private, 1 shared for read and use, 2 shared for read only.
+// The `shared` column: 0 private, 1 shared for read and use, 2 shared for read only, 3 shared for
+// use including long-lived secrets (Connector::share_secrets; no new column, so no migration,
+// and a value older versions read as "shared for use").
 constexpr int64_t kPrivate = 0;
 constexpr int64_t kSharedForUse = 1;
 constexpr int64_t kSharedReadOnly = 2;
+constexpr int64_t kSharedWithSecrets = 3;
 
 Param ShareColumn(Connector const& c) {
   if (!c.shared) return Param(kPrivate);
-  return Param(c.shared_read_only ? kSharedReadOnly : kSharedForUse);
+  if (c.shared_read_only) return Param(kSharedReadOnly);
+  return Param(c.share_secrets ? kSharedWithSecrets : kSharedForUse);
 }
 
 // Throws nlohmann::json::exception on a corrupt JSON column; QueryConnectors catches it.
@@ -53,6 +57,7 @@ Connector ReadConnector(Row const& r) {
   c.updated = sql::FromEpoch(r.Int(16));
   c.shared = r.Int(17) != kPrivate;
   c.shared_read_only = r.Int(17) == kSharedReadOnly;
+  c.share_secrets = r.Int(17) == kSharedWithSecrets;
   c.version = r.Int(18);
   return c;
 }

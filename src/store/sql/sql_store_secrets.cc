@@ -170,6 +170,14 @@ Result<Page<SecretRecord>> SqlStore::PageSecrets(ListQuery const& q) {
   });
 }
 
+Result<bool> SqlStore::HasSealedValues() {
+  return sql::ReadValue<bool>(*db_, [&](Connection& c) -> Result<bool> {
+    auto r = c.Execute("SELECT EXISTS(SELECT 1 FROM secret_values)", {});
+    if (!r) return tl::unexpected(r.error());
+    return r->rows.at(0).Int(0) != 0;
+  });
+}
+
 Result<void> SqlStore::UpdateSecret(SecretRecord const& s) {
   return Write([&](Connection& c) -> Result<void> {
     auto up = c.Execute("UPDATE secrets SET name = ?, shared = ?, updated = ? WHERE id = ?",

@@ -1,5 +1,9 @@
 #include "store/sqlite/sqlite_db.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <random>
 #include <thread>
@@ -77,8 +81,29 @@ std::string Statement::Blob(int column) const {
            : std::string();
 }
 
+namespace {
+
+// The database holds sealed secrets, users' password hashes and token hashes: it and its -wal
+// and -shm files are the owner's alone, also when the directory already existed (the umask alone
+// would leave them 0644). The file is created 0600 before SQLite opens it, because SQLite gives
+// -wal and -shm the database file's mode; files left wider by older versions are narrowed.
+void RestrictDatabaseFiles(std::string const& path) {
+  if (path.empty() || path == ":memory:" || path.starts_with("file:")) return;
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) ::close(fd);
+  for (std::string const& file : {path, path + "-wal", path + "-shm", path + "-journal"}) {
+    struct stat st {};
+    if (::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode) && (st.st_mode & 077) != 0) {
+      (void)::chmod(file.c_str(), st.st_mode & 0700);  // not ours: SQLite's own errors say so
+    }
+  }
+}
+
+}  // namespace
+
 Result<Database> Database::Open(std::string const& path) {
   sqlite3* db = nullptr;
+  RestrictDatabaseFiles(path);
   int rc =
       sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);

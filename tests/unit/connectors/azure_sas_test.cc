@@ -8,7 +8,7 @@
 namespace latchkey::azure {
 namespace {
 
-constexpr char kKey[] =
+constexpr char kSasTestKey[] =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
 TimePoint At(std::string const& iso) { return *ParseTimestamp(iso); }
@@ -22,7 +22,7 @@ TEST(AzureSharedKey, ListContainersOnAPathStyleEndpoint) {
   HttpRequest r;
   r.url = "http://127.0.0.1:10000/devstoreaccount1/?comp=list&maxresults=5000";
   r.headers = {{"x-ms-version", "2021-12-02"}};
-  ASSERT_TRUE(SignSharedKey(r, "devstoreaccount1", kKey, At("2026-01-01T00:00:00Z")));
+  ASSERT_TRUE(SignSharedKey(r, "devstoreaccount1", kSasTestKey, At("2026-01-01T00:00:00Z")));
   EXPECT_EQ(SharedKeyStringToSign(r, "devstoreaccount1"),
             "GET\n\n\n\n\n\n\n\n\n\n\n\nx-ms-date:Thu, 01 Jan 2026 00:00:00 GMT\n"
             "x-ms-version:2021-12-02\n/devstoreaccount1/devstoreaccount1/\ncomp:list\n"
@@ -47,7 +47,7 @@ TEST(AzureSas, ServiceSasIsTheSixteenLineForm) {
   EXPECT_EQ(ServiceSasStringToSign(Sas()),
             "rl\n2026-01-01T00:00:00Z\n2026-01-01T01:00:00Z\n/blob/devstoreaccount1/lk-a\n\n\n"
             "https,http\n2021-12-02\nc\n\n\n\n\n\n\n");
-  auto q = MakeServiceSas(Sas(), kKey);
+  auto q = MakeServiceSas(Sas(), kSasTestKey);
   ASSERT_TRUE(q);
   EXPECT_EQ(*q,
             "sv=2021-12-02&spr=https%2Chttp&st=2026-01-01T00%3A00%3A00Z&se=2026-01-01T01%3A00%"
@@ -56,7 +56,7 @@ TEST(AzureSas, ServiceSasIsTheSixteenLineForm) {
 
 TEST(AzureSas, UserDelegationSasNamesTheKey) {
   UserDelegationKey key{"oid",        "tid", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", "b",
-                        "2021-12-02", kKey};
+                        "2021-12-02", kSasTestKey};
   ContainerSas sas = Sas();
   sas.https_only = true;
   EXPECT_EQ(UserDelegationSasStringToSign(sas, key),

@@ -169,6 +169,31 @@ TEST_F(HttpServerTest, MalformedRequestIs400ThenClose) {
   EXPECT_TRUE(Exchange(Get("/fast")));
 }
 
+// Issue 14 (10): a request whose Host or Authorization is missing or repeated could be read
+// differently by a proxy in front; it is refused before any handler runs.
+TEST_F(HttpServerTest, AmbiguousHostOrAuthorizationIs400) {
+  StartServer();
+  for (std::string ambiguous :
+       {"GET /fast HTTP/1.1\r\n\r\n", "GET /fast HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        "GET /fast HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer a\r\n"
+        "Authorization: Bearer b\r\n\r\n"}) {
+    SCOPED_TRACE(ambiguous);
+    RawHttpClient client(port());
+    client.Send(ambiguous);
+    auto response = client.ReadResponse();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 400);
+    EXPECT_EQ(Json(response)["error"]["code"], "bad_request");
+  }
+  // HTTP/1.0 has no Host requirement; one Authorization header is fine.
+  RawHttpClient old_client(port());
+  old_client.Send("GET /fast HTTP/1.0\r\n\r\n");
+  auto response = old_client.ReadResponse();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_TRUE(Exchange(Get("/fast", "Authorization: Bearer a\r\n")));
+}
+
 TEST_F(HttpServerTest, HeaderFloodIs431) {
   StartServer();
   std::string headers;

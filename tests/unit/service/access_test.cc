@@ -72,5 +72,53 @@ TEST(AccessTest, ApplySharingKeepsWhatARequestDoesNotMention) {
   EXPECT_FALSE(c.shared || c.shared_read_only) << "a refused request changes nothing";
 }
 
+// Issue 14 (5): --share-secrets implies sharing for use; read-only or private clears it.
+TEST(AccessTest, ShareSecretsSharesForUseAndIsClearedByNarrowerSharing) {
+  Connector c;
+  ASSERT_TRUE(ApplySharing(c, std::nullopt, std::nullopt, true));
+  EXPECT_TRUE(c.shared && !c.shared_read_only && c.share_secrets);
+  ASSERT_TRUE(ApplySharing(c, true, std::nullopt));
+  EXPECT_TRUE(c.share_secrets) << "--share alone keeps it";
+  ASSERT_TRUE(ApplySharing(c, std::nullopt, true));
+  EXPECT_FALSE(c.share_secrets) << "read-only clears it";
+  ASSERT_TRUE(ApplySharing(c, std::nullopt, std::nullopt, true));
+  ASSERT_TRUE(ApplySharing(c, false, std::nullopt));
+  EXPECT_FALSE(c.shared || c.share_secrets) << "private clears it";
+  EXPECT_FALSE(ApplySharing(c, false, std::nullopt, true));
+  EXPECT_FALSE(ApplySharing(c, std::nullopt, true, true));
+}
+
+TEST(AccessTest, LongLivedClientCredentialsNeedShareSecretsForOthers) {
+  Connector stored;
+  stored.name = "reg";
+  stored.owner = "alice";
+  stored.connector_type = "docker";
+  stored.auth_method = "password";
+  stored.shared = true;
+  Connector same = stored;  // a docker password client: the stored password itself
+  same.expires_at = Now() + std::chrono::hours(1);
+  Connector temporary = stored;  // e.g. an STS or OAuth token minted for this request
+  temporary.connector_type = "aws";
+  temporary.auth_method = "sts-token";
+  temporary.expires_at = Now() + std::chrono::hours(1);
+  Connector no_expiry = temporary;
+  no_expiry.expires_at.reset();
+  Principal bob{"bob", false, "u2"}, alice{"alice", false, "u1"}, root{"root", true, "u0"};
+
+  EXPECT_TRUE(HandsOutLongLivedSecrets(stored, same));
+  EXPECT_TRUE(HandsOutLongLivedSecrets(stored, no_expiry));
+  EXPECT_FALSE(HandsOutLongLivedSecrets(stored, temporary));
+  auto refused = AuthorizeClient(bob, stored, same);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::kPermissionDenied);
+  EXPECT_NE(refused.error().message.find("--share-secrets"), std::string::npos);
+  EXPECT_FALSE(AuthorizeClient(bob, stored, no_expiry));
+  EXPECT_TRUE(AuthorizeClient(bob, stored, temporary));
+  EXPECT_TRUE(AuthorizeClient(alice, stored, same)) << "the owner";
+  EXPECT_TRUE(AuthorizeClient(root, stored, same)) << "an admin";
+  stored.share_secrets = true;
+  EXPECT_TRUE(AuthorizeClient(bob, stored, same));
+}
+
 }  // namespace
 }  // namespace latchkey

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
@@ -146,8 +147,11 @@ TEST_F(AuditLogTest, ConcurrentWritersProduceWholeLines) {
   auto first = OpenLog();
   auto second = OpenLog();
   ASSERT_TRUE(first && second);
-  // Long lines, well past PIPE_BUF, so a writer that split them would show.
-  std::string const padding(6000, 'p');
+  // Long lines, well past PIPE_BUF, so a writer that split them would show (every field is
+  // within its cap, so nothing is cut).
+  std::string const padding(kMaxAuditFieldBytes, 'p');
+  std::map<std::string, std::string> fingerprinted;
+  for (int i = 0; i < 20; ++i) fingerprinted[std::to_string(i) + padding.substr(0, 200)] = "v";
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
@@ -156,6 +160,7 @@ TEST_F(AuditLogTest, ConcurrentWritersProduceWholeLines) {
         AuditEvent e = ConnectorUpdate();
         e.target_id = std::to_string(t) + ":" + std::to_string(i);
         e.target_name = padding;
+        e.fingerprint_values = fingerprinted;
         EXPECT_TRUE(log.Append(e));
       }
     });
@@ -187,6 +192,66 @@ TEST_F(AuditLogTest, RefusesAShortKeyAndAPathThatIsNotAFile) {
   EXPECT_EQ(short_key.error().code, ErrorCode::kInvalidArgument);
   EXPECT_FALSE(AuditLog::Open(dir_.string(), kKey));
   EXPECT_FALSE(AuditLog::Open((dir_ / "missing" / "audit.log").string(), kKey));
+}
+
+// Issue 14 (1): every field an unauthenticated caller chooses is cut to a bound.
+TEST_F(AuditLogTest, EveryFieldIsBounded) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  std::string const huge(1 << 20, 'u');
+  AuditEvent e;
+  e.actor_id = e.actor_name = e.action = e.target_id = e.target_name = e.result = huge;
+  e.resource_type = e.resource_id = huge;
+  for (int i = 0; i < 1000; ++i)
+    e.fingerprint_values[std::to_string(i) + huge.substr(0, 4096)] = "v";
+  ASSERT_TRUE(log->Append(e));
+  EXPECT_LT(Contents().size(), 16u * 1024) << "a 1 MiB name must not cost 1 MiB of log";
+  std::vector<nlohmann::json> lines = Lines();
+  ASSERT_EQ(lines.size(), 1u);
+  std::string name = lines[0]["actor"]["name"];
+  EXPECT_EQ(name.substr(0, kMaxAuditFieldBytes), huge.substr(0, kMaxAuditFieldBytes));
+  EXPECT_NE(name.find("more bytes]"), std::string::npos) << "a cut field says so";
+  EXPECT_EQ(lines[0]["fingerprints"].size(), kMaxAuditFingerprints);
+  EXPECT_EQ(lines[0]["fingerprints_omitted"], 1000 - kMaxAuditFingerprints);
+}
+
+TEST_F(AuditLogTest, RotatesBySizeKeepingNFiles) {
+  auto log = AuditLog::Open(path_, kKey, &Now, AuditLogRotation{4096, 2});
+  ASSERT_TRUE(log) << log.error().message;
+  for (int i = 0; i < 200; ++i) {
+    AuditEvent e = ConnectorUpdate();
+    e.target_id = std::to_string(i);
+    ASSERT_TRUE((*log)->Append(e));
+  }
+  uint64_t total = 0;
+  for (std::string suffix : {"", ".1", ".2"}) {
+    ASSERT_TRUE(fs::exists(path_ + suffix)) << suffix;
+    total += fs::file_size(path_ + suffix);
+    EXPECT_LT(fs::file_size(path_ + suffix), 4096u + 512) << suffix;
+    struct stat st {};
+    ASSERT_EQ(::stat((path_ + suffix).c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0600u);
+  }
+  EXPECT_FALSE(fs::exists(path_ + ".3")) << "only `keep` rotated files";
+  EXPECT_LT(total, 3u * (4096 + 512));
+  // The newest lines are in the live file, whole.
+  std::vector<nlohmann::json> lines = Lines();
+  ASSERT_FALSE(lines.empty());
+  EXPECT_EQ(lines.back()["target"]["id"], "199");
+}
+
+// A second writer (another replica on the same file) finds the file already rotated: it
+// reopens the new file instead of rotating a second time.
+TEST_F(AuditLogTest, ASecondWriterFollowsARotationInsteadOfRepeatingIt) {
+  auto first = AuditLog::Open(path_, kKey, &Now, AuditLogRotation{2048, 3});
+  auto second = AuditLog::Open(path_, kKey, &Now, AuditLogRotation{2048, 3});
+  ASSERT_TRUE(first && second);
+  int i = 0;
+  while (!fs::exists(path_ + ".1")) ASSERT_TRUE((*first)->Append(ConnectorUpdate())) << ++i;
+  ASSERT_TRUE((*second)->Append(ConnectorUpdate()));  // its file is now audit.log.1
+  ASSERT_TRUE((*second)->Append(ConnectorUpdate()));  // reopened: lands in the new audit.log
+  EXPECT_FALSE(fs::exists(path_ + ".2"));
+  EXPECT_EQ(Lines().size(), 1u);
 }
 
 TEST(AuditLogResult, NamesErrorCodes) {

@@ -120,5 +120,66 @@ TEST_F(IdentityServiceTest, UsersWhoOwnSomethingCannotBeDeleted) {
   EXPECT_FALSE(identity_->DeleteUser(admin_, "admin")) << "not yourself";
 }
 
+// Issue 14 (8): unknown names, service accounts and deactivated users are refused after the
+// same Argon2 check a wrong password gets, so response times do not tell them apart.
+TEST_F(IdentityServiceTest, EveryRefusedLoginCostsOnePasswordCheck) {
+  ASSERT_TRUE(
+      identity_->CreateUser(admin_, {"alice", std::string("alice-pass"), false, false}, now_));
+  ASSERT_TRUE(identity_->CreateUser(admin_, {"ci", std::nullopt, false, true}, now_));
+  auto carol =
+      identity_->CreateUser(admin_, {"carol", std::string("carol-pass"), false, false}, now_);
+  ASSERT_TRUE(carol);
+  User inactive = *store_->FindUser("carol");
+  inactive.active = false;
+  ASSERT_TRUE(store_->UpdateUser(inactive));
+  for (auto const& [name, password] :
+       std::vector<std::pair<std::string, std::string>>{{"alice", "wrong-pass"},
+                                                        {"nobody", "any-password"},
+                                                        {"ci", "any-password"},
+                                                        {"carol", "carol-pass"}}) {
+    SCOPED_TRACE(name);
+    uint64_t before = identity_->password_checks();
+    auto refused = identity_->Login(name, password, "t", now_);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, ErrorCode::kUnauthenticated);
+    EXPECT_EQ(identity_->password_checks() - before, 1u);
+  }
+  uint64_t before = identity_->password_checks();
+  EXPECT_TRUE(identity_->Login("alice", "alice-pass", "t", now_));
+  EXPECT_EQ(identity_->password_checks() - before, 1u);
+}
+
+// Issue 14 (7): after the allowance of wrong passwords a name is locked out, a right password
+// included, without another Argon2 check; other names are unaffected; the lockout passes.
+TEST_F(IdentityServiceTest, FailedLoginsLockTheNameOutEvenForTheRightPassword) {
+  IdentityOptions options;
+  options.throttle.failures_per_name = 3;
+  options.throttle.first_lockout = std::chrono::seconds(30);
+  IdentityService identity(*store_, options);
+  ASSERT_TRUE(
+      identity.CreateUser(admin_, {"alice", std::string("alice-pass"), false, false}, now_));
+  for (int i = 0; i < 3; ++i) {
+    auto wrong = identity.Login("admin", "not-it", "t", now_, "10.0.0.9");
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, ErrorCode::kUnauthenticated);
+  }
+  uint64_t checks = identity.password_checks();
+  auto locked = identity.Login("admin", "admin-password", "t", now_, "10.0.0.9");
+  ASSERT_FALSE(locked);
+  EXPECT_EQ(locked.error().code, ErrorCode::kResourceExhausted);
+  EXPECT_EQ(identity.password_checks(), checks) << "no Argon2 work for a locked-out name";
+  EXPECT_EQ(identity.LoginRetryAfter("admin", "10.0.0.9", now_), std::chrono::seconds(30));
+  EXPECT_TRUE(identity.Login("alice", "alice-pass", "t", now_, "10.0.0.9"));
+  EXPECT_TRUE(
+      identity.Login("admin", "admin-password", "t", now_ + std::chrono::seconds(30), "10.0.0.9"));
+}
+
+TEST_F(IdentityServiceTest, PasswordChecksBeyondTheQueueAreTurnedAway) {
+  ConcurrencyLimit limit(1, 0);
+  auto held = limit.Acquire();
+  ASSERT_TRUE(held);
+  EXPECT_FALSE(limit.Acquire()) << "no slot and no queue: refused at once, not waited for";
+}
+
 }  // namespace
 }  // namespace latchkey

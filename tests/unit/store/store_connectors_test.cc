@@ -193,6 +193,16 @@ TEST_P(StoreTest, VisibleToShowsOwnAndSharedOnly) {
   ASSERT_TRUE(found);
   EXPECT_TRUE(found->shared && found->shared_read_only);
   EXPECT_FALSE(store_->FindConnector("bob-shared")->shared_read_only);
+  // Issue 14 (5): shared with its long-lived secrets, kept in the same column.
+  Connector with_secrets = MakeConnector("bob-with-secrets", "bob");
+  with_secrets.shared = true;
+  with_secrets.share_secrets = true;
+  ASSERT_TRUE(store_->CreateConnector(with_secrets, std::nullopt));
+  auto found_secrets = store_->FindConnector("bob-with-secrets");
+  ASSERT_TRUE(found_secrets);
+  EXPECT_TRUE(found_secrets->shared && found_secrets->share_secrets &&
+              !found_secrets->shared_read_only);
+  EXPECT_FALSE(store_->FindConnector("bob-shared")->share_secrets);
 
   auto names = [&](std::optional<std::string> user) {
     ConnectorFilter f;
@@ -203,10 +213,13 @@ TEST_P(StoreTest, VisibleToShowsOwnAndSharedOnly) {
     std::sort(out.begin(), out.end());
     return out;
   };
-  EXPECT_EQ(names("alice"), (std::vector<std::string>{"alice-own", "bob-read-only", "bob-shared"}));
-  EXPECT_EQ(names("bob"), (std::vector<std::string>{"bob-own", "bob-read-only", "bob-shared"}));
-  EXPECT_EQ(names("carol"), (std::vector<std::string>{"bob-read-only", "bob-shared"}));
-  EXPECT_EQ(names(std::nullopt).size(), 4u) << "no visible_to: every connector (admins)";
+  EXPECT_EQ(names("alice"), (std::vector<std::string>{"alice-own", "bob-read-only", "bob-shared",
+                                                      "bob-with-secrets"}));
+  EXPECT_EQ(names("bob"), (std::vector<std::string>{"bob-own", "bob-read-only", "bob-shared",
+                                                    "bob-with-secrets"}));
+  EXPECT_EQ(names("carol"),
+            (std::vector<std::string>{"bob-read-only", "bob-shared", "bob-with-secrets"}));
+  EXPECT_EQ(names(std::nullopt).size(), 5u) << "no visible_to: every connector (admins)";
   ConnectorFilter both;
   both.visible_to = "alice";
   both.name = "bob-own";

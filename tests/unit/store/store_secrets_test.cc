@@ -34,6 +34,13 @@ TEST_P(StoreTest, UserSecretsAndReseal) {
   EXPECT_EQ(store_->FindSecret("aws")->values[0].key_id, "k2") << "a failed reseal changes nothing";
 }
 
+// Issue 14 (10): what tells a lost key file from a first use.
+TEST_P(StoreTest, HasSealedValuesCountsConnectorSecretsToo) {
+  EXPECT_FALSE(*store_->HasSealedValues());
+  ASSERT_TRUE(store_->CreateSecret(MakeInternalSecret(crypto::NewUuid())));
+  EXPECT_TRUE(*store_->HasSealedValues());
+}
+
 TEST_P(StoreTest, ResealFailingHalfwayChangesNothing) {
   ASSERT_TRUE(store_->CreateSecret(MakeUserSecret("one")));
   ASSERT_TRUE(store_->CreateSecret(MakeUserSecret("two")));

@@ -75,5 +75,24 @@ TEST(ApiRequestsTest, SecretLoginUserAndKeyBodies) {
   EXPECT_EQ(ParseApiKeyBody(J(R"({})"))->name, "api-key");
 }
 
+// Issue 14 (1, 10): a login's fields are bounded before anything sees them; lifetimes too.
+TEST(ApiRequestsTest, LoginFieldsAndLifetimesAreBounded) {
+  nlohmann::json login = {{"username", std::string(1 << 20, 'u')}, {"password", "p"}};
+  auto huge = ParseLoginBody(login);
+  ASSERT_FALSE(huge);
+  EXPECT_LT(huge.error().message.size(), 200u) << "the name is not echoed";
+  login["username"] = std::string(128, 'u');
+  EXPECT_TRUE(ParseLoginBody(login));
+  login["password"] = std::string(1025, 'p');
+  EXPECT_FALSE(ParseLoginBody(login));
+  login["password"] = "p";
+  login["token_name"] = "t\x1b[2J";
+  EXPECT_FALSE(ParseLoginBody(login));
+  EXPECT_FALSE(ParseApiKeyBody(J(R"({"ttl_seconds":9223372036854775807})")));
+  EXPECT_TRUE(ParseApiKeyBody(J(R"({"ttl_seconds":315360000})")));
+  EXPECT_TRUE(ParseRegisterRequest(J(R"({"connector_type":"docker","share_secrets":true})"))
+                  ->draft.share_secrets);
+}
+
 }  // namespace
 }  // namespace latchkey::api
