@@ -29,7 +29,7 @@ createServer(async (req, res) => {
   if (url.pathname.startsWith("/api/")) {
     const sid = /(?:^|; )lk_dev=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
     const token = sid ? sessions.get(sid) : undefined;
-    if (req.method !== "GET" && req.method !== "HEAD" && req.headers["x-latchkey-csrf"] !== "1") {
+    if (token && !req.headers.authorization && req.method !== "GET" && req.method !== "HEAD" && req.headers["x-latchkey-csrf"] !== "1") {
       res.writeHead(403, { "Content-Type": "application/json" });
       return res.end(JSON.stringify({ error: { code: "forbidden", message: "missing X-Latchkey-CSRF header" } }));
     }
@@ -50,7 +50,8 @@ createServer(async (req, res) => {
       return res.end();
     }
     const headers = { "Content-Type": req.headers["content-type"] ?? "application/json" };
-    if (token) headers.Authorization = "Bearer " + token;
+    if (req.headers.authorization) headers.Authorization = req.headers.authorization;
+    else if (token) headers.Authorization = "Bearer " + token;
     const r = await fetch(api + url.pathname + url.search, { method: req.method, headers, body: body.length ? body : undefined });
     res.writeHead(r.status, { "Content-Type": r.headers.get("content-type") ?? "application/json" });
     return res.end(Buffer.from(await r.arrayBuffer()));

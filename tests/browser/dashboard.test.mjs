@@ -71,8 +71,8 @@ test("connector types: cards and a type page with fields, ID formats and expirat
   await shot(page, "connector-types");
   await page.locator('a.type-card[href="/types/aws"]').click();
   await page.getByRole("heading", { name: "Auth methods" }).waitFor();
-  const text = await page.locator("main").innerText();
-  for (const expected of ["s3-bucket", "iam-role", "aws_secret_access_key", "Resource ID formats", "Expiration"]) {
+  const text = (await page.locator("main").innerText()).toLowerCase();
+  for (const expected of ["s3-bucket", "iam-role", "aws_secret_access_key", "s3://{bucket-name}", "resource id formats", "expiration"]) {
     assert.ok(text.includes(expected), `type page lacks ${expected}`);
   }
   await shot(page, "connector-type-aws");
@@ -87,7 +87,7 @@ test("register a docker connector: wrong password shows the registry's refusal a
   await fillField(page, "username", env("LK_REGISTRY_USER"));
   await fillField(page, "password", "wrong-" + env("LK_REGISTRY_PASSWORD"));
   assert.equal(await page.locator("#field-password").getAttribute("type"), "password");
-  await page.getByLabel("Name", { exact: true }).fill("ui-docker");
+  await page.locator("input[name=name]").fill("ui-docker");
   await page.getByLabel("Description").fill("registered from the dashboard");
   await page.getByRole("button", { name: "Verify" }).click();
   const refusal = page.locator(".alert-error").first();
@@ -122,7 +122,7 @@ test("register an AWS iam-role connector against moto and see its buckets", asyn
   await fillField(page, "role_arn", env("LK_MOTO_ROLE_ARN"));
   await fillField(page, "region", env("LK_MOTO_REGION"));
   await fillField(page, "endpoint_url", env("LK_MOTO_ENDPOINT"));
-  await page.getByLabel("Name", { exact: true }).fill("ui-aws");
+  await page.locator("input[name=name]").fill("ui-aws");
   await page.getByRole("button", { name: "Verify" }).click();
   await page.locator(".resources-table").waitFor();
   const text = await page.locator(".resources-table").innerText();
@@ -164,8 +164,8 @@ test("connectors list: columns, search, sort and paging over hundreds of connect
   await page.waitForURL(/sort=desc%3Aname|sort=desc:name/);
   await page.locator(`tbody tr td:first-child`, { hasText: `${prefix}${String(count - 1).padStart(3, "0")}` }).first().waitFor();
   // An expired connector shows the badge.
-  await page.goto(`/connectors?q=${env("LK_EXPIRED_NAME")}`);
-  await page.locator(".badge", { hasText: "Expired!" }).waitFor();
+  await page.goto("/connectors?type=docker");
+  await page.locator("tr", { hasText: env("LK_EXPIRED_NAME") }).locator(".badge", { hasText: "Expired!" }).waitFor();
   alice.assertClean();
 });
 
@@ -260,25 +260,25 @@ test("secrets: create, reveal, update (merge and remove keys), rename, delete", 
   await page.goto("/secrets");
   await page.getByRole("button", { name: "New secret" }).click();
   await page.getByLabel("Name").fill("ui-secret");
-  await page.getByLabel("Key 1").fill("token");
-  await page.getByLabel("Value 1").fill("s3cr3t-value-1");
+  await page.getByLabel("Key 1", { exact: true }).fill("token");
+  await page.getByLabel("Value 1", { exact: true }).fill("s3cr3t-value-1");
   await page.getByRole("button", { name: "+ Add key" }).click();
-  await page.getByLabel("Key 2").fill("extra");
-  await page.getByLabel("Value 2").fill("to-be-removed");
+  await page.getByLabel("Key 2", { exact: true }).fill("extra");
+  await page.getByLabel("Value 2", { exact: true }).fill("to-be-removed");
   await page.getByRole("button", { name: "Create secret" }).click();
   const card = page.locator(".card", { hasText: "ui-secret" });
   await card.waitFor();
   assert.ok(!(await card.innerText()).includes("s3cr3t-value-1"));
   await card.getByRole("button", { name: "Reveal" }).click();
-  await card.getByRole("button", { name: "Show" }).first().click();
+  await card.locator("tr", { hasText: "token" }).getByRole("button", { name: "Show" }).click();
   await card.getByText("s3cr3t-value-1").waitFor();
   await shot(page, "secrets");
   await card.getByRole("button", { name: "Edit" }).click();
   await card.getByLabel("Name").fill("ui-secret-renamed");
   await card.getByRole("button", { name: "Remove key 1" }).click(); // "extra" sorts first
   await card.getByRole("button", { name: "+ Add key" }).click();
-  await card.getByLabel("Key 2").fill("added");
-  await card.getByLabel("Value 2").fill("new-value");
+  await card.getByLabel("Key 2", { exact: true }).fill("added");
+  await card.getByLabel("Value 2", { exact: true }).fill("new-value");
   await card.getByRole("button", { name: "Save secret" }).click();
   const renamed = page.locator(".card", { hasText: "ui-secret-renamed" });
   await renamed.waitFor();
@@ -366,8 +366,8 @@ test("XSS: a description and a label value holding markup stay text", async () =
   const api = await apiLogin(...ALICE);
   const c = await connectorNamed(api, env("LK_XSS_NAME"));
   assert.equal(c.description, XSS);
-  await page.goto(`/connectors?q=${encodeURIComponent(env("LK_XSS_NAME"))}`);
-  const row = page.locator(".connectors-table tbody tr").first();
+  await page.goto("/connectors?type=docker");
+  const row = page.locator(".connectors-table tbody tr", { hasText: env("LK_XSS_NAME") });
   await row.waitFor();
   assert.ok((await row.innerText()).includes(XSS));
   await page.goto(`/connectors/${c.id}`);

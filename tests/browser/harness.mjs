@@ -60,7 +60,7 @@ export async function signIn(page, user, password) {
   await page.getByLabel("User name").fill(user);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
-  await page.locator(".user-name").filter({ hasText: user }).waitFor();
+  await page.locator(".user-name").filter({ hasText: user }).waitFor({ state: "attached" });
 }
 
 export async function shot(page, name) {

@@ -70,7 +70,7 @@ class DashboardBrowserTest(unittest.TestCase):
             for i in range(BULK):
                 status, out = alice.post("/api/v1/service_connectors", {
                     "name": f"bulk-{i:03d}", "connector_type": "kubernetes", "auth_method": "token",
-                    "configuration": {"server": "https://127.0.0.1:9"},
+                    "configuration": {"server": "https://127.0.0.1:9", "cluster_name": "bulk"},
                     "secrets": {"token": "bulk-token"}, "labels": {"batch": str(i // 100)},
                     "verify": False})
                 self.assertIn(status, (200, 201), out)

@@ -35,7 +35,8 @@ export function ComponentsScreen() {
     <>
       <PageHeader title="Stack components" sub="Artifact stores, container registries and orchestrators, linked to connectors for their credentials."
                   actions={!creating && <Button kind="primary" onClick={() => setCreating(true)}>Register a component</Button>} />
-      {creating && (flavors.data ? <RegisterComponent flavors={flavors.data} onDone={(c) => { setCreating(false); if (c) components.reload(); }} /> : <Loading />)}
+      {creating && (flavors.data ? <RegisterComponent flavors={flavors.data} onDone={(c) => { setCreating(false); if (c) components.reload(); }} />
+                    : flavors.error ? <ErrorBox error={flavors.error} title="Flavors could not be loaded:" /> : <Loading />)}
       <Loaded state={components}>
         {(list) => list.length === 0 ? <Empty>No stack components yet.</Empty> : (
           <div class="stack">
