@@ -23,7 +23,7 @@ export function ConnectorPage({ id }: { id: string }) {
         const spec = types.data?.find((t) => t.connector_type === c.connector_type);
         return (
           <>
-            <PageHeader title={c.name} sub={<>{spec?.emoji} {spec?.name ?? c.connector_type} connector · <code>{c.id}</code></>}
+            <PageHeader title={c.name} sub={<>{spec?.emoji} {spec?.name ?? c.connector_type} · <code>{c.id}</code></>}
                         actions={!editing && <Button onClick={() => setEditing(true)}>Edit</Button>} />
             {loc.query.get("registered") && <Notice>Connector registered and verified.</Notice>}
             {editing ? (
