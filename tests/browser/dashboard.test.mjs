@@ -416,7 +416,7 @@ test("narrow screens (390 px): list, connector page and the menu", async () => {
   await signIn(s.page, ...ALICE);
   await s.page.goto("/connectors");
   await s.page.locator(".connectors-table").waitFor();
-  await shot(s.page, "connectors-list-390");
+  await shot(s.page, "connectors-list-390", false);
   await s.page.getByRole("button", { name: "Menu" }).click();
   await s.page.getByRole("link", { name: "Secrets" }).click();
   await s.page.getByRole("heading", { name: "Secrets" }).waitFor();
@@ -424,9 +424,38 @@ test("narrow screens (390 px): list, connector page and the menu", async () => {
   const c = await connectorNamed(api, "ui-aws");
   await s.page.goto(`/connectors/${c.id}`);
   await s.page.getByRole("heading", { name: "ui-aws" }).waitFor();
-  await shot(s.page, "connector-page-390");
+  await shot(s.page, "connector-page-390", false);
   // No horizontal scrolling of the page itself.
   assert.ok(await s.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1));
+  s.assertClean();
+  await s.context.close();
+});
+
+test("keyboard: skip link, navigation and forms work without a mouse, with visible focus", async () => {
+  const s = await newSession(browser);
+  await s.page.goto("/connectors");
+  await s.page.locator("#signin-title").waitFor();
+  // The user name field has focus; type, tab to the password, Enter submits.
+  await s.page.keyboard.type(ALICE[0]);
+  await s.page.keyboard.press("Tab");
+  await s.page.keyboard.type(ALICE[1]);
+  await s.page.keyboard.press("Enter");
+  await s.page.locator(".connectors-table").waitFor();
+  await s.page.keyboard.press("Tab");
+  assert.equal(await s.page.evaluate(() => document.activeElement?.textContent), "Skip to content");
+  await s.page.keyboard.press("Tab");
+  await s.page.keyboard.press("Tab"); // Menu (hidden at this width) is skipped: first nav link
+  const focused = await s.page.evaluate(() => document.activeElement?.textContent?.trim());
+  assert.match(focused, /Connector/);
+  const outline = await s.page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+  assert.equal(outline, "solid", "focused control has no visible outline");
+  // Walk to "Secrets" and open it with Enter.
+  for (let i = 0; i < 10; i++) {
+    if ((await s.page.evaluate(() => document.activeElement?.textContent?.trim())).endsWith("Secrets")) break;
+    await s.page.keyboard.press("Tab");
+  }
+  await s.page.keyboard.press("Enter");
+  await s.page.getByRole("heading", { name: "Secrets" }).waitFor();
   s.assertClean();
   await s.context.close();
 });

@@ -63,11 +63,11 @@ export async function signIn(page, user, password) {
   await page.locator(".user-name").filter({ hasText: user }).waitFor({ state: "attached" });
 }
 
-export async function shot(page, name) {
+export async function shot(page, name, fullPage = true) {
   mkdirSync(shotDir(), { recursive: true });
   // Spinners and countdowns settle before the picture is taken.
   await page.waitForLoadState("networkidle").catch(() => undefined);
-  await page.screenshot({ path: join(shotDir(), `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(shotDir(), `${name}.png`), fullPage });
 }
 
 // A REST client with a bearer token, for fixtures and for checking what the UI did.
