@@ -230,14 +230,6 @@ export function KeyValueTable({ rows }: { rows: [string, ComponentChildren][] })
   );
 }
 
-// Parses server messages that quote a field name ('password', 'name' ...) so the error can be
-// shown next to that field; returns "" when none of the candidates is named.
-export function fieldOfError(message: string, candidates: string[]): string {
-  const quoted = [...message.matchAll(/'([^']+)'/g)].map((m) => m[1]);
-  for (const q of quoted) if (candidates.includes(q)) return q;
-  return "";
-}
-
 export function ConfirmButton({ label, confirmLabel, onConfirm, busy }: { label: string; confirmLabel: string; onConfirm: () => void; busy?: boolean }) {
   const [asking, setAsking] = useState(false);
   if (!asking) return <Button kind="danger" onClick={() => setAsking(true)}>{label}</Button>;

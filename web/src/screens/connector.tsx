@@ -116,7 +116,7 @@ function VerifyCard({ c }: { c: Connector }) {
   );
 }
 
-interface ClientConnector extends Connector {}
+type ClientConnector = Connector; // secrets in clear: the caller may use the connector
 
 function ClientCard({ c, spec }: { c: Connector; spec?: ConnectorType }) {
   const [resourceType, setResourceType] = useState(c.resource_types[0] ?? "");
