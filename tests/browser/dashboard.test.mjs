@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { apiLogin, BASE, connectorNamed, env, launch, newSession, shot, signIn } from "./harness.mjs";
+import { apiLogin, BASE, connectorNamed, secretsOf, env, launch, newSession, shot, signIn } from "./harness.mjs";
 
 const ADMIN = [env("LK_ADMIN_USER"), env("LK_ADMIN_PASSWORD")];
 const ALICE = [env("LK_USER"), env("LK_USER_PASSWORD")];
@@ -283,7 +283,7 @@ test("secrets: create, reveal, update (merge and remove keys), rename, delete", 
   const renamed = page.locator(".card", { hasText: "ui-secret-renamed" });
   await renamed.waitFor();
   const api = await apiLogin(...ALICE);
-  const list = (await api.get("/secrets")).body;
+  const list = await secretsOf(api);
   const s = list.find((x) => x.name === "ui-secret-renamed");
   assert.deepEqual(Object.keys(s.values).sort(), ["added", "token"]);
   const full = (await api.get(`/secrets/${s.id}?expand_secrets=true`)).body;
@@ -381,7 +381,7 @@ test("XSS: a description and a label value holding markup stay text", async () =
 
 test("CSRF: a cross-origin form post rides the session cookie and is refused; nothing is created", async () => {
   const api = await apiLogin(...ALICE);
-  const before = (await api.get("/secrets")).body.length;
+  const before = (await secretsOf(api)).length;
   const target = BASE() + "/api/v1/secrets";
   const evil = createServer((req, res) => {
     res.writeHead(200, { "Content-Type": "text/html" });
@@ -397,7 +397,7 @@ test("CSRF: a cross-origin form post rides the session cookie and is refused; no
   const response = await answered;
   assert.equal(response.status(), 403, await response.text());
   evil.close();
-  const after = (await api.get("/secrets")).body;
+  const after = await secretsOf(api);
   assert.equal(after.length, before);
   assert.ok(!after.some((s) => s.name === "csrf-secret"));
   // The same request with the header, from the dashboard's own origin, is accepted.

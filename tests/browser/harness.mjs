@@ -95,6 +95,13 @@ export async function apiLogin(user, password) {
   };
 }
 
+// Secrets are listed as a page on servers with list filters, as an array before.
+export async function secretsOf(api) {
+  const r = await api.get("/secrets?size=1000");
+  assert.equal(r.status, 200);
+  return Array.isArray(r.body) ? r.body : r.body.items;
+}
+
 export async function connectorNamed(api, name) {
   const r = await api.get(`/service_connectors?name=${encodeURIComponent(name)}`);
   assert.equal(r.status, 200);
