@@ -11,6 +11,8 @@ packages=(
   # real peers and clients for the integration tests
   docker-registry apache2-utils skopeo openssl curl python3-cryptography
   hyperfine postgresql wrk nginx-light
+  # the dashboard's browser tests drive Debian's Chromium (tests/browser/)
+  chromium chromium-driver
 )
 
 bash "$(dirname "$0")/apt-install-missing.sh" "${packages[@]}"
@@ -18,3 +20,4 @@ bash "$(dirname "$0")/apt-install-missing.sh" "${packages[@]}"
 # The AWS-side peers (single-node Ceph RGW with STS; moto) for the AWS integration tests.
 bash "$(dirname "$0")/install-aws-peers.sh"
 bash "$(dirname "$0")/install-azure-peers.sh"  # Azurite (npm) for the Azure tests
+bash "$(dirname "$0")/install-web-deps.sh"    # the dashboard's npm toolchain (web/)

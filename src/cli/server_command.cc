@@ -2,6 +2,7 @@
 // replicas), with users, the credential cache, the audit log and metrics.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <iostream>
 #include <thread>
@@ -10,8 +11,10 @@
 #include "common/file_util.h"
 #include "common/strings.h"
 #include "crypto/hmac.h"
+#include "http/outbound_policy.h"
 #include "server/api/api_server.h"
 #include "server/http/http_server.h"
+#include "server/http/static_site.h"
 #include "server/signals.h"
 #include "store/open_store.h"
 
@@ -27,7 +30,12 @@ struct ServerArgs {
   std::string audit_log;
   int io_threads = 2;
   int worker_threads = 16;
+  int outbound_threads = 16;
+  int outbound_per_user = 4;
+  int provider_timeout = 15;
   int64_t cache_refresh_margin = 300;
+  std::vector<std::string> outbound_allow;
+  std::vector<std::string> outbound_deny;
 };
 
 // Re-issues hot cached credentials ahead of expiry until stopped.
@@ -86,13 +94,18 @@ Result<void> RunServer(CliState& state, ServerArgs const& a) {
   LocalBackendOptions options;
   options.env = env;
   options.home = LatchkeyHome(env);
+  options.timeout = std::chrono::seconds(a.provider_timeout);
   if (auto r = EnsureDirectory(options.home, 0700); !r) return r;
   std::string store_url = a.store.empty() ? "sqlite://" + options.home + "/latchkey.db" : a.store;
   auto store = OpenStore(store_url);
   if (!store) return tl::unexpected(store.error());
   std::string store_kind = StartsWith(store_url, "postgres") ? "postgresql" : "sqlite";
 
-  auto shared = std::make_shared<ServiceState>(options, std::move(*store), nullptr);
+  auto policy = OutboundPolicy::FromLists(a.outbound_allow, a.outbound_deny);
+  if (!policy) return tl::unexpected(policy.error());
+  auto outbound = std::make_shared<OutboundPolicy const>(std::move(*policy));
+  auto shared =
+      std::make_shared<ServiceState>(options, std::move(*store), MakeCurlHttpClient(outbound));
   IdentityService identity(shared->store(), IdentityOptions{});
   auto generated = identity.Bootstrap(env.Get("LATCHKEY_ADMIN_PASSWORD"), Now());
   if (!generated) return tl::unexpected(generated.error());
@@ -120,8 +133,16 @@ Result<void> RunServer(CliState& state, ServerArgs const& a) {
     std::lock_guard lock(export_mu);
     ExportCacheStats(cache, metrics, exported);
   };
+  services.outbound =
+      std::make_shared<api::OutboundLimiter>(static_cast<size_t>(std::max(1, a.outbound_per_user)));
   server::Router router;
   api::AddApiRoutes(router, services);
+  server::StaticSite dashboard(server::EmbeddedWebAssets());
+  if (!dashboard.empty()) {
+    router.SetFallback([&dashboard](server::HttpRequest const& r,
+                                    server::PathParams const&) { return dashboard.Serve(r); },
+                       "dashboard");
+  }
 
   server::HttpServerOptions http;
   http.host = a.host;
@@ -130,6 +151,7 @@ Result<void> RunServer(CliState& state, ServerArgs const& a) {
   http.tls_key_file = a.tls_key;
   http.io_threads = a.io_threads;
   http.worker_threads = a.worker_threads;
+  http.outbound_threads = a.outbound_threads;
   http.metrics = &metrics;
   server::ShutdownSignals signals;
   server::HttpServer server(http, router);
@@ -141,6 +163,8 @@ Result<void> RunServer(CliState& state, ServerArgs const& a) {
     std::cout << "Created the admin user 'admin' with the password: " << **generated
               << "\n(shown only now; set LATCHKEY_ADMIN_PASSWORD to choose it)\n";
   }
+  std::cout << "Provider calls: " << outbound->Describe() << "\n";
+  if (!dashboard.empty()) std::cout << "Dashboard: " << url << "/\n";
   std::cout << "Log in with: latchkey login " << url << " --username admin\n" << std::flush;
   CacheRefresher refresher(cache);
   server::StopServerOnSignal(server, signals);
@@ -162,9 +186,28 @@ void AddServerCommand(CLI::App& app, CliState& state) {
   cmd->add_option("--tls-cert", a->tls_cert, "PEM certificate chain (enables HTTPS)");
   cmd->add_option("--tls-key", a->tls_key, "PEM private key of --tls-cert");
   cmd->add_option("--audit-log", a->audit_log, "Audit log file (default $LATCHKEY_HOME/audit.log)");
+  cmd->add_option("--outbound-allow", a->outbound_allow,
+                  "Networks provider calls may reach (repeatable, e.g. 10.0.0.0/8); when given, "
+                  "only these (default: all but link-local and cloud metadata addresses)")
+      ->take_all();
+  cmd->add_option("--outbound-deny", a->outbound_deny,
+                  "Networks provider calls may not reach (repeatable, e.g. 127.0.0.0/8); the most "
+                  "specific matching network decides")
+      ->take_all();
+  cmd->add_option("--outbound-threads", a->outbound_threads,
+                  "Threads for requests that call providers: verify, register, resources, client "
+                  "credentials (default 16)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--outbound-per-user", a->outbound_per_user,
+                  "Provider-calling requests one user may have in flight; more are refused with "
+                  "429 (default 4)")
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--provider-timeout", a->provider_timeout,
+                  "Seconds one provider call may take (1-300, default 15)")
+      ->check(CLI::Range(1, 300));
   cmd->add_option("--io-threads", a->io_threads, "Network threads (default 2)");
   cmd->add_option("--worker-threads", a->worker_threads,
-                  "Threads for store and provider calls (default 16)");
+                  "Threads for requests served from the store (default 16)");
   cmd->add_option("--cache-refresh-margin", a->cache_refresh_margin,
                   "Seconds before expiry at which cached credentials are renewed (default 300)");
   auto* cert = cmd->get_option("--tls-cert");

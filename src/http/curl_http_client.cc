@@ -1,8 +1,11 @@
+#include <sys/socket.h>
+
 #include <memory>
 
 #include "common/strings.h"
 #include "http/curl_library.h"
 #include "http/http_client.h"
+#include "http/outbound_policy.h"
 
 namespace latchkey {
 
@@ -65,6 +68,22 @@ size_t OnHeader(char* data, size_t size, size_t n, void* user) {
   return size * n;
 }
 
+struct PolicyCheck {
+  OutboundPolicy const* policy = nullptr;
+  bool refused = false;
+};
+
+// Called by libcurl with each resolved address it is about to connect to (the first one, a
+// fallback, or a redirect's): refusing here is after DNS, so no name can smuggle an address in.
+curl_socket_t OnOpenSocket(void* user, curlsocktype purpose, curl_sockaddr* address) {
+  auto* check = static_cast<PolicyCheck*>(user);
+  if (purpose != CURLSOCKTYPE_IPCXN || !check->policy->Permits(&address->addr)) {
+    check->refused = true;
+    return CURL_SOCKET_BAD;
+  }
+  return socket(address->family, address->socktype, address->protocol);
+}
+
 void SetBlob(CurlLibrary const& lib, CURL* curl, CURLoption option, std::string const& pem) {
   curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
   lib.easy_setopt(curl, option, &blob);
@@ -72,6 +91,9 @@ void SetBlob(CurlLibrary const& lib, CURL* curl, CURLoption option, std::string 
 
 class CurlHttpClient : public HttpClient {
  public:
+  explicit CurlHttpClient(std::shared_ptr<OutboundPolicy const> policy)
+      : policy_(std::move(policy)) {}
+
   Result<HttpResponse> Send(HttpRequest const& request) override {
     auto loaded = LoadCurlLibrary();
     if (!loaded) return tl::unexpected(loaded.error());
@@ -136,9 +158,21 @@ class CurlHttpClient : public HttpClient {
       SetBlob(lib, c, CURLOPT_SSLKEY_BLOB, *request.tls.client_key_pem);
       lib.easy_setopt(c, CURLOPT_SSLKEYTYPE, "PEM");
     }
+    PolicyCheck check{policy_.get(), false};
+    if (policy_ && !request.instance_metadata) {
+      lib.easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, OnOpenSocket);
+      lib.easy_setopt(c, CURLOPT_OPENSOCKETDATA, &check);
+    }
     CURLcode rc = lib.easy_perform(c);
     lib.slist_free_all(header_list);
     if (stream.error) return tl::unexpected(*stream.error);
+    if (check.refused) {
+      // Deliberately nothing about the address or why: the same answer for every refused
+      // target, so the refusal itself reveals nothing about the server's networks.
+      return Fail(ErrorCode::kPermissionDenied,
+                  request.method + " " + request.url +
+                      " refused: the server's outbound policy does not allow this destination");
+    }
     if (rc != CURLE_OK) {
       ErrorCode code =
           rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kDeadlineExceeded : ErrorCode::kUnavailable;
@@ -148,10 +182,15 @@ class CurlHttpClient : public HttpClient {
     lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
     return response;
   }
+
+ private:
+  std::shared_ptr<OutboundPolicy const> policy_;
 };
 
 }  // namespace
 
-std::unique_ptr<HttpClient> MakeCurlHttpClient() { return std::make_unique<CurlHttpClient>(); }
+std::unique_ptr<HttpClient> MakeCurlHttpClient(std::shared_ptr<OutboundPolicy const> policy) {
+  return std::make_unique<CurlHttpClient>(std::move(policy));
+}
 
 }  // namespace latchkey

@@ -42,6 +42,11 @@ struct HttpRequest {
   // HttpResponse::body (other answers still fill it, for their error text). An error aborts.
   std::function<Result<void>(char const* data, size_t size)> response_sink;
 
+  // The server's own instance metadata service (implicit authentication: IMDS, the GCE metadata
+  // server, Azure's managed identity endpoint), at an address the operator configured, never one
+  // a user chose. Only these requests pass the outbound policy's link-local denial.
+  bool instance_metadata = false;
+
   bool Streaming() const { return body_reader || response_sink; }
 };
 
@@ -60,6 +65,10 @@ class HttpClient {
   virtual Result<HttpResponse> Send(HttpRequest const& request) = 0;
 };
 
-std::unique_ptr<HttpClient> MakeCurlHttpClient();
+class OutboundPolicy;
+// `policy` (the server's; none in the CLI, which acts from its user's own machine) is checked on
+// every connection, after DNS resolution: a refused one fails with kPermissionDenied.
+std::unique_ptr<HttpClient> MakeCurlHttpClient(
+    std::shared_ptr<OutboundPolicy const> policy = nullptr);
 
 }  // namespace latchkey

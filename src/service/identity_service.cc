@@ -72,7 +72,8 @@ Result<IssuedToken> IdentityService::Issue(User const& user, std::string const& 
 }
 
 Result<IssuedToken> IdentityService::Login(std::string const& name, std::string const& password,
-                                           std::string const& token_name, TimePoint now) {
+                                           std::string const& token_name, TimePoint now,
+                                           std::optional<std::chrono::seconds> ttl) {
   auto user = store_.FindUser(name);
   if (!user || user->name != name) {
     // Spend the same time as a real check, so response times don't reveal which names exist.
@@ -84,7 +85,7 @@ Result<IssuedToken> IdentityService::Login(std::string const& name, std::string 
       !auth::VerifyPassword(password, user->password_hash)) {
     return tl::unexpected(BadLogin());
   }
-  return Issue(*user, token_name, now + options_.login_token_ttl, now);
+  return Issue(*user, token_name, now + ttl.value_or(options_.login_token_ttl), now);
 }
 
 Result<Principal> IdentityService::Authenticate(std::string const& token, TimePoint now) {

@@ -40,8 +40,10 @@ class IdentityService {
   Result<std::optional<std::string>> Bootstrap(std::optional<std::string> const& password,
                                                TimePoint now);
 
+  // The token lasts `ttl` (default: the options' login_token_ttl).
   Result<IssuedToken> Login(std::string const& name, std::string const& password,
-                            std::string const& token_name, TimePoint now);
+                            std::string const& token_name, TimePoint now,
+                            std::optional<std::chrono::seconds> ttl = std::nullopt);
   // The principal behind a presented API token (kUnauthenticated for anything wrong with it,
   // without saying what: unknown, revoked and expired tokens look the same to the caller).
   Result<Principal> Authenticate(std::string const& token, TimePoint now);

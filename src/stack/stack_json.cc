@@ -82,4 +82,26 @@ Result<Stack> StackFromJson(nlohmann::json const& j) {
   });
 }
 
+nlohmann::json ToJson(Flavor const& f) {
+  nlohmann::json attributes = nlohmann::json::array();
+  for (auto const& a : f.attributes) {
+    attributes.push_back({{"name", a.name},
+                          {"required", a.required},
+                          {"secret", a.secret},
+                          {"description", a.description}});
+  }
+  nlohmann::json requirement = nullptr;
+  if (f.requirement) {
+    auto optional = [](std::optional<std::string> const& v) {
+      return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+    };
+    requirement = {{"connector_type", optional(f.requirement->connector_type)},
+                   {"resource_type", f.requirement->resource_type},
+                   {"resource_id_attr", optional(f.requirement->resource_id_attr)}};
+  }
+  return {{"type", ComponentTypeName(f.type)},   {"name", f.name},
+          {"config_class", f.config_class},      {"description", f.description},
+          {"attributes", std::move(attributes)}, {"connector_requirement", std::move(requirement)}};
+}
+
 }  // namespace latchkey

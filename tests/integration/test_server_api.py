@@ -208,6 +208,8 @@ def dead_registry() -> str:
 AUDITED = {
     ("POST", f"{API}/login"): "user.login",
     ("POST", f"{API}/logout"): "token.revoke",
+    ("POST", f"{API}/session"): "user.login",
+    ("DELETE", f"{API}/session"): "token.revoke",
     ("DELETE", f"{API}/tokens/{{id}}"): "token.revoke",
     ("POST", f"{API}/users"): "user.create",
     ("DELETE", f"{API}/users/{{name}}"): "user.delete",
@@ -425,6 +427,86 @@ class ApiSuite:
         self.assertTrue(body["active"])
         self.assertTrue(body["id"])
         self.assertEqual(set(body), {"id", "name", "admin", "service_account", "active", "created"})
+
+    def test_dashboard_session_cookie_and_csrf(self):
+        creds = {"username": "admin", "password": self.admin_password}
+        csrf = {"X-Latchkey-CSRF": "1"}
+        # As a cross-site form would send it (no custom header): refused, and no cookie is set.
+        r = self.anon.post(f"{API}/session", creds)
+        self.assertError(r, 403, "permission_denied", "session without the CSRF header")
+        self.assertIsNone(r.headers.get("Set-Cookie"))
+        self.assertError(self.anon.post(f"{API}/session", {**creds, "password": "no-" + uid()},
+                                        headers=csrf), 401, "unauthenticated", "wrong password")
+        r = self.anon.post(f"{API}/session", creds, headers=csrf)
+        body = self.assertStatus(r, 200, "sign in")
+        self.assertEqual(body["user"]["name"], "admin")
+        self.assertEqual(set(body), {"user", "expires_at"})
+        attrs = [a.strip() for a in r.headers["Set-Cookie"].split(";")]
+        name, _, token = attrs[0].partition("=")
+        self.assertEqual(name, "lk_session")
+        self.add_secret(token, "dashboard session token")
+        self.assertNotIn(token, json.dumps(body), "the token must live in the cookie only")
+        for attr in ("HttpOnly", "SameSite=Strict", "Path=/", "Max-Age=43200"):
+            self.assertIn(attr, attrs)
+        self.assertNotIn("Secure", attrs, "plain HTTP: a Secure cookie would never come back")
+        jar = {"Cookie": f"other=1; lk_session={token}"}
+        me = self.assertStatus(self.anon.get(f"{API}/current-user", headers=jar), 200, "by cookie")
+        self.assertEqual(me["name"], "admin")
+
+        # A state change by cookie needs the header, and no sign of another site.
+        name = "csrf-" + uid()
+        value = "csrf-value-" + secrets.token_hex(8)
+        self.add_secret(value, "CSRF test secret value")
+        secret = {"name": name, "values": {"k": value}}
+        host = urllib.parse.urlparse(self.srv.url).netloc
+        for extra, what in (({}, "no header"),
+                            ({**csrf, "Origin": "http://evil.example"}, "another Origin"),
+                            ({**csrf, "Origin": "null"}, "an opaque Origin"),
+                            ({**csrf, "Sec-Fetch-Site": "cross-site"}, "cross-site fetch")):
+            self.assertError(self.anon.post(f"{API}/secrets", secret, headers={**jar, **extra}),
+                             403, "permission_denied", what)
+        self.assertError(self.admin.get(f"{API}/secrets/{name}"), 404, what="nothing was created")
+        created = self.assertStatus(
+            self.anon.post(f"{API}/secrets", secret,
+                           headers={**jar, **csrf, "Origin": f"http://{host}",
+                                    "Sec-Fetch-Site": "same-origin"}), 201, "same-origin create")
+        self.assertStatus(self.admin.delete(f"{API}/secrets/{created['id']}"), 204)
+        # A bearer token is not a browser's ambient credential: no CSRF header needed.
+        self.assertStatus(self.admin.get(f"{API}/current-user", headers={"Origin": "http://x"}), 200)
+
+        # Sign out: the token is revoked and the cookie cleared.
+        self.assertError(self.anon.delete(f"{API}/session", headers=jar), 403, "permission_denied")
+        r = self.anon.delete(f"{API}/session", headers={**jar, **csrf})
+        self.assertEqual(r.status, 204, r)
+        self.assertIn("Max-Age=0", r.headers["Set-Cookie"])
+        self.assertError(self.anon.get(f"{API}/current-user", headers=jar), 401, "unauthenticated")
+
+    def test_security_headers(self):
+        for r in (self.anon.get("/health"), self.anon.get(f"{API}/service_connectors"),
+                  self.admin.get(f"{API}/current-user")):
+            csp = r.headers.get("Content-Security-Policy", "")
+            self.assertIn("default-src 'self'", csp)
+            self.assertIn("frame-ancestors 'none'", csp)
+            self.assertNotIn("unsafe-inline", csp)
+            self.assertEqual(r.headers.get("X-Content-Type-Options"), "nosniff")
+            self.assertEqual(r.headers.get("Cache-Control"), "no-store")
+
+    def test_flavors(self):
+        flavors = self.assertStatus(self.admin.get(f"{API}/flavors"), 200, "flavors")
+        s3 = [f for f in flavors if (f["type"], f["name"]) == ("artifact_store", "s3")]
+        self.assertEqual(len(s3), 1, flavors)
+        self.assertEqual(s3[0]["connector_requirement"]["resource_type"], "s3-bucket")
+        self.assertEqual(s3[0]["connector_requirement"]["resource_id_attr"], "path")
+        self.assertIn("path", [a["name"] for a in s3[0]["attributes"]])
+        local = [f for f in flavors if (f["type"], f["name"]) == ("artifact_store", "local")]
+        self.assertIsNone(local[0]["connector_requirement"])
+        registries = self.assertStatus(
+            self.admin.get(f"{API}/flavors", query={"type": "container_registry"}), 200)
+        self.assertTrue(registries)
+        self.assertEqual({f["type"] for f in registries}, {"container_registry"})
+        self.assertError(self.admin.get(f"{API}/flavors", query={"type": "nope"}), 400,
+                         "invalid_argument")
+        self.assertError(self.anon.get(f"{API}/flavors"), 401, "unauthenticated")
 
     # =============================================================================
     # Users, service accounts, API keys, tokens

@@ -63,6 +63,7 @@ Result<Found> FromContainerEndpoint(Context& ctx) {
   HttpRequest request;
   request.url = *url;
   request.timeout = ctx.timeout;
+  request.instance_metadata = true;  // from the server's environment, never a user's choice
   std::optional<std::string> token = Env(ctx, "AWS_CONTAINER_AUTHORIZATION_TOKEN");
   if (auto file = Env(ctx, "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE")) {
     std::string text;
@@ -99,6 +100,7 @@ Result<Found> FromInstanceMetadata(Context& ctx) {
     r.url = std::move(url);
     r.headers = std::move(headers);
     r.timeout = timeout;
+    r.instance_metadata = true;
     return r;
   };
   auto token = ctx.http.Send(request("PUT", base + "/latest/api/token",

@@ -44,6 +44,7 @@ Result<AccessToken> ManagedIdentityToken(Context& ctx, std::string const& endpoi
       fmt::format("{}{}resource={}&api-version=2019-08-01", endpoint,
                   endpoint.find('?') == std::string::npos ? "?" : "&", aws::UriEncode(resource));
   if (client_id) request.url += "&client_id=" + aws::UriEncode(*client_id);
+  request.instance_metadata = true;  // IDENTITY_ENDPOINT: the server's environment
   request.headers = {{"X-IDENTITY-HEADER", header}, {"Accept", "application/json"}};
   request.timeout = ctx.timeout;
   auto r = ctx.http.Send(request);

@@ -15,6 +15,7 @@ bool MetadataServerAnswers(Context& ctx, std::string const& host) {
   probe.url = "http://" + host + "/";
   probe.headers = {{"Metadata-Flavor", "Google"}};
   probe.timeout = std::chrono::milliseconds(1000);
+  probe.instance_metadata = true;
   auto response = ctx.http.Send(probe);
   return response && response->Header("metadata-flavor").value_or("") == "Google";
 }

@@ -150,6 +150,7 @@ Result<AccessToken> MetadataServerToken(Context& ctx, std::string const& host,
                   host, UrlEncode(scope));
   request.headers = {{"Metadata-Flavor", "Google"}};
   request.timeout = ctx.timeout;
+  request.instance_metadata = true;  // GCE_METADATA_HOST or the default: never a user's choice
   auto response = ctx.http.Send(request);
   std::string what = "reading a token from the metadata server at " + host;
   if (!response) return Fail(response.error(), what);
@@ -164,6 +165,7 @@ Result<std::string> MetadataServerProject(Context& ctx, std::string const& host)
   request.url = fmt::format("http://{}/computeMetadata/v1/project/project-id", host);
   request.headers = {{"Metadata-Flavor", "Google"}};
   request.timeout = ctx.timeout;
+  request.instance_metadata = true;  // GCE_METADATA_HOST or the default: never a user's choice
   auto response = ctx.http.Send(request);
   std::string what = "reading the project from the metadata server at " + host;
   if (!response) return Fail(response.error(), what);

@@ -2,6 +2,7 @@
 // helpers and the audit trail. Every route file builds on these.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,8 +26,33 @@ struct Call {
 
 using AuthedHandler = std::function<server::HttpResponse(Call&)>;
 
-// Wraps a handler: 401 without a valid Bearer token, the handler otherwise.
+// Wraps a handler: 401 without a valid Bearer token or session cookie, the handler otherwise.
+// A request authenticated by the cookie that changes state (anything but GET and HEAD) must
+// also pass RefuseCrossSite: browsers attach cookies to cross-site requests, never this header.
 server::Handler Authed(ApiServices& services, AuthedHandler handler);
+
+// The dashboard's session: an HttpOnly, SameSite=Strict cookie holding an API token.
+inline constexpr char kSessionCookieName[] = "lk_session";
+inline constexpr std::chrono::seconds kSessionTtl{12 * 3600};
+// The header the dashboard sends with every state-changing request. A cross-site HTML form
+// cannot set it, and a cross-site script cannot send it without a CORS preflight the server
+// never grants.
+inline constexpr char kCsrfHeader[] = "X-Latchkey-CSRF";
+// The Set-Cookie value for `token` (an empty token with a zero lifetime clears the cookie).
+std::string SessionCookie(std::string const& token, std::chrono::seconds ttl, bool secure);
+// The session cookie's token, if the request carries one.
+std::optional<std::string> SessionToken(server::HttpRequest const& r);
+// 403 for a request that may come from another site: no CSRF header, or an Origin or
+// Sec-Fetch-Site naming another site. nullopt when it is the dashboard's own.
+std::optional<server::HttpResponse> RefuseCrossSite(server::HttpRequest const& r);
+
+// For routes whose handler always calls providers (registered with Router::AddOutbound): Authed,
+// plus one of the caller's slots for such requests in flight (429 with Retry-After without one).
+server::Handler AuthedOutbound(ApiServices& services, AuthedHandler handler);
+// For handlers that call providers only for some requests (a register or update that verifies):
+// takes a slot into `slot`, or returns the 429 to answer.
+std::optional<server::HttpResponse> TakeOutboundSlot(ApiServices& services, Call const& call,
+                                                     std::optional<OutboundLimiter::Slot>& slot);
 
 // For GET routes whose answer is a function of the caller and the store only: a 200 answer is
 // kept under the request's revision and served again until the store changes.

@@ -109,6 +109,10 @@ HttpResponse CreateConnector(ApiServices& services, Call& call) {
   if (!body) return Err(body.error());
   auto request = ParseRegisterRequest(*body);
   if (!request) return Err(request.error());
+  std::optional<OutboundLimiter::Slot> slot;
+  if (request->verify) {
+    if (auto refused = TakeOutboundSlot(services, call, slot)) return *refused;
+  }
   std::string name = request->draft.name;
   auto saved = call.backend.RegisterConnector(std::move(*request));
   Audit(services, call.principal, "connector.create", saved ? saved->connector.id : "", name,
@@ -122,6 +126,10 @@ HttpResponse UpdateConnector(ApiServices& services, Call& call) {
   if (!body) return Err(body.error());
   auto request = ParseUpdateRequest(*body);
   if (!request) return Err(request.error());
+  std::optional<OutboundLimiter::Slot> slot;
+  if (request->verify) {
+    if (auto refused = TakeOutboundSlot(services, call, slot)) return *refused;
+  }
   request->name_or_id = call.Param("id");
   auto saved = call.backend.UpdateConnector(std::move(*request));
   Audit(services, call.principal, "connector.update", saved ? saved->connector.id : "",
@@ -210,26 +218,26 @@ void AddConnectorRoutes(server::Router& router, ApiServices& services) {
   auto& s = services;
   router.Add("GET", "/api/v1/service_connectors", AuthedCachedRead(s, ListConnectors),
              "List service connectors visible to the caller");
-  router.Add("POST", "/api/v1/service_connectors",
-             Authed(s, [&s](Call& c) { return CreateConnector(s, c); }),
-             "Register a service connector");
-  router.Add("POST", "/api/v1/service_connectors/verify", Authed(s, VerifyDraft),
-             "Verify an unsaved connector configuration");
-  router.Add("GET", "/api/v1/service_connectors/resources", Authed(s, Resources),
-             "List the resources every visible connector reaches");
+  router.AddOutbound("POST", "/api/v1/service_connectors",
+                     Authed(s, [&s](Call& c) { return CreateConnector(s, c); }),
+                     "Register a service connector");
+  router.AddOutbound("POST", "/api/v1/service_connectors/verify", AuthedOutbound(s, VerifyDraft),
+                     "Verify an unsaved connector configuration");
+  router.AddOutbound("GET", "/api/v1/service_connectors/resources", AuthedOutbound(s, Resources),
+                     "List the resources every visible connector reaches");
   router.Add("GET", "/api/v1/service_connectors/{id}", Authed(s, GetConnector),
              "Get a service connector");
-  router.Add("PUT", "/api/v1/service_connectors/{id}",
-             Authed(s, [&s](Call& c) { return UpdateConnector(s, c); }),
-             "Update a service connector");
+  router.AddOutbound("PUT", "/api/v1/service_connectors/{id}",
+                     Authed(s, [&s](Call& c) { return UpdateConnector(s, c); }),
+                     "Update a service connector");
   router.Add("DELETE", "/api/v1/service_connectors/{id}",
              Authed(s, [&s](Call& c) { return DeleteConnector(s, c); }),
              "Delete a service connector");
-  router.Add("PUT", "/api/v1/service_connectors/{id}/verify", Authed(s, VerifySaved),
-             "Verify a saved connector");
-  router.Add("GET", "/api/v1/service_connectors/{id}/client",
-             Authed(s, [&s](Call& c) { return Client(s, c); }),
-             "Short-lived client credentials for one resource");
+  router.AddOutbound("PUT", "/api/v1/service_connectors/{id}/verify",
+                     AuthedOutbound(s, VerifySaved), "Verify a saved connector");
+  router.AddOutbound("GET", "/api/v1/service_connectors/{id}/client",
+                     AuthedOutbound(s, [&s](Call& c) { return Client(s, c); }),
+                     "Short-lived client credentials for one resource");
 }
 
 }  // namespace latchkey::api

@@ -32,20 +32,53 @@ nlohmann::json IssuedJson(IssuedToken const& issued, nlohmann::json user) {
   return j;
 }
 
-HttpResponse Login(ApiServices& services, HttpRequest const& r) {
+struct LoggedIn {
+  IssuedToken issued;
+  User user;
+};
+
+// The password exchange behind /login (an API token in the answer) and /session (the token in a
+// cookie). Audited as user.login either way.
+Result<LoggedIn> PasswordLogin(ApiServices& services, HttpRequest const& r,
+                               std::optional<std::string> token_name,
+                               std::optional<std::chrono::seconds> ttl) {
   auto body = ParseJsonBody(r.body);
-  if (!body) return Err(body.error());
+  if (!body) return tl::unexpected(body.error());
   auto login = ParseLoginBody(*body);
-  if (!login) return Err(login.error());
-  auto issued =
-      services.identity->Login(login->username, login->password, login->token_name, Now());
+  if (!login) return tl::unexpected(login.error());
+  auto issued = services.identity->Login(login->username, login->password,
+                                         token_name.value_or(login->token_name), Now(), ttl);
   Principal who{login->username, false, ""};
   Audit(services, who, "user.login", "", login->username,
         issued ? "ok" : AuditLog::ResultOf(issued.error()));
-  if (!issued) return AuthErr(issued.error());
+  if (!issued) return tl::unexpected(issued.error());
   auto user = services.state->store().FindUser(issued->record.user_id);
-  if (!user) return Err(user.error());
-  return Ok(IssuedJson(*issued, UserJson(*user)));
+  if (!user) return tl::unexpected(user.error());
+  return LoggedIn{std::move(*issued), std::move(*user)};
+}
+
+// A refused password is the caller's own authentication failing (401); a malformed body 400.
+HttpResponse LoginErr(Error const& e) {
+  return e.code == ErrorCode::kUnauthenticated ? AuthErr(e) : Err(e);
+}
+
+HttpResponse Login(ApiServices& services, HttpRequest const& r) {
+  auto in = PasswordLogin(services, r, std::nullopt, std::nullopt);
+  if (!in) return LoginErr(in.error());
+  return Ok(IssuedJson(in->issued, UserJson(in->user)));
+}
+
+// The dashboard's sign-in: the token goes into an HttpOnly cookie the page's script never sees.
+// The custom header is required here too, so a cross-site form cannot sign a victim's browser
+// into the attacker's account (login CSRF).
+HttpResponse CreateSession(ApiServices& services, HttpRequest const& r) {
+  if (auto refused = RefuseCrossSite(r)) return *refused;
+  auto in = PasswordLogin(services, r, "dashboard session", kSessionTtl);
+  if (!in) return LoginErr(in.error());
+  HttpResponse response = Ok(
+      {{"user", UserJson(in->user)}, {"expires_at", FormatIso8601(*in->issued.record.expires_at)}});
+  response.SetHeader("Set-Cookie", SessionCookie(in->issued.token, kSessionTtl, r.tls));
+  return response;
 }
 
 HttpResponse Logout(ApiServices& services, Call& call) {
@@ -56,6 +89,14 @@ HttpResponse Logout(ApiServices& services, Call& call) {
   Audit(services, call.principal, "token.revoke", token->id, token->name, ResultText(r));
   if (!r) return Err(r.error());
   return NoContent();
+}
+
+HttpResponse DeleteSession(ApiServices& services, Call& call) {
+  HttpResponse response = Logout(services, call);
+  if (response.status == 204) {
+    response.SetHeader("Set-Cookie", SessionCookie("", std::chrono::seconds(0), call.request.tls));
+  }
+  return response;
 }
 
 HttpResponse CurrentUser(ApiServices& services, Call& call) {
@@ -133,6 +174,12 @@ void AddIdentityRoutes(server::Router& router, ApiServices& services) {
       "POST", "/api/v1/login",
       [&s](HttpRequest const& r, PathParams const&) { return Login(s, r); },
       "Exchange a user name and password for an API token");
+  router.Add(
+      "POST", "/api/v1/session",
+      [&s](HttpRequest const& r, PathParams const&) { return CreateSession(s, r); },
+      "Sign in to the dashboard: a user name and password for an HttpOnly session cookie");
+  router.Add("DELETE", "/api/v1/session", Authed(s, [&s](Call& c) { return DeleteSession(s, c); }),
+             "Sign out: revoke the session's token and clear its cookie");
   router.Add("POST", "/api/v1/logout", Authed(s, [&s](Call& c) { return Logout(s, c); }),
              "Revoke the token this request carries");
   router.Add("GET", "/api/v1/current-user", Authed(s, [&s](Call& c) { return CurrentUser(s, c); }),

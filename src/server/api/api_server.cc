@@ -11,6 +11,55 @@ using server::HttpRequest;
 using server::HttpResponse;
 using server::PathParams;
 
+namespace {
+
+bool ChangesState(std::string const& method) { return method != "GET" && method != "HEAD"; }
+
+}  // namespace
+
+std::string SessionCookie(std::string const& token, std::chrono::seconds ttl, bool secure) {
+  std::string cookie =
+      std::string(kSessionCookieName) + "=" + token +
+      "; Path=/; HttpOnly; SameSite=Strict; Max-Age=" + std::to_string(ttl.count());
+  if (secure) cookie += "; Secure";
+  return cookie;
+}
+
+std::optional<std::string> SessionToken(HttpRequest const& r) {
+  auto header = r.Header("Cookie");
+  if (!header) return std::nullopt;
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    size_t end = rest.find(';');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+    size_t eq = pair.find('=');
+    if (eq == std::string_view::npos) continue;
+    if (Trim(std::string(pair.substr(0, eq))) == kSessionCookieName) {
+      std::string value = Trim(std::string(pair.substr(eq + 1)));
+      if (!value.empty()) return value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> RefuseCrossSite(HttpRequest const& r) {
+  auto refuse = [](char const* why) {
+    return Err(
+        Error{ErrorCode::kPermissionDenied, std::string("cross-site request refused: ") + why});
+  };
+  if (!r.Header(kCsrfHeader)) return refuse("the X-Latchkey-CSRF header is missing");
+  if (auto site = r.Header("Sec-Fetch-Site"); site && *site == "cross-site") {
+    return refuse("the browser says it comes from another site");
+  }
+  if (auto origin = r.Header("Origin")) {
+    auto host = r.Header("Host");
+    std::string own = std::string(r.tls ? "https://" : "http://") + host.value_or("");
+    if (!host || *origin != own) return refuse("its Origin is another site");
+  }
+  return std::nullopt;
+}
+
 server::Handler Authed(ApiServices& services, AuthedHandler handler) {
   return [&services, handler = std::move(handler)](HttpRequest const& r,
                                                    PathParams const& params) -> HttpResponse {
@@ -18,6 +67,14 @@ server::Handler Authed(ApiServices& services, AuthedHandler handler) {
     std::string token;
     if (header && header->size() > 7 && ToLower(header->substr(0, 7)) == "bearer ") {
       token = Trim(header->substr(7));
+    }
+    if (!header) {
+      if (auto session = SessionToken(r)) {
+        if (ChangesState(r.method)) {
+          if (auto refused = RefuseCrossSite(r)) return *refused;
+        }
+        token = std::move(*session);
+      }
     }
     if (token.empty()) {
       auto response = AuthErr(Error{ErrorCode::kUnauthenticated,
@@ -37,6 +94,26 @@ server::Handler Authed(ApiServices& services, AuthedHandler handler) {
     Call call{r, params, *principal, token, std::move(backend), *revision};
     return handler(call);
   };
+}
+
+std::optional<HttpResponse> TakeOutboundSlot(ApiServices& services, Call const& call,
+                                             std::optional<OutboundLimiter::Slot>& slot) {
+  slot = services.outbound->TryAcquire(call.principal.user_id);
+  if (slot) return std::nullopt;
+  auto response = Err(Error{ErrorCode::kResourceExhausted,
+                            "too many provider calls in flight for this user (at most " +
+                                std::to_string(services.outbound->per_user()) +
+                                "); retry when one has finished"});
+  response.SetHeader("Retry-After", "1");
+  return response;
+}
+
+server::Handler AuthedOutbound(ApiServices& services, AuthedHandler handler) {
+  return Authed(services, [&services, handler = std::move(handler)](Call& call) {
+    std::optional<OutboundLimiter::Slot> slot;
+    if (auto refused = TakeOutboundSlot(services, call, slot)) return *refused;
+    return handler(call);
+  });
 }
 
 server::Handler AuthedCachedRead(ApiServices& services, AuthedHandler handler) {

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "server/api/outbound_limiter.h"
 #include "server/http/http_types.h"
 #include "server/http/router.h"
 #include "server/metrics.h"
@@ -30,6 +31,8 @@ struct ApiServices {
   // Answers of AuthedCachedRead routes, by caller and request.
   std::shared_ptr<RevisionCache<server::HttpResponse>> cached_reads =
       std::make_shared<RevisionCache<server::HttpResponse>>(256);
+  // Provider-calling requests in flight per user (AuthedOutbound).
+  std::shared_ptr<OutboundLimiter> outbound = std::make_shared<OutboundLimiter>(4);
 };
 
 // Adds every route; `services` must outlive the router.

@@ -90,6 +90,10 @@ HttpResponse RegisterComponent(ApiServices& services, Call& call) {
   request.configuration = *config;
   request.connector = *connector;
   request.resource_id = *resource_id;
+  std::optional<OutboundLimiter::Slot> slot;  // connecting verifies the connector's resource
+  if (request.connector) {
+    if (auto refused = TakeOutboundSlot(services, call, slot)) return *refused;
+  }
   auto saved = call.backend.RegisterComponent(std::move(request));
   Audit(services, call.principal, "stack_component.register", saved ? saved->component.id : "",
         name->value_or(""), saved ? "ok" : AuditLog::ResultOf(saved.error()));
@@ -248,6 +252,18 @@ HttpResponse SetActive(Call& call) {
   return Ok({{"stack", ToJson(*s)}});
 }
 
+HttpResponse ListFlavors(Call& call) {
+  nlohmann::json out = nlohmann::json::array();
+  if (auto type = QueryString(call.request, "type")) {
+    auto parsed = ParseComponentType(*type);
+    if (!parsed) return Err(parsed.error());
+    for (auto const* f : FlavorsOf(*parsed)) out.push_back(ToJson(*f));
+  } else {
+    for (auto const& f : AllFlavors()) out.push_back(ToJson(f));
+  }
+  return Ok(out);
+}
+
 #undef LK_TRY
 
 }  // namespace
@@ -257,17 +273,21 @@ void AddStackRoutes(server::Router& router, ApiServices& services) {
   constexpr char kComponents[] = "/api/v1/stack_components/{type}";
   std::string one = std::string(kComponents) + "/{id}";
   router.Add("GET", kComponents, Authed(s, ListComponents), "List stack components of a type");
-  router.Add("POST", kComponents, Authed(s, [&s](Call& c) { return RegisterComponent(s, c); }),
-             "Register a stack component (and connect it when a connector is named)");
+  router.AddOutbound("POST", kComponents,
+                     Authed(s, [&s](Call& c) { return RegisterComponent(s, c); }),
+                     "Register a stack component (and connect it when a connector is named)");
   router.Add("GET", one, Authed(s, GetComponent), "Get a stack component");
   router.Add("PUT", one, Authed(s, [&s](Call& c) { return UpdateComponent(s, c); }),
              "Update a stack component (configuration merges)");
   router.Add("DELETE", one, Authed(s, [&s](Call& c) { return DeleteComponent(s, c); }),
              "Delete a stack component");
-  router.Add("POST", one + "/connect", Authed(s, [&s](Call& c) { return Connect(s, c); }),
-             "Link a stack component to a service connector and one verified resource");
+  router.AddOutbound("POST", one + "/connect",
+                     AuthedOutbound(s, [&s](Call& c) { return Connect(s, c); }),
+                     "Link a stack component to a service connector and one verified resource");
   router.Add("POST", one + "/disconnect", Authed(s, [&s](Call& c) { return Disconnect(s, c); }),
              "Remove a stack component's connector link");
+  router.Add("GET", "/api/v1/flavors", Authed(s, ListFlavors),
+             "List stack component flavors and the connector resource each needs");
   router.Add("GET", "/api/v1/stacks", Authed(s, ListStacks), "List stacks");
   router.Add("POST", "/api/v1/stacks", Authed(s, [&s](Call& c) { return RegisterStack(s, c); }),
              "Register a stack");

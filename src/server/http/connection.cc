@@ -189,16 +189,19 @@ class BeastConnection : public Connection,
       request.headers.emplace_back(View(field.name_string()), View(field.value()));
     }
     request.body = std::move(message.body());
+    request.tls = kTls;
     request.peer_address = peer_address_;
     request.peer_port = peer_port_;
     parser_.reset();
 
     state_ = State::kHandling;
-    net::post(core_.workers(), [self = this->shared_from_this(), request = std::move(request),
-                                raw_path = std::move(target->raw_path)] {
+    RouteMatch match = core_.Route(request, target->raw_path);
+    auto& pool = core_.PoolFor(match);
+    net::post(pool, [self = this->shared_from_this(), request = std::move(request),
+                     match = std::move(match)] {
       Handled handled;
       try {
-        handled = self->core_.Handle(request, raw_path);
+        handled = self->core_.Handle(request, match);
       } catch (...) {  // Handle catches handler exceptions; this is only allocation failure
         handled = {ErrorResponse(Error{ErrorCode::kInternal, "internal server error"}),
                    std::string(kUnmatchedRoute)};
@@ -225,6 +228,7 @@ class BeastConnection : public Connection,
     state_ = State::kWriting;
     // Recorded before the write so a client that has its response also sees it counted.
     core_.Record(method_, route, response.status, Clock::now() - started_);
+    AddDefaultHeaders(response);
     response_ = {};
     response_.version(version_);
     response_.result(static_cast<unsigned>(response.status));

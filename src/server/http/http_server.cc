@@ -121,6 +121,7 @@ class HttpServer::Impl {
   std::optional<tcp::acceptor> acceptor_;
   std::optional<net::steady_timer> accept_retry_;
   std::optional<net::thread_pool> workers_;
+  std::optional<net::thread_pool> outbound_workers_;
   std::vector<std::thread> io_threads_;
   uint16_t port_ = 0;
 
@@ -148,7 +149,8 @@ Result<void> HttpServer::Impl::Start() {
   if (auto listening = Listen(); !listening) return listening;
 
   workers_.emplace(static_cast<size_t>(std::max(1, options_.worker_threads)));
-  core_.set_workers(&*workers_);
+  outbound_workers_.emplace(static_cast<size_t>(std::max(1, options_.outbound_threads)));
+  core_.set_workers(&*workers_, &*outbound_workers_);
   work_.emplace(io_.get_executor());
   accept_retry_.emplace(acceptor_->get_executor());
   net::post(acceptor_->get_executor(), [this] { Accept(); });
@@ -259,6 +261,7 @@ void HttpServer::Impl::Stop() {
   io_.restart();
   io_.poll();
   workers_->join();  // waits for a handler still running; see the header
+  outbound_workers_->join();
   io_.poll();
   {
     std::lock_guard lock(phase_mu_);

@@ -34,6 +34,9 @@ struct HttpServerOptions {
   std::string tls_key_file;
   int io_threads = 2;
   int worker_threads = 8;
+  // Handlers of outbound routes (Router::AddOutbound): provider calls that may each wait for
+  // their whole timeout. Their own pool, so they never delay store reads.
+  int outbound_threads = 16;
   size_t max_body_bytes = 1 << 20;     // larger: 413
   size_t max_header_bytes = 16 << 10;  // request line + headers; larger: 431
   // Reading one request (after its first byte) and writing one response must each finish within

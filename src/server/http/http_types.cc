@@ -46,6 +46,18 @@ void HttpResponse::SetHeader(std::string_view name, std::string value) {
   headers.emplace_back(std::string(name), std::move(value));
 }
 
+void AddDefaultHeaders(HttpResponse& response) {
+  auto add = [&](std::string_view name, std::string_view value) {
+    if (!response.Header(name)) response.headers.emplace_back(name, value);
+  };
+  add("Content-Security-Policy", kContentSecurityPolicy);
+  add("X-Content-Type-Options", "nosniff");
+  add("X-Frame-Options", "DENY");
+  add("Referrer-Policy", "no-referrer");
+  add("Cross-Origin-Opener-Policy", "same-origin");
+  add("Cache-Control", "no-store");
+}
+
 HttpResponse JsonResponse(int status, nlohmann::json const& body) {
   // Replacing invalid UTF-8 instead of throwing: a message may quote user input.
   return TextResponse(status, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),

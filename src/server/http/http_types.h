@@ -24,6 +24,7 @@ struct HttpRequest {
   QueryParams query;     // decoded ('+' is a space); repeated keys appear repeatedly
   HeaderFields headers;  // as received
   std::string body;
+  bool tls = false;          // arrived over HTTPS (cookies get the Secure attribute)
   std::string peer_address;  // IP of the client ("127.0.0.1", "::1")
   int peer_port = 0;
 
@@ -49,6 +50,16 @@ inline constexpr std::string_view kJsonContentType = "application/json";
 // `body` serialised compactly with Content-Type: application/json.
 HttpResponse JsonResponse(int status, nlohmann::json const& body);
 HttpResponse TextResponse(int status, std::string body, std::string_view content_type);
+
+// Headers every response carries unless its handler chose otherwise: a Content-Security-Policy
+// that allows only this origin's own files (no inline script or style, no framing), nosniff,
+// no referrer, and `Cache-Control: no-store` (API answers may hold credentials; the static
+// files set their own caching).
+void AddDefaultHeaders(HttpResponse& response);
+inline constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'";
 
 // REST status for an error code. Choices a client can rely on:
 //   kInvalidArgument 400, kUnauthenticated 401, kPermissionDenied 403, kNotFound 404,

@@ -84,12 +84,34 @@ void Router::Add(std::string_view method, std::string_view pattern, Handler hand
   routes_.push_back(std::move(route));
 }
 
+void Router::AddOutbound(std::string_view method, std::string_view pattern, Handler handler,
+                         std::string_view summary) {
+  size_t before = routes_.size();
+  Add(method, pattern, std::move(handler), summary);
+  if (routes_.size() > before) routes_.back().info.outbound = true;
+}
+
 Result<void> Router::Check() const {
   if (!first_error_.empty()) return Fail(ErrorCode::kInvalidArgument, first_error_);
   return {};
 }
 
+void Router::SetFallback(Handler handler, std::string_view route_label) {
+  fallback_ = std::move(handler);
+  fallback_label_ = std::string(route_label);
+}
+
 RouteMatch Router::Match(std::string_view method, std::string_view encoded_path) const {
+  RouteMatch match = MatchRoutes(method, encoded_path);
+  if (match.outcome == RouteMatch::Outcome::kNotFound && fallback_ && method == "GET") {
+    match.outcome = RouteMatch::Outcome::kMatched;
+    match.handler = &fallback_;
+    match.route = fallback_label_;
+  }
+  return match;
+}
+
+RouteMatch Router::MatchRoutes(std::string_view method, std::string_view encoded_path) const {
   std::vector<std::string> segments;
   for (std::string_view raw : SplitPath(encoded_path)) {
     auto decoded = PercentDecode(raw, /*plus_is_space=*/false);
@@ -133,6 +155,7 @@ RouteMatch Router::Match(std::string_view method, std::string_view encoded_path)
     match.outcome = RouteMatch::Outcome::kMatched;
     match.handler = &best_for_method->handler;
     match.route = best_for_method->info.pattern;
+    match.outbound = best_for_method->info.outbound;
     for (size_t i = 0; i < segments.size(); ++i) {
       if (best_for_method->segments[i].is_param) {
         match.params.emplace(best_for_method->segments[i].text, std::move(segments[i]));

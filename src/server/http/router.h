@@ -22,6 +22,9 @@ struct RouteInfo {
   std::string method;
   std::string pattern;
   std::string summary;  // one line, for the OpenAPI document and its consistency test
+  // The handler calls providers (registries, clusters, clouds) and may wait on them for its
+  // whole timeout: it runs on the server's outbound pool, never on the one serving store reads.
+  bool outbound = false;
 };
 
 struct RouteMatch {
@@ -30,6 +33,7 @@ struct RouteMatch {
   Handler const* handler = nullptr;  // kMatched only; owned by the router
   std::string route;                 // the pattern that matched the path (metric label)
   PathParams params;                 // kMatched only
+  bool outbound = false;             // kMatched only: RouteInfo::outbound
   std::vector<std::string> allow;    // kMethodNotAllowed: methods the path does accept
 };
 
@@ -41,7 +45,14 @@ class Router {
   // the server at start-up instead of answering 404 in production.
   void Add(std::string_view method, std::string_view pattern, Handler handler,
            std::string_view summary = {});
+  // The same for a route whose handler calls providers (RouteInfo::outbound).
+  void AddOutbound(std::string_view method, std::string_view pattern, Handler handler,
+                   std::string_view summary);
   Result<void> Check() const;
+
+  // Answers GET requests that no route's pattern fits (any other method still gets 404), under
+  // the metric label `route_label`: the dashboard's files and its client-side routes.
+  void SetFallback(Handler handler, std::string_view route_label);
 
   // `encoded_path` is the path as received (percent-encoded, no query): it is split on '/'
   // first and each segment decoded afterwards, so "%2F" inside an ID stays inside that ID.
@@ -68,7 +79,11 @@ class Router {
     Handler handler;
   };
 
+  RouteMatch MatchRoutes(std::string_view method, std::string_view encoded_path) const;
+
   std::vector<Route> routes_;
+  Handler fallback_;
+  std::string fallback_label_;
   std::string first_error_;
 };
 

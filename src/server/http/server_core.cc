@@ -43,8 +43,7 @@ ServerCore::ServerCore(HttpServerOptions const& options, Router const& router)
   }
 }
 
-Handled ServerCore::Handle(HttpRequest const& request, std::string_view raw_path) const {
-  RouteMatch match = router_.Match(request.method, raw_path);
+Handled ServerCore::Handle(HttpRequest const& request, RouteMatch const& match) const {
   if (match.outcome == RouteMatch::Outcome::kNotFound) {
     return {Router::NotFoundResponse(), std::string(kUnmatchedRoute)};
   }

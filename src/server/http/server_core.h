@@ -44,12 +44,24 @@ class ServerCore {
   ServerCore(HttpServerOptions const& options, Router const& router);
 
   HttpServerOptions const& options() const { return options_; }
-  boost::asio::thread_pool& workers() { return *workers_; }
-  void set_workers(boost::asio::thread_pool* workers) { workers_ = workers; }
+  void set_workers(boost::asio::thread_pool* workers, boost::asio::thread_pool* outbound) {
+    workers_ = workers;
+    outbound_workers_ = outbound;
+  }
+  // Where a matched request runs: the outbound pool for handlers that call providers, the
+  // worker pool for the rest (including every non-match), so a provider that never answers can
+  // hold only outbound threads.
+  boost::asio::thread_pool& PoolFor(RouteMatch const& match) {
+    return match.outbound ? *outbound_workers_ : *workers_;
+  }
 
-  // Runs on a worker thread. Routes the request and calls its handler; never throws: a throwing
-  // handler becomes a 500 JSON error.
-  Handled Handle(HttpRequest const& request, std::string_view raw_path) const;
+  // Cheap, on an I/O thread: which route (and so which pool) a request goes to.
+  RouteMatch Route(HttpRequest const& request, std::string_view raw_path) const {
+    return router_.Match(request.method, raw_path);
+  }
+  // Runs on a pool thread. Calls the matched handler (or answers the non-match); never throws:
+  // a throwing handler becomes a 500 JSON error.
+  Handled Handle(HttpRequest const& request, RouteMatch const& match) const;
 
   // Metrics and access log for one finished exchange.
   void Record(std::string_view method, std::string_view route, int status,
@@ -70,6 +82,7 @@ class ServerCore {
   HttpServerOptions const& options_;
   Router const& router_;
   boost::asio::thread_pool* workers_ = nullptr;
+  boost::asio::thread_pool* outbound_workers_ = nullptr;
   CounterFamily* requests_ = nullptr;
   HistogramFamily* durations_ = nullptr;
 

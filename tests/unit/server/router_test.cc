@@ -122,5 +122,17 @@ TEST(RouterCheckTest, RejectsMalformedAndDuplicateRoutes) {
   EXPECT_FALSE(no_handler.Check());
 }
 
+TEST_F(RouterTest, FallbackAnswersOnlyUnmatchedGets) {
+  router_.SetFallback(Named("fallback"), "dashboard");
+  RouteMatch page = router_.Match("GET", "/connectors/aws-s3");
+  EXPECT_EQ(Call(page), "fallback");
+  EXPECT_EQ(page.route, "dashboard");
+  // Routes still win, a known path with another method is still 405, other methods 404.
+  EXPECT_EQ(Call(router_.Match("GET", "/api/v1/service_connectors")), "list");
+  EXPECT_EQ(router_.Match("PUT", "/api/v1/service_connectors").outcome,
+            RouteMatch::Outcome::kMethodNotAllowed);
+  EXPECT_EQ(router_.Match("POST", "/connectors/aws-s3").outcome, RouteMatch::Outcome::kNotFound);
+}
+
 }  // namespace
 }  // namespace latchkey::server
