@@ -310,7 +310,8 @@ test("a component connected to a connector; stacks; delete refused while a compo
   await option.waitFor({ timeout: 60000 });
   await option.locator("input").check();
   await card.locator("form").getByRole("button", { name: "Connect" }).click();
-  await card.locator(".connected").waitFor();
+  await card.locator(".connected, .alert-error").first().waitFor();
+  assert.equal(await card.locator(".alert-error").count(), 0, await card.innerText());
   assert.ok((await card.innerText()).includes(env("LK_REGISTRY_HOSTPORT")));
   await shot(page, "components");
   // The connector cannot go while the component uses it: the server says why.

@@ -186,7 +186,11 @@ function ConnectPicker({ c, flavor, onDone }: { c: Component; flavor: Flavor; on
     setBusy(true);
     setError(null);
     try {
-      const r = await post<Component & { resources: ResourcesReport | null }>(`/stack_components/${enc(c.type)}/${enc(c.id)}/connect`, { connector, resource_id });
+      // When the component's configuration names the resource (a registry's uri, a bucket's
+      // path), the server derives it from there, as `connect` without --resource-id does.
+      const named = req.resource_id_attr && c.configuration[req.resource_id_attr];
+      const r = await post<Component & { resources: ResourcesReport | null }>(`/stack_components/${enc(c.type)}/${enc(c.id)}/connect`,
+                                                                               named ? { connector } : { connector, resource_id });
       onDone(r.resources ?? null);
     } catch (err) {
       setError(err);
