@@ -491,6 +491,31 @@ class ApiSuite:
             self.assertEqual(r.headers.get("X-Content-Type-Options"), "nosniff")
             self.assertEqual(r.headers.get("Cache-Control"), "no-store")
 
+    def test_dashboard_is_served_from_the_binary(self):
+        shell = self.anon.get("/")
+        self.assertEqual(shell.status, 200, shell)
+        self.assertTrue(shell.headers["Content-Type"].startswith("text/html"))
+        self.assertEqual(shell.headers["Cache-Control"], "no-cache")
+        self.assertIn("default-src 'self'", shell.headers["Content-Security-Policy"])
+        html = shell[1]
+        self.assertNotIn("<script>", html, "no inline script: the CSP would block it")
+        assets = re.findall(r'(?:src|href)="(/assets/[^"]+)"', html)
+        self.assertTrue(assets, html[:500])
+        for path in assets:
+            r = self.anon.get(path)
+            self.assertEqual(r.status, 200, path)
+            self.assertEqual(r.headers["Cache-Control"], "public, max-age=31536000, immutable")
+            self.assertTrue(r.headers["ETag"])
+        # A shared link to a client-side route loads the same shell; an unknown API path and an
+        # asset of another build do not.
+        deep = self.anon.get("/connectors/some-connector")
+        self.assertEqual((deep.status, deep[1]), (200, html))
+        etag = shell.headers["ETag"]
+        self.assertEqual(self.anon.get("/", headers={"If-None-Match": etag}).status, 304)
+        self.assertError(self.anon.get(f"{API}/no-such-route"), 404, "not_found")
+        self.assertEqual(self.anon.get("/assets/app-0000000000.js").status, 404)
+        self.assertEqual(self.anon.post("/connectors").status, 404)
+
     def test_flavors(self):
         flavors = self.assertStatus(self.admin.get(f"{API}/flavors"), 200, "flavors")
         s3 = [f for f in flavors if (f["type"], f["name"]) == ("artifact_store", "s3")]

@@ -29,6 +29,7 @@ export interface Connector {
   expires_skew_tolerance: number | null;
   shared: boolean;
   shared_read_only: boolean;
+  share_secrets?: boolean;
   supports_instances: boolean;
   secret_id: string | null;
   owner: string;

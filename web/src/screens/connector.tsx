@@ -70,7 +70,7 @@ function Details({ c }: { c: Connector }) {
           ["Resource name", resourceName(c) || <span class="muted">—</span>],
           ["Description", c.description ? <span class="pre">{c.description}</span> : <span class="muted">—</span>],
           ["Owner", c.owner],
-          ["Sharing", c.shared ? (c.shared_read_only ? <Badge kind="info">shared read-only</Badge> : <Badge kind="ok">shared</Badge>) : "private"],
+          ["Sharing", c.shared ? (c.shared_read_only ? <Badge kind="info">shared read-only</Badge> : c.share_secrets ? <Badge kind="warn">shared with its secrets</Badge> : <Badge kind="ok">shared</Badge>) : "private"],
           ["Labels", <Labels labels={c.labels} />],
           ["Expires in", <ExpiresIn iso={c.expires_at} />],
           ["Expiration (s)", c.expiration_seconds ?? "—"],

@@ -120,12 +120,17 @@ export function LabelsEditor({ rows, onRows, error }: { rows: [string, string][]
   );
 }
 
-export type Sharing = "private" | "shared" | "read_only";
+export type Sharing = "private" | "shared" | "share_secrets" | "read_only";
 
 export function SharingPicker({ value, onValue }: { value: Sharing; onValue: (s: Sharing) => void }) {
   const opts: [Sharing, string, string][] = [
     ["private", "Private", "Only you (and admins) can see and use it."],
-    ["shared", "Shared", "Everyone can see it and use it for credentials."],
+    ["shared", "Shared", "Everyone can see it and use it for temporary credentials."],
+    [
+      "share_secrets",
+      "Shared with its secrets",
+      "Also hands out long-lived credentials (a registry password, a key) to everyone who uses it.",
+    ],
     ["read_only", "Shared read-only", "Everyone can see it; only you can use it."],
   ];
   return (
@@ -143,12 +148,16 @@ export function SharingPicker({ value, onValue }: { value: Sharing; onValue: (s:
   );
 }
 
-export function sharingOf(c: { shared: boolean; shared_read_only: boolean }): Sharing {
-  return c.shared ? (c.shared_read_only ? "read_only" : "shared") : "private";
+export function sharingOf(c: { shared: boolean; shared_read_only: boolean; share_secrets?: boolean }): Sharing {
+  if (!c.shared) return "private";
+  if (c.shared_read_only) return "read_only";
+  return c.share_secrets ? "share_secrets" : "shared";
 }
 
+// Where a connector type cannot issue temporary credentials, others get its long-lived ones only
+// with share_secrets: the server refuses them otherwise.
 export function sharingBody(s: Sharing) {
-  return { shared: s !== "private", shared_read_only: s === "read_only" };
+  return { shared: s !== "private", shared_read_only: s === "read_only", share_secrets: s === "share_secrets" };
 }
 
 // Maps a server error message to the field it names ('password', 'secrets.password', ...).
