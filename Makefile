@@ -32,8 +32,10 @@ test-unit: build
 test-asan: deps
 	@test -f $(ASAN_DIR)/CMakeCache.txt || cmake -S . -B $(ASAN_DIR) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=Debug -DLATCHKEY_SANITIZE=ON
 	cmake --build $(ASAN_DIR) -j $(JOBS)
-	# The peers' own self-tests (moto, Ceph, docker-registry, the GCP fake) run no Latchkey code: skipped here.
-	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j 2 -E 'integration\.test_(peers|aws_peers|gcp_fake)$$'
+	# The peers' own self-tests (moto, Ceph, docker-registry, the GCP fake) run no Latchkey code, and the
+	# browser tests spend their time in Chromium (the server code they reach, the static files and the
+	# session cookie, runs under the sanitizers in test_server_api): skipped here.
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j 2 -E 'integration\.test_(peers|aws_peers|gcp_fake|dashboard)$$'
 
 
 bench: build
@@ -45,6 +47,8 @@ bench: build
 	python3 bench/artifact_store_vs_aws_s3_cp.py $(BUILD_DIR)/latchkey
 	python3 bench/gcp_tokens_vs_openssl.py $(BUILD_DIR)/bench/gcp_token_throughput
 	python3 bench/scale.py $(BUILD_DIR)/latchkey --count $${BENCH_SCALE_COUNT:-100000}
+	python3 bench/login_flood.py $(BUILD_DIR)/latchkey
+	python3 bench/dashboard_load.py $(BUILD_DIR)/latchkey
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

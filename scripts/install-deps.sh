@@ -12,7 +12,7 @@ packages=(
   docker-registry apache2-utils skopeo openssl curl python3-cryptography
   hyperfine postgresql wrk nginx-light
   # the dashboard's browser tests drive Debian's Chromium (tests/browser/)
-  chromium chromium-driver
+  chromium chromium-driver fonts-noto-color-emoji
 )
 
 bash "$(dirname "$0")/apt-install-missing.sh" "${packages[@]}"
