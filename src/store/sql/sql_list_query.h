@@ -48,4 +48,25 @@ std::string LikePattern(std::string_view value, bool before, bool after);
 // Runs "SELECT COUNT(*) FROM <from> <where>" and returns the count.
 Result<int64_t> CountRows(Connection& c, std::string_view from, ListSql const& q);
 
+// One page of `table` (whose key column is `id`): the total first, then, unless the page lies past
+// the end, the page's IDs from the sort index (without reading the skipped rows) and only those
+// rows, through `load(conn, where, params, order_by)`.
+template <class T, class Load>
+Result<Page<T>> ReadPage(Connection& conn, std::string_view table, ListSql const& built,
+                         ListQuery const& q, Load&& load) {
+  Page<T> page;
+  page.index = q.page;
+  page.max_size = q.size;
+  auto total = CountRows(conn, table, built);
+  if (!total) return tl::unexpected(total.error());
+  page.total = *total;
+  if ((q.page - 1) >= page.total_pages()) return page;  // past the last page: no second query
+  std::string where = "WHERE id IN (SELECT id FROM " + std::string(table) + " " + built.where +
+                      " " + built.order_by + LimitClause(q) + ")";
+  Result<std::vector<T>> items = load(conn, where, built.params, built.order_by);
+  if (!items) return tl::unexpected(items.error());
+  page.items = std::move(*items);
+  return page;
+}
+
 }  // namespace latchkey::sql

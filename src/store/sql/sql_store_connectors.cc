@@ -240,23 +240,8 @@ Result<Page<Connector>> SqlStore::PageConnectors(ListQuery const& q) {
   auto built = sql::BuildListSql(db_->dialect(), q, kConnectorColumnSpecs, "name", "name",
                                  kConnectorVisibility, kConnectorLabels);
   if (!built) return tl::unexpected(built.error());
-  return sql::ReadValue<Page<Connector>>(*db_, [&](Connection& conn) -> Result<Page<Connector>> {
-    Page<Connector> page;
-    page.index = q.page;
-    page.max_size = q.size;
-    auto total = sql::CountRows(conn, "connectors", *built);
-    if (!total) return tl::unexpected(total.error());
-    page.total = *total;
-    // Past the last page: no second query.
-    if ((q.page - 1) >= (page.total + q.size - 1) / q.size) return page;
-    // The page's IDs first (from the sort index, without reading skipped rows), then the rows.
-    auto items = QueryConnectors(conn,
-                                 fmt::format("WHERE id IN (SELECT id FROM connectors {} {}{})",
-                                             built->where, built->order_by, sql::LimitClause(q)),
-                                 built->params, built->order_by);
-    if (!items) return tl::unexpected(items.error());
-    page.items = std::move(*items);
-    return page;
+  return sql::ReadValue<Page<Connector>>(*db_, [&](Connection& conn) {
+    return sql::ReadPage<Connector>(conn, "connectors", *built, q, QueryConnectors);
   });
 }
 

@@ -152,21 +152,13 @@ Result<Page<SecretRecord>> SqlStore::PageSecrets(ListQuery const& q) {
   // A connector's own secrets are never listed.
   built->where = built->where.empty() ? "WHERE internal = 0"
                                       : "WHERE internal = 0 AND " + built->where.substr(6);
-  return sql::ReadValue<Page<SecretRecord>>(*db_, [&](Connection& c) -> Result<Page<SecretRecord>> {
-    Page<SecretRecord> page;
-    page.index = q.page;
-    page.max_size = q.size;
-    auto total = sql::CountRows(c, "secrets", *built);
-    if (!total) return tl::unexpected(total.error());
-    page.total = *total;
-    if ((q.page - 1) >= (page.total + q.size - 1) / q.size) return page;
-    auto items = sql::QuerySecrets(c,
-                                   "WHERE id IN (SELECT id FROM secrets " + built->where + " " +
-                                       built->order_by + sql::LimitClause(q) + ")",
-                                   built->params, false, built->order_by);
-    if (!items) return tl::unexpected(items.error());
-    page.items = std::move(*items);
-    return page;
+  return sql::ReadValue<Page<SecretRecord>>(*db_, [&](Connection& c) {
+    return sql::ReadPage<SecretRecord>(
+        c, "secrets", *built, q,
+        [](Connection& conn, std::string const& where, std::vector<Param> const& params,
+           std::string const& order_by) {
+          return sql::QuerySecrets(conn, where, params, false, order_by);
+        });
   });
 }
 
