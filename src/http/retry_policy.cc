@@ -4,24 +4,24 @@
 #include <ctime>
 #include <string>
 
+#include "common/strings.h"
+
 namespace latchkey {
 
 bool RetryableStatus(long status) {
   return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
-std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view value, TimePoint now) {
-  while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-  while (!value.empty() && value.back() == ' ') value.remove_suffix(1);
+std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view text, TimePoint now) {
+  std::string value = Trim(text);
   if (value.empty()) return std::nullopt;
   if (value.find_first_not_of("0123456789") == std::string_view::npos) {
     if (value.size() > 9) return std::chrono::milliseconds::max();  // absurd: the cap applies
-    return std::chrono::seconds(std::stol(std::string(value)));
+    return std::chrono::seconds(std::stol(value));
   }
   // IMF-fixdate, the only form RFC 9110 lets a sender generate: "Sun, 06 Nov 1994 08:49:37 GMT".
   std::tm tm{};
-  std::string text(value);
-  char const* end = strptime(text.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  char const* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (end == nullptr || *end != '\0') return std::nullopt;
   auto when = Clock::from_time_t(timegm(&tm));
   auto delta = std::chrono::duration_cast<std::chrono::milliseconds>(when - now);

@@ -28,17 +28,11 @@ std::string SessionCookie(std::string const& token, std::chrono::seconds ttl, bo
 std::optional<std::string> SessionToken(HttpRequest const& r) {
   auto header = r.Header("Cookie");
   if (!header) return std::nullopt;
-  std::string_view rest = *header;
-  while (!rest.empty()) {
-    size_t end = rest.find(';');
-    std::string_view pair = rest.substr(0, end);
-    rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+  for (std::string const& pair : Split(*header, ';')) {
     size_t eq = pair.find('=');
-    if (eq == std::string_view::npos) continue;
-    if (Trim(std::string(pair.substr(0, eq))) == kSessionCookieName) {
-      std::string value = Trim(std::string(pair.substr(eq + 1)));
-      if (!value.empty()) return value;
-    }
+    if (eq == std::string::npos || Trim(pair.substr(0, eq)) != kSessionCookieName) continue;
+    std::string value = Trim(pair.substr(eq + 1));
+    if (!value.empty()) return value;
   }
   return std::nullopt;
 }
