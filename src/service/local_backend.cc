@@ -52,13 +52,15 @@ LocalBackend::LocalBackend(std::shared_ptr<ServiceState> state, Principal princi
 
 Result<Connector> LocalBackend::LoadForUse(std::string const& name_or_id) {
   if (!revision_) return Load(name_or_id, Access::kUse, false);
-  // What a name or ID finds does not depend on who asks; who may use it is checked below.
+  // A name means the caller's own item first, so the cache is keyed by who asks too (a user's
+  // admin flag changes only with a store write, which changes the revision).
   auto& refs = state_->connector_refs();
-  auto c = refs.Get(name_or_id, *revision_);
+  std::string key = principal_.name + '\n' + name_or_id;
+  auto c = refs.Get(key, *revision_);
   if (!c) {
-    auto found = store().FindConnector(name_or_id);
+    auto found = store().FindConnector(name_or_id, names());
     if (!found) return found;
-    refs.Put(name_or_id, *revision_, *found);
+    refs.Put(key, *revision_, *found);
     c = std::move(*found);
   }
   if (auto r = Authorize(principal_, *c, Access::kUse, name_or_id); !r) {
@@ -70,7 +72,7 @@ Result<Connector> LocalBackend::LoadForUse(std::string const& name_or_id) {
 Result<Connector> LocalBackend::Load(std::string const& name_or_id, Access access, bool reveal) {
   constexpr int kAttempts = 5;
   for (int attempt = 1;; ++attempt) {
-    auto c = store().FindConnector(name_or_id);
+    auto c = store().FindConnector(name_or_id, names());
     if (!c) return c;
     if (auto r = Authorize(principal_, *c, access, name_or_id); !r) {
       return tl::unexpected(r.error());
@@ -138,8 +140,12 @@ Result<SavedConnector> LocalBackend::RegisterConnector(RegisterRequest request) 
   c->created = c->updated = ctx.now;
   SavedConnector saved;
   if (request.verify) {
-    // Fail fast on a clashing name before spending time on remote verification.
-    if (auto existing = store().FindConnector(c->name); existing && existing->name == c->name) {
+    // Fail fast on a clashing name before spending time on remote verification: the caller's
+    // own connector of that name, or a shared one when this one is shared too (the store's
+    // uniqueness rules; another user's private connector is no clash).
+    auto existing = store().FindConnector(c->name, NameScope{principal_.name, false});
+    if (existing && existing->name == c->name &&
+        (existing->owner == principal_.name || (c->shared && existing->shared))) {
       return Fail(ErrorCode::kAlreadyExists,
                   "a service connector named '" + c->name + "' already exists");
     }

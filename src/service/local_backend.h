@@ -80,6 +80,8 @@ class LocalBackend : public Backend {
   Store& store() { return state_->store(); }
   SecretBox& box() { return state_->box(); }
   LocalBackendOptions const& options() const { return state_->options(); }
+  // How this caller's names resolve: their own item first, then a shared one (NameScope).
+  NameScope names() const { return {principal_.name, principal_.admin}; }
   // Finds a connector the caller may access as `access`; its secret values are opened (for use
   // inside the service) when `reveal`.
   Result<Connector> Load(std::string const& name_or_id, Access access, bool reveal);

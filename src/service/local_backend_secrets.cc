@@ -30,7 +30,7 @@ Result<void> CheckSecretName(std::string const& name) {
 }  // namespace
 
 Result<SecretRecord> LocalBackend::LoadSecret(std::string const& name_or_id, Access access) {
-  auto record = store().FindSecret(name_or_id);
+  auto record = store().FindSecret(name_or_id, names());
   if (!record) return record;
   if (auto r = Authorize(principal_, record->owner, record->shared, access, "secret", name_or_id);
       !r) {

@@ -52,7 +52,7 @@ Result<void> LocalBackend::RefuseWhileUsed(Connector const& c, std::string const
 
 Result<StackComponent> LocalBackend::LoadComponent(ComponentType type,
                                                    std::string const& name_or_id, Access access) {
-  auto c = store().FindComponent(type, name_or_id);
+  auto c = store().FindComponent(type, name_or_id, names());
   if (!c) return c;
   std::string what = ComponentTypeTitle(type);
   if (auto r = Authorize(principal_, c->owner, false, access, what.c_str(), name_or_id); !r) {
@@ -144,7 +144,8 @@ Result<ConnectedComponent> LocalBackend::RegisterComponent(ComponentRequest requ
   c.owner = principal_.name;
   c.created = c.updated = Now();
   ConnectedComponent out;
-  if (auto existing = store().FindComponent(c.type, c.name); existing && existing->name == c.name) {
+  auto existing = store().FindComponent(c.type, c.name, NameScope{principal_.name, false});
+  if (existing && existing->name == c.name && existing->owner == principal_.name) {
     return Fail(ErrorCode::kAlreadyExists, fmt::format("{} named '{}' already exists",
                                                        ComponentTypeWithArticle(c.type), c.name));
   }
@@ -273,7 +274,7 @@ Result<std::vector<Stack>> LocalBackend::ListStacks() {
 }
 
 Result<Stack> LocalBackend::GetStack(std::string const& name_or_id) {
-  auto s = store().FindStack(name_or_id);
+  auto s = store().FindStack(name_or_id, names());
   if (!s) return s;
   if (auto r = Authorize(principal_, s->owner, false, Access::kRead, "stack", name_or_id); !r) {
     return tl::unexpected(r.error());
@@ -282,7 +283,7 @@ Result<Stack> LocalBackend::GetStack(std::string const& name_or_id) {
 }
 
 Result<Stack> LocalBackend::UpdateStack(std::string const& name_or_id, StackUpdate update) {
-  auto s = store().FindStack(name_or_id);
+  auto s = store().FindStack(name_or_id, names());
   if (!s) return s;
   if (auto r = Authorize(principal_, s->owner, false, Access::kUpdate, "stack", name_or_id); !r) {
     return tl::unexpected(r.error());

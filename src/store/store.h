@@ -49,6 +49,15 @@ struct ComponentFilter {
   std::optional<std::string> visible_to;    // owned by this user (none: every component)
 };
 
+// Whose items a lookup by name sees. Private names are unique per owner and shared names among
+// shared items, so one name can mean several items: a lookup takes the caller's own first, then
+// the shared one, then, for a caller who sees everything (an admin, or a test), the only other
+// one. An item the caller cannot see is never found by its name, so a name does not reveal it.
+struct NameScope {
+  std::string caller;  // the owner name of whoever asks; empty: nobody's own items
+  bool sees_all = true;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -56,8 +65,9 @@ class Store {
   // Connectors come back with `secrets` holding the key names only (empty values).
   virtual Result<void> CreateConnector(Connector const& c,
                                        std::optional<SecretRecord> const& secret) = 0;
-  // Exact ID, exact name, or a unique ID prefix.
-  virtual Result<Connector> FindConnector(std::string const& name_or_id) = 0;
+  // Exact ID, a name as `scope` resolves it, or a unique ID prefix.
+  virtual Result<Connector> FindConnector(std::string const& name_or_id,
+                                          NameScope const& scope = {}) = 0;
   virtual Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) = 0;
   // One page of the connectors matching `query` (fields: ConnectorFields()), filtered, sorted
   // and paged by the database; default order by name.
@@ -71,8 +81,9 @@ class Store {
 
   virtual Result<void> CreateSecret(SecretRecord const& s) = 0;
   virtual Result<SecretRecord> GetSecretById(std::string const& id) = 0;
-  // User secrets only; exact ID, exact name, or a unique ID prefix.
-  virtual Result<SecretRecord> FindSecret(std::string const& name_or_id) = 0;
+  // User secrets only; exact ID, a name as `scope` resolves it, or a unique ID prefix.
+  virtual Result<SecretRecord> FindSecret(std::string const& name_or_id,
+                                          NameScope const& scope = {}) = 0;
   // User secrets, values' keys only.
   virtual Result<std::vector<SecretRecord>> ListSecrets(SecretFilter const& filter) = 0;
   // One page of user secrets (fields: SecretFields()), values' keys only; default order by name.
@@ -104,19 +115,20 @@ class Store {
   virtual Result<std::vector<ApiToken>> ListTokens(std::optional<std::string> const& user_id) = 0;
   virtual Result<void> RevokeToken(std::string const& id) = 0;
 
-  // Stack components: names are unique per type. Exact ID, exact name, or a unique ID prefix.
+  // Stack components: names are unique per owner and type. Exact ID, a name as `scope` resolves
+  // it, or a unique ID prefix.
   // A component linked to a connector keeps that connector from being deleted.
   virtual Result<void> CreateComponent(StackComponent const& c) = 0;
-  virtual Result<StackComponent> FindComponent(ComponentType type,
-                                               std::string const& name_or_id) = 0;
+  virtual Result<StackComponent> FindComponent(ComponentType type, std::string const& name_or_id,
+                                               NameScope const& scope = {}) = 0;
   virtual Result<std::vector<StackComponent>> ListComponents(ComponentFilter const& filter) = 0;
   virtual Result<void> UpdateComponent(StackComponent const& c) = 0;  // all but id, type, owner
   // kFailedPrecondition naming the stacks that still hold the component.
   virtual Result<void> DeleteComponent(std::string const& id) = 0;
 
-  // Stacks come back with their components. Names are unique.
+  // Stacks come back with their components. Names are unique per owner.
   virtual Result<void> CreateStack(Stack const& s) = 0;
-  virtual Result<Stack> FindStack(std::string const& name_or_id) = 0;
+  virtual Result<Stack> FindStack(std::string const& name_or_id, NameScope const& scope = {}) = 0;
   virtual Result<std::vector<Stack>> ListStacks(std::optional<std::string> const& visible_to) = 0;
   virtual Result<void> DeleteStack(std::string const& id) = 0;
   // Replaces the members and the update time of stack `s.id`.

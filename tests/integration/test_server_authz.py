@@ -14,6 +14,8 @@ answers 403 and a ``secrets`` one 200) but never its secret values (expand_secre
 change or delete it (403); a connector shared read-only (``shared_read_only``) may be read but
 not used (verify and /client 403, absent from resources); someone else's private item is 404 for
 every verb, by ID, name or ID prefix, with the same message as an item that does not exist.
+Private names are unique per owner (shared ones among shared items): a name resolves to the
+caller's own item first.
 """
 
 from __future__ import annotations
@@ -384,6 +386,42 @@ class AuthzMatrixTest(unittest.TestCase):
         self.assertEqual(st, 403, resp)
         st, resp = self.bob.get(f"{API}/secrets/{self.sec['shared']['id']}")
         self.assertEqual((st, resp.get("shared")), (200, True), resp)
+
+    # -- names (issue 14, finding 9) ------------------------------------------------------
+    def test_private_names_are_per_owner_and_resolve_own_first(self):
+        """A private name is neither refused to nor revealed by another user, and a name means
+        the caller's own item first; shared names stay unique among shared items."""
+        theirs = self.conn["private"]
+        body = {"name": theirs["name"], "connector_type": "docker", "auth_method": "password",
+                "configuration": {"registry": self.shared_reg.url, "username": self.reg_user},
+                "secrets": {"password": self.shared_pw}, "verify": True}
+        st, mine = self.bob.post(f"{API}/service_connectors", body)
+        self.assertEqual(st, 201, f"bob was refused a name only alice's private connector has: {mine}")
+        try:
+            for client, want in ((self.bob, mine["id"]), (self.alice, theirs["id"])):
+                st, got = client.get(f"{API}/service_connectors/{theirs['name']}")
+                self.assertEqual((st, got.get("id")), (200, want), got)
+            # The admin, who owns neither, is told to use the ID.
+            st, got = self.admin.get(f"{API}/service_connectors/{theirs['name']}")
+            self.assertEqual(st, 400, got)
+            self.assertIn("give the ID", got["error"]["message"])
+            # A second one of bob's own is refused; sharing it onto alice's shared name too.
+            st, again = self.bob.post(f"{API}/service_connectors", {**body, "verify": False})
+            self.assertEqual(st, 409, again)
+            shared = self.conn["shared"]
+            st, clash = self.bob.put(f"{API}/service_connectors/{mine['id']}",
+                                     {"name": shared["name"], "shared": True, "verify": False})
+            self.assertEqual(st, 409, clash)
+            st, still = self.bob.get(f"{API}/service_connectors/{mine['id']}")
+            self.assertEqual((still["name"], still["shared"]), (theirs["name"], False), still)
+        finally:
+            self.bob.delete(f"{API}/service_connectors/{mine['id']}")
+        st, sec = self.bob.post(f"{API}/secrets", {"name": self.sec["private"]["name"],
+                                                   "values": {"token": "bob-own-value"}})
+        self.assertEqual(st, 201, sec)
+        st, got = self.bob.get(f"{API}/secrets/{self.sec['private']['name']}")
+        self.assertEqual((st, got.get("id")), (200, sec["id"]), got)
+        self.bob.delete(f"{API}/secrets/{sec['id']}")
 
     # -- users and tokens ------------------------------------------------------------------
     def test_bob_cannot_administer(self):

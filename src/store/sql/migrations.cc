@@ -153,7 +153,119 @@ CREATE INDEX stack_components_type_name ON stack_components(component_type, name
 CREATE INDEX stacks_owner ON stacks(owner);
 CREATE INDEX api_tokens_created ON api_tokens(created, id);
 )sql",
+    // 6: names unique per owner (and among shared items) instead of across users, so a
+    // refused name no longer reveals another user's private item and names cannot be squatted.
+    // The old global UNIQUE constraints go first ({DROP_GLOBAL_NAME_UNIQUENESS}: PostgreSQL
+    // drops them; SQLite, which cannot, rebuilds the four tables without them).
+    R"sql(
+{DROP_GLOBAL_NAME_UNIQUENESS}
+DROP INDEX IF EXISTS connectors_owner_name;
+CREATE UNIQUE INDEX connectors_owner_name ON connectors(owner, name);
+CREATE UNIQUE INDEX connectors_shared_name ON connectors(name) WHERE shared <> 0;
+CREATE UNIQUE INDEX secrets_owner_name ON secrets(owner, name);
+CREATE UNIQUE INDEX secrets_shared_name ON secrets(name) WHERE shared <> 0;
+CREATE UNIQUE INDEX stack_components_owner_type_name
+  ON stack_components(owner, component_type, name);
+DROP INDEX IF EXISTS stacks_owner;
+CREATE UNIQUE INDEX stacks_owner_name ON stacks(owner, name);
+CREATE INDEX stacks_name ON stacks(name);
+)sql",
 };
+
+// SQLite cannot drop a UNIQUE column constraint: migration 6 rebuilds each table without it
+// (SQLite's documented procedure; SqliteDatabase::Migrate turns foreign keys off around it and
+// checks them before committing), with the columns and indexes of migrations 1-5.
+constexpr char kSqliteRebuildWithoutGlobalNames[] = R"sql(
+CREATE TABLE connectors_v6 (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  connector_type TEXT NOT NULL,
+  auth_method TEXT NOT NULL,
+  resource_types TEXT NOT NULL,
+  resource_id TEXT,
+  supports_instances INTEGER NOT NULL,
+  configuration TEXT NOT NULL,
+  secret_id TEXT REFERENCES secrets(id),
+  labels TEXT NOT NULL,
+  expiration_seconds INTEGER,
+  expires_at INTEGER,
+  expires_skew_tolerance INTEGER,
+  description TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  shared INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL DEFAULT 1
+);
+INSERT INTO connectors_v6 SELECT id, name, connector_type, auth_method, resource_types,
+  resource_id, supports_instances, configuration, secret_id, labels, expiration_seconds,
+  expires_at, expires_skew_tolerance, description, owner, created, updated, shared, version
+  FROM connectors;
+DROP TABLE connectors;
+ALTER TABLE connectors_v6 RENAME TO connectors;
+CREATE INDEX connectors_type ON connectors(connector_type);
+CREATE INDEX connectors_owner ON connectors(owner);
+CREATE INDEX connectors_auth_method ON connectors(auth_method);
+CREATE INDEX connectors_resource_id ON connectors(resource_id);
+CREATE INDEX connectors_secret_id ON connectors(secret_id);
+CREATE INDEX connectors_name_id ON connectors(name, id);
+CREATE INDEX connectors_created ON connectors(created, name, id);
+CREATE INDEX connectors_updated ON connectors(updated, name, id);
+
+CREATE TABLE secrets_v6 (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  internal INTEGER NOT NULL DEFAULT 0,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL,
+  shared INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO secrets_v6 SELECT id, name, owner, internal, created, updated, shared FROM secrets;
+DROP TABLE secrets;
+ALTER TABLE secrets_v6 RENAME TO secrets;
+CREATE INDEX secrets_owner ON secrets(owner);
+CREATE INDEX secrets_internal_name ON secrets(internal, name, id);
+CREATE INDEX secrets_internal_created ON secrets(internal, created, name, id);
+CREATE INDEX secrets_internal_updated ON secrets(internal, updated, name, id);
+
+CREATE TABLE stack_components_v6 (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  component_type TEXT NOT NULL,
+  flavor TEXT NOT NULL,
+  configuration TEXT NOT NULL,
+  connector_id TEXT REFERENCES connectors(id),
+  connector_resource_id TEXT,
+  owner TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+INSERT INTO stack_components_v6 SELECT id, name, component_type, flavor, configuration,
+  connector_id, connector_resource_id, owner, created, updated FROM stack_components;
+DROP TABLE stack_components;
+ALTER TABLE stack_components_v6 RENAME TO stack_components;
+CREATE INDEX stack_components_connector ON stack_components(connector_id);
+CREATE INDEX stack_components_type_name ON stack_components(component_type, name);
+
+CREATE TABLE stacks_v6 (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  owner TEXT NOT NULL,
+  created INTEGER NOT NULL,
+  updated INTEGER NOT NULL
+);
+INSERT INTO stacks_v6 SELECT id, name, owner, created, updated FROM stacks;
+DROP TABLE stacks;
+ALTER TABLE stacks_v6 RENAME TO stacks;
+)sql";
+
+constexpr char kPostgresDropGlobalNames[] = R"sql(
+ALTER TABLE connectors DROP CONSTRAINT connectors_name_key;
+ALTER TABLE secrets DROP CONSTRAINT secrets_name_key;
+ALTER TABLE stack_components DROP CONSTRAINT stack_components_component_type_name_key;
+ALTER TABLE stacks DROP CONSTRAINT stacks_name_key;
+)sql";
 
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   for (size_t pos = text.find(from); pos != std::string::npos;
@@ -180,6 +292,8 @@ std::string MigrationSql(size_t index, Dialect dialect) {
              pg ? "SELECT DISTINCT c.id, j.value FROM connectors c, "
                   "jsonb_array_elements_text(c.resource_types::jsonb) j"
                 : "SELECT DISTINCT c.id, j.value FROM connectors c, json_each(c.resource_types) j");
+  ReplaceAll(sql, "{DROP_GLOBAL_NAME_UNIQUENESS}",
+             pg ? kPostgresDropGlobalNames : kSqliteRebuildWithoutGlobalNames);
   return sql;
 }
 

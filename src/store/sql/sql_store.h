@@ -16,7 +16,8 @@ class SqlStore : public Store {
 
   Result<void> CreateConnector(Connector const& c,
                                std::optional<SecretRecord> const& secret) override;
-  Result<Connector> FindConnector(std::string const& name_or_id) override;
+  Result<Connector> FindConnector(std::string const& name_or_id,
+                                  NameScope const& scope = {}) override;
   Result<std::vector<Connector>> ListConnectors(ConnectorFilter const& filter) override;
   Result<Page<Connector>> PageConnectors(ListQuery const& query) override;
   Result<void> UpdateConnector(Connector const& c,
@@ -25,7 +26,8 @@ class SqlStore : public Store {
 
   Result<void> CreateSecret(SecretRecord const& s) override;
   Result<SecretRecord> GetSecretById(std::string const& id) override;
-  Result<SecretRecord> FindSecret(std::string const& name_or_id) override;
+  Result<SecretRecord> FindSecret(std::string const& name_or_id,
+                                  NameScope const& scope = {}) override;
   Result<std::vector<SecretRecord>> ListSecrets(SecretFilter const& filter) override;
   Result<Page<SecretRecord>> PageSecrets(ListQuery const& query) override;
   Result<bool> HasSealedValues() override;
@@ -46,13 +48,14 @@ class SqlStore : public Store {
   Result<void> RevokeToken(std::string const& id) override;
 
   Result<void> CreateComponent(StackComponent const& c) override;
-  Result<StackComponent> FindComponent(ComponentType type, std::string const& name_or_id) override;
+  Result<StackComponent> FindComponent(ComponentType type, std::string const& name_or_id,
+                                       NameScope const& scope = {}) override;
   Result<std::vector<StackComponent>> ListComponents(ComponentFilter const& filter) override;
   Result<void> UpdateComponent(StackComponent const& c) override;
   Result<void> UpdateStack(Stack const& s) override;
   Result<void> DeleteComponent(std::string const& id) override;
   Result<void> CreateStack(Stack const& s) override;
-  Result<Stack> FindStack(std::string const& name_or_id) override;
+  Result<Stack> FindStack(std::string const& name_or_id, NameScope const& scope = {}) override;
   Result<std::vector<Stack>> ListStacks(std::optional<std::string> const& visible_to) override;
   Result<void> DeleteStack(std::string const& id) override;
   Result<void> SetActiveStack(std::string const& owner, std::string const& stack_id) override;

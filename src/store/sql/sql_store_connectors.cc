@@ -193,25 +193,13 @@ Result<void> SqlStore::CreateConnector(Connector const& c,
   });
 }
 
-Result<Connector> SqlStore::FindConnector(std::string const& name_or_id) {
-  return sql::ReadValue<Connector>(*db_, [&](Connection& conn) -> Result<Connector> {
-    auto exact = QueryConnectors(conn, "WHERE id = ? OR name = ?", {name_or_id, name_or_id});
-    if (!exact) return tl::unexpected(exact.error());
-    if (!exact->empty()) {
-      for (auto& c : *exact) {
-        if (c.id == name_or_id) return c;
-      }
-      return (*exact)[0];
-    }
-    auto prefix = QueryConnectors(conn, "WHERE id LIKE ? || '%'", {name_or_id});
-    if (!prefix) return tl::unexpected(prefix.error());
-    if (prefix->size() == 1) return (*prefix)[0];
-    if (prefix->size() > 1) {
-      return Fail(ErrorCode::kInvalidArgument, "ID prefix '" + name_or_id +
-                                                   "' matches several connectors; give more "
-                                                   "characters");
-    }
-    return tl::unexpected(sql::NotFound("service connector", name_or_id));
+Result<Connector> SqlStore::FindConnector(std::string const& name_or_id, NameScope const& scope) {
+  return sql::ReadValue<Connector>(*db_, [&](Connection& conn) {
+    return sql::FindByNameOrId<Connector>(
+        [&](std::string const& cond, std::vector<Param> const& params) {
+          return QueryConnectors(conn, "WHERE " + cond, params);
+        },
+        "service connector", name_or_id, scope);
   });
 }
 

@@ -106,20 +106,13 @@ Result<SecretRecord> SqlStore::GetSecretById(std::string const& id) {
   });
 }
 
-Result<SecretRecord> SqlStore::FindSecret(std::string const& name_or_id) {
-  return sql::ReadValue<SecretRecord>(*db_, [&](Connection& c) -> Result<SecretRecord> {
-    auto rows = sql::QuerySecrets(c, "WHERE internal = 0 AND (id = ? OR name = ?)",
-                                  {name_or_id, name_or_id}, true);
-    if (!rows) return tl::unexpected(rows.error());
-    if (!rows->empty()) return (*rows)[0];
-    rows = sql::QuerySecrets(c, "WHERE internal = 0 AND id LIKE ? || '%'", {name_or_id}, true);
-    if (!rows) return tl::unexpected(rows.error());
-    if (rows->size() == 1) return (*rows)[0];
-    if (rows->size() > 1) {
-      return Fail(ErrorCode::kInvalidArgument,
-                  "ID prefix '" + name_or_id + "' matches several secrets; give more characters");
-    }
-    return tl::unexpected(sql::NotFound("secret", name_or_id));
+Result<SecretRecord> SqlStore::FindSecret(std::string const& name_or_id, NameScope const& scope) {
+  return sql::ReadValue<SecretRecord>(*db_, [&](Connection& c) {
+    return sql::FindByNameOrId<SecretRecord>(
+        [&](std::string const& cond, std::vector<Param> const& params) {
+          return sql::QuerySecrets(c, "WHERE internal = 0 AND (" + cond + ")", params, true);
+        },
+        "secret", name_or_id, scope);
   });
 }
 

@@ -61,23 +61,6 @@ std::string ComponentExists(StackComponent const& c) {
   return fmt::format("{} named '{}' already exists", ComponentTypeWithArticle(c.type), c.name);
 }
 
-// Exact ID or name first, then a unique ID prefix (as connectors and secrets).
-template <class T, class Query>
-Result<T> FindOne(Query&& query, char const* what, std::string const& name_or_id) {
-  auto exact = query("(id = ? OR name = ?)", std::vector<Param>{name_or_id, name_or_id});
-  if (!exact) return tl::unexpected(exact.error());
-  if (!exact->empty()) return (*exact)[0];
-  auto prefixed = query("id LIKE ? || '%'", std::vector<Param>{name_or_id});
-  if (!prefixed) return tl::unexpected(prefixed.error());
-  if (prefixed->size() == 1) return (*prefixed)[0];
-  if (prefixed->size() > 1) {
-    return Fail(ErrorCode::kInvalidArgument, fmt::format("ID prefix '{}' matches several {}s; "
-                                                         "give more characters",
-                                                         name_or_id, what));
-  }
-  return tl::unexpected(sql::NotFound(what, name_or_id));
-}
-
 Result<std::vector<Stack>> QueryStacks(Connection& conn, std::string const& where,
                                        std::vector<Param> const& params) {
   auto rows = conn.Execute(
@@ -117,15 +100,16 @@ Result<void> SqlStore::CreateComponent(StackComponent const& c) {
   });
 }
 
-Result<StackComponent> SqlStore::FindComponent(ComponentType type, std::string const& name_or_id) {
+Result<StackComponent> SqlStore::FindComponent(ComponentType type, std::string const& name_or_id,
+                                               NameScope const& scope) {
   std::string what = ComponentTypeTitle(type);
   return sql::ReadValue<StackComponent>(*db_, [&](Connection& conn) {
-    return FindOne<StackComponent>(
+    return sql::FindByNameOrId<StackComponent>(
         [&](std::string const& cond, std::vector<Param> params) {
           params.insert(params.begin(), Param(ComponentTypeName(type)));
-          return QueryComponents(conn, "WHERE component_type = ? AND " + cond, params);
+          return QueryComponents(conn, "WHERE component_type = ? AND (" + cond + ")", params);
         },
-        what.c_str(), name_or_id);
+        what.c_str(), name_or_id, scope);
   });
 }
 
@@ -223,13 +207,13 @@ Result<void> SqlStore::UpdateStack(Stack const& s) {
   });
 }
 
-Result<Stack> SqlStore::FindStack(std::string const& name_or_id) {
+Result<Stack> SqlStore::FindStack(std::string const& name_or_id, NameScope const& scope) {
   return sql::ReadValue<Stack>(*db_, [&](Connection& conn) {
-    return FindOne<Stack>(
+    return sql::FindByNameOrId<Stack>(
         [&](std::string const& cond, std::vector<Param> params) {
           return QueryStacks(conn, "WHERE " + cond, params);
         },
-        "stack", name_or_id);
+        "stack", name_or_id, scope);
   });
 }
 

@@ -139,13 +139,27 @@ Result<void> SqliteDatabase::Migrate() {
   };
   // Fast path: most opens find the schema current and take no write lock.
   if (auto v = version(); v && *v == static_cast<int64_t>(sql::MigrationCount())) return {};
-  return InTransaction(db_, "BEGIN IMMEDIATE", [&]() -> Result<void> {
+  // Migrations may rebuild a table (SQLite cannot drop a constraint): with foreign keys on,
+  // dropping the old table would cascade into the rows that reference it. The pragma is a
+  // no-op inside a transaction, so it is switched around it, and the references are checked
+  // before the commit instead.
+  if (auto r = db_.Exec("PRAGMA foreign_keys=OFF"); !r) return r;
+  auto migrated = InTransaction(db_, "BEGIN IMMEDIATE", [&]() -> Result<void> {
     auto current = version();
     if (!current) return tl::unexpected(current.error());
     if (auto r = sql::ApplyMigrationsFrom(connection_, *current); !r) return r;
+    auto dangling = connection_.Execute("PRAGMA foreign_key_check");
+    if (!dangling) return tl::unexpected(dangling.error());
+    if (!dangling->rows.empty()) {
+      return Fail(ErrorCode::kInternal, "the schema migration left a row of table '" +
+                                            dangling->rows[0].Text(0) +
+                                            "' pointing at a missing row");
+    }
     std::string set = "PRAGMA user_version=" + std::to_string(sql::MigrationCount());
     return db_.Exec(set.c_str());
   });
+  if (auto r = db_.Exec("PRAGMA foreign_keys=ON"); !r) return r;
+  return migrated;
 }
 
 }  // namespace latchkey::sqlite

@@ -104,7 +104,8 @@ TEST_P(StoreTest, AmbiguousIdPrefixIsRefused) {
   auto r = store_->FindConnector("abc");
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidArgument);
-  EXPECT_EQ(r.error().message, "ID prefix 'abc' matches several connectors; give more characters");
+  EXPECT_EQ(r.error().message,
+            "ID prefix 'abc' matches several service connectors; give more characters");
   EXPECT_EQ(store_->FindConnector("abc2")->name, "b");
 }
 

@@ -103,6 +103,16 @@ TEST_F(SqliteFileTest, VersionOneFileUpgradesInPlace) {
   auto again = OpenStore("sqlite://" + path_);
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ((*again)->FindConnector("c-1")->description, "after upgrade");
+  // The tables rebuilt by migration 6 kept their side rows, and foreign keys are on again:
+  // deleting the connector cascades to its secret's sealed values.
+  ListQuery by_label;
+  by_label.labels.push_back(LabelFilter{"team", "ml"});
+  auto page = (*again)->PageConnectors(by_label);
+  ASSERT_TRUE(page) << page.error().message;
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->items[0].id, "c-1");
+  ASSERT_TRUE((*again)->DeleteConnector("c-1"));
+  EXPECT_EQ((*again)->HasSealedValues(), false);
 }
 
 TEST_F(SqliteFileTest, NewerSchemaIsRefused) {
