@@ -156,14 +156,25 @@ CREATE INDEX api_tokens_created ON api_tokens(created, id);
     // 6: names unique per owner (and among shared items) instead of across users, so a
     // refused name no longer reveals another user's private item and names cannot be squatted.
     // The old global UNIQUE constraints go first ({DROP_GLOBAL_NAME_UNIQUENESS}: PostgreSQL
-    // drops them; SQLite, which cannot, rebuilds the four tables without them).
+    // drops them; SQLite, which cannot, rebuilds the tables without them). Fewer B-trees per
+    // connector created (each is a page written per create): a connector's own secret is in
+    // none of the user-secret indexes (partial on internal = 0), the owner indexes are the
+    // unique (owner, name) ones, and SQLite's key-value side tables are WITHOUT ROWID.
     R"sql(
 {DROP_GLOBAL_NAME_UNIQUENESS}
 DROP INDEX IF EXISTS connectors_owner_name;
+DROP INDEX IF EXISTS connectors_owner;
 CREATE UNIQUE INDEX connectors_owner_name ON connectors(owner, name);
 CREATE UNIQUE INDEX connectors_shared_name ON connectors(name) WHERE shared <> 0;
-CREATE UNIQUE INDEX secrets_owner_name ON secrets(owner, name);
-CREATE UNIQUE INDEX secrets_shared_name ON secrets(name) WHERE shared <> 0;
+DROP INDEX IF EXISTS secrets_owner;
+DROP INDEX IF EXISTS secrets_internal_name;
+DROP INDEX IF EXISTS secrets_internal_created;
+DROP INDEX IF EXISTS secrets_internal_updated;
+CREATE UNIQUE INDEX secrets_owner_name ON secrets(owner, name) WHERE internal = 0;
+CREATE UNIQUE INDEX secrets_shared_name ON secrets(name) WHERE shared <> 0 AND internal = 0;
+CREATE INDEX secrets_user_name ON secrets(name, id) WHERE internal = 0;
+CREATE INDEX secrets_user_created ON secrets(created, name, id) WHERE internal = 0;
+CREATE INDEX secrets_user_updated ON secrets(updated, name, id) WHERE internal = 0;
 CREATE UNIQUE INDEX stack_components_owner_type_name
   ON stack_components(owner, component_type, name);
 DROP INDEX IF EXISTS stacks_owner;
@@ -174,7 +185,8 @@ CREATE INDEX stacks_name ON stacks(name);
 
 // SQLite cannot drop a UNIQUE column constraint: migration 6 rebuilds each table without it
 // (SQLite's documented procedure; SqliteDatabase::Migrate turns foreign keys off around it and
-// checks them before committing), with the columns and indexes of migrations 1-5.
+// checks them before committing), with the columns and the indexes of migrations 1-5 that stay
+// (the common part of migration 6 adds the new ones), and the side tables WITHOUT ROWID.
 constexpr char kSqliteRebuildWithoutGlobalNames[] = R"sql(
 CREATE TABLE connectors_v6 (
   id TEXT PRIMARY KEY,
@@ -204,7 +216,6 @@ INSERT INTO connectors_v6 SELECT id, name, connector_type, auth_method, resource
 DROP TABLE connectors;
 ALTER TABLE connectors_v6 RENAME TO connectors;
 CREATE INDEX connectors_type ON connectors(connector_type);
-CREATE INDEX connectors_owner ON connectors(owner);
 CREATE INDEX connectors_auth_method ON connectors(auth_method);
 CREATE INDEX connectors_resource_id ON connectors(resource_id);
 CREATE INDEX connectors_secret_id ON connectors(secret_id);
@@ -224,10 +235,40 @@ CREATE TABLE secrets_v6 (
 INSERT INTO secrets_v6 SELECT id, name, owner, internal, created, updated, shared FROM secrets;
 DROP TABLE secrets;
 ALTER TABLE secrets_v6 RENAME TO secrets;
-CREATE INDEX secrets_owner ON secrets(owner);
-CREATE INDEX secrets_internal_name ON secrets(internal, name, id);
-CREATE INDEX secrets_internal_created ON secrets(internal, created, name, id);
-CREATE INDEX secrets_internal_updated ON secrets(internal, updated, name, id);
+
+CREATE TABLE secret_values_v6 (
+  secret_id TEXT NOT NULL REFERENCES secrets(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  key_id TEXT NOT NULL,
+  sealed BLOB NOT NULL,
+  PRIMARY KEY (secret_id, key)
+) WITHOUT ROWID;
+INSERT INTO secret_values_v6 SELECT secret_id, key, key_id, sealed FROM secret_values;
+DROP TABLE secret_values;
+ALTER TABLE secret_values_v6 RENAME TO secret_values;
+
+CREATE TABLE connector_labels_v6 (
+  connector_id TEXT NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (connector_id, key)
+) WITHOUT ROWID;
+INSERT INTO connector_labels_v6 SELECT connector_id, key, value FROM connector_labels;
+DROP TABLE connector_labels;
+ALTER TABLE connector_labels_v6 RENAME TO connector_labels;
+CREATE INDEX connector_labels_key_value ON connector_labels(key, value, connector_id);
+
+CREATE TABLE connector_resource_types_v6 (
+  connector_id TEXT NOT NULL REFERENCES connectors(id) ON DELETE CASCADE,
+  resource_type TEXT NOT NULL,
+  PRIMARY KEY (connector_id, resource_type)
+) WITHOUT ROWID;
+INSERT INTO connector_resource_types_v6 SELECT connector_id, resource_type
+  FROM connector_resource_types;
+DROP TABLE connector_resource_types;
+ALTER TABLE connector_resource_types_v6 RENAME TO connector_resource_types;
+CREATE INDEX connector_resource_types_type
+  ON connector_resource_types(resource_type, connector_id);
 
 CREATE TABLE stack_components_v6 (
   id TEXT PRIMARY KEY,
