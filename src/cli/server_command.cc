@@ -170,8 +170,7 @@ Result<void> RunServer(CliState& state, ServerArgs const& a) {
     ExportRevisionCache(metrics, "list_answers", *services.cached_reads);
     ExportRevisionCache(metrics, "connector_refs", shared->connector_refs());
     ExportRevisionCache(metrics, "api_tokens", identity.accepted_tokens());
-    ExportUsage(metrics, "credentials",
-                CacheUsage{cache.Stats().entries, 0, cache_options.max_entries, 0});
+    ExportUsage(metrics, "credentials", cache.Usage());
     ExportUsage(metrics, "gcp_tokens", gcp::TokenCache::Process().Usage());
     ExportUsage(metrics, "azure_tokens", azure::TokenCacheUsage());
   };

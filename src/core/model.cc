@@ -60,4 +60,14 @@ void ResourcesReport::SetResourceIds(std::string const& resource_type,
   }
 }
 
+size_t ApproxBytes(Connector const& c) {
+  constexpr size_t kNodeOverhead = 64;  // a map node or vector slot and its bookkeeping
+  size_t n = sizeof(c) + c.id.size() + c.name.size() + c.description.size() +
+             c.configuration.dump().size();
+  for (auto const& [k, v] : c.labels) n += k.size() + v.size() + kNodeOverhead;
+  for (auto const& [k, v] : c.secrets) n += k.size() + v.size() + kNodeOverhead;
+  for (auto const& t : c.resource_types) n += t.size() + kNodeOverhead / 2;
+  return n;
+}
+
 }  // namespace latchkey

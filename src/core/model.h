@@ -84,4 +84,8 @@ struct Secret {
   TimePoint updated{};
 };
 
+// Approximate heap bytes of a connector (strings, configuration, labels, secrets), for caches
+// bounded by bytes.
+size_t ApproxBytes(Connector const& c);
+
 }  // namespace latchkey

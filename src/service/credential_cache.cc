@@ -124,6 +124,11 @@ CredentialCacheStats CredentialCache::Stats() const {
   return stats;
 }
 
+CacheUsage CredentialCache::Usage() const {
+  std::lock_guard lock(mu_);
+  return CacheUsage{entries_.size(), stats_.bytes, options_.max_entries, options_.max_bytes};
+}
+
 Result<Connector> CredentialCache::RunIssue(IssueFn const& issue) {
   // An exception must not escape between a flight's start and its end, or its waiters would
   // wait forever. Its text is not kept: it might quote a secret.
@@ -144,9 +149,18 @@ void CredentialCache::Store(CredentialCacheKey const& key, uint64_t flight_id,
   Entry& entry = it->second;
   entry.flight.reset();
   if (result) {
+    size_t bytes = ApproxBytes(*result) + sizeof(Entry) + key.connector_id.size() +
+                   key.resource_type.size() + key.resource_id.size() + key.policy.size();
+    if (bytes > options_.max_bytes) {
+      Erase(it);  // larger than the whole bound: answered, not kept
+      return;
+    }
+    stats_.bytes = stats_.bytes - entry.bytes + bytes;
+    entry.bytes = bytes;
     entry.value = *result;
     entry.used_since_issue = false;
     SetLifetime(entry, *result, now);
+    EvictOverBounds(&entry);
   }
   // A failed refresh leaves credentials that still answer in place; anything else goes.
   if (!entry.value || now >= entry.serve_until) Erase(it);
@@ -179,14 +193,24 @@ CredentialCache::Entries::iterator CredentialCache::Insert(CredentialCacheKey co
   auto it = entries_.try_emplace(key).first;
   lru_.push_front(&it->first);
   it->second.lru = lru_.begin();
-  while (entries_.size() > options_.max_entries) {
-    Erase(entries_.find(*lru_.back()));
-    ++stats_.evictions;
-  }
+  EvictOverBounds(&it->second);
   return it;
 }
 
+void CredentialCache::EvictOverBounds(Entry const* keep) {
+  while (entries_.size() > options_.max_entries || stats_.bytes > options_.max_bytes) {
+    auto victim = entries_.find(*lru_.back());
+    if (&victim->second == keep) {
+      if (lru_.size() == 1) return;
+      victim = entries_.find(**std::prev(lru_.end(), 2));
+    }
+    Erase(victim);
+    ++stats_.evictions;
+  }
+}
+
 void CredentialCache::Erase(Entries::iterator it) {
+  stats_.bytes -= it->second.bytes;
   lru_.erase(it->second.lru);
   entries_.erase(it);
 }

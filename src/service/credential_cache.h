@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "common/cache_usage.h"
 #include "common/error.h"
 #include "common/time_util.h"
 #include "core/model.h"
@@ -43,6 +44,9 @@ struct CredentialCacheOptions {
   // time it is served), so a periodic caller replaces hot credentials while they still answer.
   std::chrono::seconds refresh_ahead{60};
   size_t max_entries = 1024;  // least recently used entries go first; at least 1
+  // Bound on the entries' approximate bytes (ApproxBytes of the credentials and the key); least
+  // recently used entries go first, and credentials larger than this alone are not cached.
+  size_t max_bytes = size_t{16} << 20;
   std::function<TimePoint()> clock = &Now;
 };
 
@@ -53,8 +57,9 @@ struct CredentialCacheStats {
   uint64_t issued = 0;     // issue() calls that succeeded, refreshes included
   uint64_t refreshed = 0;  // of those, made by RefreshExpiring
   uint64_t errors = 0;     // issue() calls that failed
-  uint64_t evictions = 0;  // entries dropped for the size bound
+  uint64_t evictions = 0;  // entries dropped for the entry or byte bound
   size_t entries = 0;      // current size
+  size_t bytes = 0;        // approximate bytes of the cached credentials and their keys
 };
 
 class CredentialCache {
@@ -82,6 +87,7 @@ class CredentialCache {
   size_t RefreshExpiring();
 
   CredentialCacheStats Stats() const;
+  CacheUsage Usage() const;
 
  private:
   using Flight = std::shared_future<Result<Connector>>;
@@ -96,6 +102,7 @@ class CredentialCache {
     uint64_t flight_id = 0;        // which flight may store its result here
     IssueFn issue;
     std::list<CredentialCacheKey const*>::iterator lru;
+    size_t bytes = 0;  // counted in stats_.bytes while `value` is held
   };
   using Entries = std::map<CredentialCacheKey, Entry>;
 
@@ -108,6 +115,8 @@ class CredentialCache {
   void EraseOlderVersions(CredentialCacheKey const& key);
   Entries::iterator Insert(CredentialCacheKey const& key);
   void Erase(Entries::iterator it);
+  // Evicts least recently used entries (never `keep`) while a bound is exceeded.
+  void EvictOverBounds(Entry const* keep);
   void Touch(Entry& entry);
   void SetLifetime(Entry& entry, Connector const& value, TimePoint now) const;
 

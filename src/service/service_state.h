@@ -52,18 +52,8 @@ class ServiceState {
   SecretBox box_;
   CredentialCache* cache_ = nullptr;
   // 1024 connectors, 4 MiB at most (strings and configuration counted).
-  RevisionCache<Connector> connector_refs_{1024, size_t{4} << 20, [](Connector const& c) {
-                                             size_t n = sizeof(c) + c.id.size() + c.name.size() +
-                                                        c.description.size() +
-                                                        c.configuration.dump().size();
-                                             for (auto const& [k, v] : c.labels)
-                                               n += k.size() + v.size() + 64;
-                                             for (auto const& [k, v] : c.secrets)
-                                               n += k.size() + v.size() + 64;
-                                             for (auto const& t : c.resource_types)
-                                               n += t.size() + 32;
-                                             return n;
-                                           }};
+  RevisionCache<Connector> connector_refs_{1024, size_t{4} << 20,
+                                           [](Connector const& c) { return ApproxBytes(c); }};
 };
 
 }  // namespace latchkey

@@ -272,6 +272,46 @@ TEST_F(CredentialCacheTest, EvictsTheLeastRecentlyUsed) {
   EXPECT_EQ(Token(cache.GetOrIssue(Key("b"), b.Fn())), "token-2");
 }
 
+TEST_F(CredentialCacheTest, BytesAreBoundedAndCountedInUsage) {
+  // Each entry is one 3,000-byte token plus ~1 KB of structure: a 10 KB bound holds two.
+  auto big = [&](std::string token) -> CredentialCache::IssueFn {
+    return [token = std::move(token), this]() -> Result<Connector> {
+      Connector c;
+      c.secrets["token"] = token + std::string(3000, 'x');
+      c.expires_at = clock.Now() + minutes(60);
+      return c;
+    };
+  };
+  CredentialCache cache = MakeCache({.max_bytes = 10'000});
+  cache.GetOrIssue(Key("a"), big("a"));
+  cache.GetOrIssue(Key("b"), big("b"));
+  CacheUsage two = cache.Usage();
+  EXPECT_EQ(two.entries, 2u);
+  EXPECT_GT(two.bytes, 6000u);
+  EXPECT_LE(two.bytes, 10'000u);
+  EXPECT_EQ(two.max_bytes, 10'000u);
+  cache.GetOrIssue(Key("c"), big("c"));  // evicts a, the least recently used
+  CacheUsage three = cache.Usage();
+  EXPECT_EQ(three.entries, 2u);
+  EXPECT_LE(three.bytes, 10'000u);
+  EXPECT_EQ(cache.Stats().evictions, 1u);
+  // Credentials larger than the whole bound are answered but not kept.
+  auto huge = [this]() -> Result<Connector> {
+    Connector c;
+    c.secrets["token"] = std::string(20'000, 'h');
+    c.expires_at = clock.Now() + minutes(60);
+    return c;
+  };
+  EXPECT_EQ(cache.GetOrIssue(Key("huge"), huge)->secrets.at("token").size(), 20'000u);
+  EXPECT_EQ(cache.Usage().entries, 2u);
+  EXPECT_LE(cache.Usage().bytes, 10'000u);
+  // Invalidation gives the bytes back.
+  cache.InvalidateConnector("b");
+  cache.InvalidateConnector("c");
+  EXPECT_EQ(cache.Usage().entries, 0u);
+  EXPECT_EQ(cache.Usage().bytes, 0u);
+}
+
 TEST_F(CredentialCacheTest, RefreshExpiringRenewsOnlyEntriesUsedSinceTheirIssue) {
   CredentialCache cache = MakeCache();  // margin 5 min, refresh 1 min ahead of it
   Issuer hot(clock, minutes(60)), cold(clock, minutes(60));
