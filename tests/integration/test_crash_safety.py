@@ -12,6 +12,7 @@ import sys
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "crash"))
 import cli  # noqa: E402
 import crash_safety  # noqa: E402
