@@ -4,7 +4,7 @@ ASAN_DIR ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_GEN := $(shell command -v ninja >/dev/null 2>&1 && echo "-G Ninja")
 
-.PHONY: deps build run test test-unit test-asan bench format clean
+.PHONY: deps build run test test-unit test-asan bench crash soak format clean
 
 deps:
 	@bash scripts/install-deps.sh
@@ -50,6 +50,17 @@ bench: build
 	python3 bench/scale.py $(BUILD_DIR)/latchkey --count $${BENCH_SCALE_COUNT:-100000}
 	python3 bench/login_flood.py $(BUILD_DIR)/latchkey
 	python3 bench/dashboard_load.py $(BUILD_DIR)/latchkey
+
+# Crash safety at scale (tests/crash/crash_safety.py): 20 rounds of kill -9 of the server during
+# 1,000 acknowledged writes on SQLite and on PostgreSQL, then 20 key rotations killed at random
+# points. `make test` runs a short version (integration.test_crash_safety).
+crash: build
+	python3 tests/crash/crash_safety.py $(BUILD_DIR)/latchkey
+
+# The server under mixed load for SOAK_SECONDS (default 600) with RSS and open descriptors
+# sampled; fails if either grows (bench/soak.py). Not part of `make test`.
+soak: build
+	SOAK_SECONDS=$${SOAK_SECONDS:-600} python3 bench/soak.py $(BUILD_DIR)/latchkey
 
 format:
 	find src tests bench -name '*.cc' -o -name '*.h' | xargs clang-format -i

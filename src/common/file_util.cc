@@ -62,30 +62,62 @@ Result<std::string> ReadUserFile(std::string const& path, size_t max_bytes,
   return out;
 }
 
-Result<void> WriteFileAtomic(std::string const& path, std::string const& content, unsigned mode) {
-  std::filesystem::path target(path);
-  if (target.has_parent_path()) {
-    if (auto r = EnsureDirectory(target.parent_path().string(), 0700); !r) return r;
-  }
-  std::string tmp = path + ".tmp-" + crypto::HexEncode(crypto::RandomBytes(6));
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) {
-    return Fail(ErrorCode::kUnavailable, "cannot write " + path + ": " + std::strerror(errno));
-  }
+namespace {
+
+// Writes all of `content` to `fd` and flushes it to disk; 0 or the errno of the failure.
+int WriteAllAndSync(int fd, std::string const& content) {
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return Fail(ErrorCode::kUnavailable, "cannot write " + path + ": " + std::strerror(err));
+      return errno;
     }
     done += static_cast<size_t>(n);
   }
   ::fsync(fd);
+  return 0;
+}
+
+// The complete new contents under the name `tmp`, or the errno of the failure. The file is
+// written unnamed first (O_TMPFILE in `dir`) and linked to `tmp` only once complete: a process
+// killed while writing leaves nothing behind, where a named temporary file would stay beside the
+// target for good (a copy of a retired key, of a credential). Without O_TMPFILE (a filesystem
+// that lacks it, no /proc) it is written under `tmp` directly.
+int WriteCompleteTemp(std::string const& dir, std::string const& tmp, std::string const& content,
+                      unsigned mode) {
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+  if (fd >= 0) {
+    int err = WriteAllAndSync(fd, content);
+    std::string self = "/proc/self/fd/" + std::to_string(fd);
+    bool linked =
+        err == 0 && ::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, tmp.c_str(), AT_SYMLINK_FOLLOW) == 0;
+    ::close(fd);
+    if (linked) return 0;
+    if (err != 0) return err;
+    // Not linkable (no /proc): written again below under its name.
+  }
+  fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+  if (fd < 0) return errno;
+  int err = WriteAllAndSync(fd, content);
   ::close(fd);
+  if (err != 0) ::unlink(tmp.c_str());
+  return err;
+}
+
+}  // namespace
+
+Result<void> WriteFileAtomic(std::string const& path, std::string const& content, unsigned mode) {
+  std::filesystem::path target(path);
+  std::string dir = ".";
+  if (target.has_parent_path()) {
+    if (auto r = EnsureDirectory(target.parent_path().string(), 0700); !r) return r;
+    dir = target.parent_path().string();
+  }
+  std::string tmp = path + ".tmp-" + crypto::HexEncode(crypto::RandomBytes(6));
+  if (int err = WriteCompleteTemp(dir, tmp, content, mode); err != 0) {
+    return Fail(ErrorCode::kUnavailable, "cannot write " + path + ": " + std::strerror(err));
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());

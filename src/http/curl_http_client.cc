@@ -9,6 +9,7 @@
 #include "http/http_client.h"
 #include "http/outbound_policy.h"
 #include "http/retry_policy.h"
+#include "http/upstream_name.h"
 
 namespace latchkey {
 
@@ -35,7 +36,8 @@ struct Stream {
 size_t KeepBody(Stream* s, char const* data, size_t bytes) {
   if (s->response->body.size() + bytes > s->request->max_response_bytes) {
     s->error = Error{ErrorCode::kResourceExhausted,
-                     s->request->method + " " + s->request->url + " failed: the answer exceeds " +
+                     s->request->method + " " + UrlForMessages(s->request->url) +
+                         " failed: the answer exceeds " +
                          std::to_string(s->request->max_response_bytes >> 20) + " MiB"};
     return 0;  // anything short aborts the transfer
   }
@@ -108,12 +110,13 @@ class CurlHttpClient : public HttpClient {
   explicit CurlHttpClient(std::shared_ptr<OutboundPolicy const> policy)
       : policy_(std::move(policy)) {}
 
-  // GET and HEAD (idempotent by HTTP's rules, and not streamed into a caller's sink) are sent
-  // again after a dropped connection or a 429/502/503/504, with jittered backoff and the
-  // server's Retry-After; everything else is sent once. The waits stay within the request's
-  // own timeout.
+  // GET and HEAD (idempotent by HTTP's rules, and not streamed into a caller's sink) and POSTs
+  // marked safe_to_repeat are sent again after a dropped connection or a 429/502/503/504, with
+  // jittered backoff and the server's Retry-After; everything else is sent once. The waits stay
+  // within the request's own timeout.
   Result<HttpResponse> Send(HttpRequest const& request) override {
-    bool idempotent = (request.method == "GET" || request.method == "HEAD") &&
+    bool idempotent = (request.method == "GET" || request.method == "HEAD" ||
+                       (request.method == "POST" && request.safe_to_repeat)) &&
                       !request.Streaming() && !request.no_retry;
     RetryPolicy policy;
     std::minstd_rand jitter(std::random_device{}());
@@ -217,7 +220,7 @@ class CurlHttpClient : public HttpClient {
       // Deliberately nothing about the address or why: the same answer for every refused
       // target, so the refusal itself reveals nothing about the server's networks.
       return Fail(ErrorCode::kPermissionDenied,
-                  request.method + " " + request.url +
+                  request.method + " " + UrlForMessages(request.url) +
                       " refused: the server's outbound policy does not allow this destination");
     }
     if (rc != CURLE_OK) {
@@ -225,10 +228,14 @@ class CurlHttpClient : public HttpClient {
                   rc == CURLE_PARTIAL_FILE;
       ErrorCode code =
           rc == CURLE_OPERATION_TIMEDOUT ? ErrorCode::kDeadlineExceeded : ErrorCode::kUnavailable;
-      // The URL carries no credentials (they travel in headers), so naming it is safe.
-      return Fail(code, request.method + " " + request.url + " failed: " + lib.easy_strerror(rc));
+      // Without its query: a SAS or a presigned URL carries its credential there.
+      return Fail(code, request.method + " " + UrlForMessages(request.url) +
+                            " failed: " + lib.easy_strerror(rc));
     }
     lib.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+    char* effective = nullptr;
+    lib.easy_getinfo(c, CURLINFO_EFFECTIVE_URL, &effective);
+    response.url = effective ? effective : request.url;
     return response;
   }
 

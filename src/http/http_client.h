@@ -52,6 +52,12 @@ struct HttpRequest {
   // GET and HEAD are retried after transient failures unless the caller retries on its own
   // (AWS's signed calls do, with the same policy).
   bool no_retry = false;
+  // A POST that may be sent again like a GET because repeating it changes nothing upstream: it
+  // only mints a fresh token from a credential that stays valid (OAuth2 JWT-bearer and
+  // client-credentials grants, Google's STS exchange and generateAccessToken, ACR's refresh
+  // token exchange). A refresh-token grant is not: a server that rotates refresh tokens would see
+  // the old one twice and may revoke the grant. Other POSTs are never retried blindly.
+  bool safe_to_repeat = false;
 
   bool Streaming() const { return body_reader || response_sink; }
 };
@@ -60,6 +66,9 @@ struct HttpResponse {
   long status = 0;
   HttpHeaders headers;  // names lowercased
   std::string body;
+  // Where the answer came from (after redirects), for error messages: name it through
+  // http/upstream_name.h, never whole (its query may carry a credential).
+  std::string url = {};
 
   std::optional<std::string> Header(std::string const& lowercase_name) const;
 };

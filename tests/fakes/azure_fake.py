@@ -8,7 +8,8 @@ appear on a command line):
   {"tenant_id", "client_id", "client_secret", "subscription_id", "subscription_name",
    "storage_accounts": [{"name", "resource_group", "blob"}],
    "aks": [{"name", "resource_group", "kubeconfig"}],
-   "acr": [{"name", "resource_group"}], "token_lifetime": 3600}
+   "acr": [{"name", "resource_group"}], "token_lifetime": 3600,
+   "public_url": optional, the URL clients reach the fake by (a proxy in front of it)}
 
 Entra ID   POST /{tenant}/oauth2/v2.0/token  client_credentials grant: the client id, the secret
            and the tenant must match (invalid_client / AADSTS7000215 for a wrong secret, 401) and
@@ -398,7 +399,10 @@ def main() -> int:
         config = json.load(f)
     srv = ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
     srv.state = State(config)  # type: ignore[attr-defined]
-    srv.state.base = f"http://127.0.0.1:{srv.server_address[1]}"  # type: ignore[attr-defined]
+    # "public_url": where clients reach the fake when something (a test's proxy) is in front of
+    # it, as ARM's and Entra ID's public names front their servers.
+    srv.state.base = config.get("public_url") or \
+        f"http://127.0.0.1:{srv.server_address[1]}"  # type: ignore[attr-defined]
     srv.log_path = args.log  # type: ignore[attr-defined]
     if args.ready_file:
         with open(args.ready_file + ".tmp", "w") as f:

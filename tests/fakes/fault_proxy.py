@@ -17,6 +17,11 @@ Faults (each for `times` requests, default every one until the next plan()):
   tls-untrusted   (with tls="untrusted") serve HTTPS with a self-signed certificate
   tls-wrong-host  (with tls="wrong-host") HTTPS with a certificate for another name
 
+HTTPS on both sides (a Kubernetes API server): `certificate=(cert_path, key_path)` serves TLS
+with that certificate (one the client trusts, or one of a trusted CA for another name), and an
+https:// upstream is reached over TLS trusting `upstream_ca` (a CA file). A peer that must know
+the URL it is reached by before it starts: FaultProxy(None), then set_upstream(url).
+
 Written for the tests, independently of Latchkey's code. Standard library only (plus the
 openssl CLI for the TLS certificates).
 """
@@ -54,11 +59,14 @@ def _self_signed(directory: str, name: str) -> tuple[str, str]:
 
 
 class FaultProxy:
-    def __init__(self, upstream: str, tls: str | None = None):
-        self.upstream = urllib.parse.urlsplit(upstream)
+    def __init__(self, upstream: str | None, tls: str | None = None,
+                 certificate: tuple[str, str] | None = None, upstream_ca: str | None = None):
+        self.upstream = urllib.parse.urlsplit(upstream) if upstream else None
+        self.upstream_ca = upstream_ca
         self.lock = threading.Lock()
-        self.mode, self.remaining, self.seconds = "pass", None, 2.0
+        self.mode, self.remaining, self.seconds, self.only = "pass", None, 2.0, None
         self.requests: list[tuple[str, str, str]] = []  # (method, path, fault applied)
+        self.times: list[float] = []  # time.monotonic() of each request, as in `requests`
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -128,26 +136,37 @@ class FaultProxy:
 
         self.server = _Server(("127.0.0.1", 0), Handler)
         self._tmp = None
-        if tls:
-            self._tmp = tempfile.TemporaryDirectory(prefix="fault-proxy-")
-            cert, key = _self_signed(self._tmp.name,
-                                     "127.0.0.1.nip.invalid" if tls == "wrong-host" else "127.0.0.1")
+        if tls or certificate:
+            if certificate:
+                cert, key = certificate
+            else:
+                self._tmp = tempfile.TemporaryDirectory(prefix="fault-proxy-")
+                cert, key = _self_signed(
+                    self._tmp.name, "127.0.0.1.nip.invalid" if tls == "wrong-host" else "127.0.0.1")
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.load_cert_chain(cert, key)
             self.server.socket = ctx.wrap_socket(self.server.socket, server_side=True)
-        scheme = "https" if tls else "http"
+        scheme = "https" if tls or certificate else "http"
         self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def plan(self, mode: str, times: int | None = None, seconds: float = 2.0):
+    def set_upstream(self, upstream: str):
+        self.upstream = urllib.parse.urlsplit(upstream)
+
+    def plan(self, mode: str, times: int | None = None, seconds: float = 2.0,
+             only: str | None = None):
+        """`only`: the fault applies to requests whose "METHOD path" starts with it; others pass."""
         with self.lock:
-            self.mode, self.remaining, self.seconds = mode, times, seconds
+            self.mode, self.remaining, self.seconds, self.only = mode, times, seconds, only
 
     def _take(self, method: str, path: str) -> str:
         with self.lock:
             fault = self.mode
-            if self.remaining is not None:
+            self.times.append(time.monotonic())
+            if self.only and not f"{method} {path}".startswith(self.only):
+                fault = "pass"
+            elif self.remaining is not None:
                 if self.remaining <= 0:
                     fault = "pass"
                 else:
@@ -160,7 +179,13 @@ class FaultProxy:
             return sum(1 for _, _, f in self.requests if f == mode)
 
     def _forward(self, method, path, headers, body):
-        conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port, timeout=30)
+        if self.upstream.scheme == "https":
+            ctx = ssl.create_default_context(cafile=self.upstream_ca)
+            conn = http.client.HTTPSConnection(self.upstream.hostname, self.upstream.port,
+                                               timeout=30, context=ctx)
+        else:
+            conn = http.client.HTTPConnection(self.upstream.hostname, self.upstream.port,
+                                              timeout=30)
         try:
             # Host stays the client's: SigV4 signs it, and the peers here ignore it.
             forwarded = {k: v for k, v in headers.items() if k.lower() not in HOP_BY_HOP}

@@ -43,7 +43,9 @@ World JSON (every key optional):
    "workload_identity_pools": {"//iam.googleapis.com/projects/N/locations/global/
                                workloadIdentityPools/P/providers/R":
                                {"subject_tokens": {"SUBJECT_TOKEN": "FEDERATED_PRINCIPAL"}}},
-   "metadata": {"service_account": "EMAIL", "project_id": "P", "scopes": [optional]}}
+   "metadata": {"service_account": "EMAIL", "project_id": "P", "scopes": [optional]},
+   "public_urls": ["http://127.0.0.1:PROXY_PORT"]}   (other URLs clients reach the fake by,
+                              e.g. a proxy in front of it: accepted as JWT audiences too)
 
 Permission model: a principal (SA email, user email, or federated principal name) holds a
 permission on a bucket when project_permissions[bucket's project][principal] lists it or one

@@ -69,7 +69,7 @@ class AzureFake:
     """
 
     def __init__(self, storage_accounts=(), aks=(), acr=("lkfakeacr",), resource_group="lk-rg",
-                 identity_header=None, acr_registry=None):
+                 identity_header=None, acr_registry=None, public_url=None):
         self.workdir = tempfile.mkdtemp(prefix="lk-azure-fake-")
         self.tenant_id = "72f988bf-0000-4000-8000-00000000000a"
         self.client_id = "0c5a3b2e-0000-4000-8000-00000000000b"
@@ -89,12 +89,19 @@ class AzureFake:
             self.config["identity_header"] = identity_header
         if acr_registry:
             self.config["acr_registry"] = acr_registry
+        if public_url:
+            self.config["public_url"] = public_url
         self.registry = acr[0] if acr else None
         self.proc = None
         self.port = None
 
     @property
     def url(self) -> str:
+        """Where clients reach the fake: its port, or `public_url` (a proxy in front of it)."""
+        return self.config.get("public_url") or self.direct_url
+
+    @property
+    def direct_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     @property

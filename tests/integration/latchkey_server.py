@@ -145,8 +145,11 @@ class LatchkeyServer:
 
     def _drain(self):
         proc = self.proc
-        for line in proc.stdout:
-            self.output.append(line)
+        try:
+            for line in proc.stdout:
+                self.output.append(line)
+        except (ValueError, OSError):
+            pass  # kill() or stop() closed the pipe: the process is gone
 
     def stop(self):
         proc = self.proc

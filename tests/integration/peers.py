@@ -85,8 +85,9 @@ class CertAuthority:
         with open(self.cert_path) as f:
             self.cert_pem = f.read()
 
-    def issue(self, stem: str, cn: str, *, server: bool = False, org: str | None = None) -> tuple[str, str]:
-        """Issue a leaf certificate; returns (cert_path, key_path)."""
+    def issue(self, stem: str, cn: str, *, server: bool = False, org: str | None = None,
+              san: str = "IP:127.0.0.1,DNS:localhost") -> tuple[str, str]:
+        """Issue a leaf certificate; returns (cert_path, key_path). `san`: a server's names."""
         key = os.path.join(self.directory, f"{stem}.key")
         csr = os.path.join(self.directory, f"{stem}.csr")
         crt = os.path.join(self.directory, f"{stem}.crt")
@@ -100,7 +101,7 @@ class CertAuthority:
         if server:
             lines += ["keyUsage=critical,digitalSignature,keyEncipherment",
                       "extendedKeyUsage=serverAuth",
-                      "subjectAltName=IP:127.0.0.1,DNS:localhost"]
+                      f"subjectAltName={san}"]
         else:
             lines += ["keyUsage=critical,digitalSignature,keyEncipherment",
                       "extendedKeyUsage=clientAuth"]

@@ -14,8 +14,6 @@ from __future__ import annotations
 import os
 import secrets
 import sys
-import threading
-import time
 import unittest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -25,36 +23,9 @@ import aws_peers  # noqa: E402
 import peers  # noqa: E402
 from fault_proxy import FaultProxy  # noqa: E402
 from latchkey_server import latchkey_server  # noqa: E402
+from upstream_faults import Bystander  # noqa: E402
 
 API = "/api/v1"
-
-
-class Bystander:
-    """Another user listing connectors in a loop; records each request's latency."""
-
-    def __init__(self, client):
-        self.client, self.latencies, self.failures = client, [], []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
-
-    def _run(self):
-        while not self.stop.is_set():
-            start = time.monotonic()
-            status, body = self.client.get(f"{API}/service_connectors")
-            self.latencies.append(time.monotonic() - start)
-            if status != 200:
-                self.failures.append((status, body))
-            time.sleep(0.02)
-
-    def report(self) -> str:
-        self.stop.set()
-        self.thread.join(timeout=30)
-        xs = sorted(self.latencies)
-        if not xs:
-            return "no bystander requests"
-        p = lambda q: xs[min(len(xs) - 1, int(q * len(xs)))] * 1000  # noqa: E731
-        return f"bystander: {len(xs)} requests, p50 {p(0.5):.1f} ms, p99 {p(0.99):.1f} ms"
 
 
 class UpstreamFaultsTest(unittest.TestCase):

@@ -35,8 +35,14 @@ Result<AccessToken> ExchangeAcrRefreshToken(Context& ctx, std::string const& log
                              aws::UriEncode(AcrHost(base)), aws::UriEncode(aad_token));
   if (tenant_id) request.body += "&tenant=" + aws::UriEncode(*tenant_id);
   request.timeout = ctx.timeout;
+  request.safe_to_repeat = true;  // mints a refresh token; the Entra ID token stays valid
   auto r = ctx.http.Send(request);
   if (!r) return Fail(r.error(), "cannot reach the ACR registry at " + base);
+  if (r->status != 200 && r->status != 401 && r->status != 403) {
+    return Fail(ErrorCode::kUnavailable,
+                fmt::format("the ACR registry {} answered the token exchange with HTTP {}",
+                            AcrHost(base), r->status));
+  }
   if (r->status != 200) {
     return Fail(r->status == 401 || r->status == 403 ? ErrorCode::kPermissionDenied
                                                      : ErrorCode::kUnavailable,

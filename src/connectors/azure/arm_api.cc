@@ -27,7 +27,7 @@ Error ArmError(HttpResponse const& r, std::string const& what) {
     }
   } catch (nlohmann::json::exception const&) {
   }
-  return AzureServiceError(r.status, code, message, what);
+  return AzureServiceError(r.status, code, message, what, r.url);
 }
 
 Result<nlohmann::json> Call(Context& ctx, ArmTarget const& arm, std::string const& method,

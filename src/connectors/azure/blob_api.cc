@@ -55,7 +55,7 @@ Error BlobError(HttpResponse const& r, std::string const& what) {
     message = doc.child("Error").child_value("Message");
   }
   if (code.empty()) code = r.Header("x-ms-error-code").value_or("");
-  return AzureServiceError(r.status, code, message, what);
+  return AzureServiceError(r.status, code, message, what, r.url);
 }
 
 std::string BlobEndpointFor(std::string const& account,

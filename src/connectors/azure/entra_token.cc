@@ -9,6 +9,7 @@
 #include "common/strings.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "http/upstream_name.h"
 #include "http/url_encoding.h"
 
 namespace latchkey::azure {
@@ -57,8 +58,9 @@ Error TokenError(HttpResponse const& r, ClientCredentials const& c) {
                                    "Entra ID did not issue a token for service "
                                    "principal '{}'",
                                    c.client_id);
-  std::string detail = code.empty() ? fmt::format(" (HTTP {})", r.status) : " (" + code + ")";
+  std::string detail = fmt::format(" (HTTP {}{})", r.status, code.empty() ? "" : " " + code);
   if (!description.empty()) detail += ": " + description;
+  if (!r.url.empty()) detail += " (from " + UrlOrigin(r.url) + ")";
   return Error{refused ? ErrorCode::kUnauthenticated : ErrorCode::kUnavailable, what + detail};
 }
 
@@ -81,6 +83,7 @@ Result<AccessToken> ClientCredentialsToken(Context& ctx, ClientCredentials const
   request.url = fmt::format("{}/{}/oauth2/v2.0/token", authority, UrlEncode(c.tenant_id));
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"}};
+  request.safe_to_repeat = true;  // mints a token; the client secret stays valid
   request.body = fmt::format("grant_type=client_credentials&client_id={}&client_secret={}&scope={}",
                              UrlEncode(c.client_id), UrlEncode(c.client_secret), UrlEncode(scope));
   request.timeout = ctx.timeout;

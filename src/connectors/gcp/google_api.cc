@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "http/upstream_name.h"
 #include "http/url_encoding.h"
 
 namespace latchkey::gcp {
@@ -57,8 +58,10 @@ Error GoogleError(HttpResponse const& response, std::string const& secret) {
   for (char& c : message) {
     if (c == '\n' || c == '\r') c = ' ';
   }
+  // Named by origin only: the path may hold a bucket or object name, the query a credential.
+  std::string from = response.url.empty() ? "" : " (from " + UrlOrigin(response.url) + ")";
   return Error{CodeForStatus(response.status),
-               fmt::format("{} {}", response.status, Scrub(message, secret))};
+               fmt::format("{} {}{}", response.status, Scrub(message, secret), from)};
 }
 
 Result<HttpResponse> SendGoogle(Context& ctx, TokenSupplier const& tokens, HttpRequest request) {

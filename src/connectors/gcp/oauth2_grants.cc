@@ -21,10 +21,15 @@ int64_t EpochSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
 }
 
+// `safe_to_repeat`: whether the grant may be sent again after a transient failure (see
+// HttpRequest::safe_to_repeat): yes for the JWT-bearer grant and the STS exchange, which mint a
+// token from a credential that stays valid; no for the refresh-token grant.
 Result<AccessToken> PostForToken(Context& ctx, std::string const& url, std::string body,
-                                 std::string const& hidden, std::string const& what) {
+                                 std::string const& hidden, std::string const& what,
+                                 bool safe_to_repeat) {
   HttpRequest request;
   request.method = "POST";
+  request.safe_to_repeat = safe_to_repeat;
   request.url = url;
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"},
                      {"Accept", "application/json"}};
@@ -78,11 +83,12 @@ Result<AccessToken> JwtBearerGrant(Context& ctx, ServiceAccountKey const& key,
                                    std::string const& scope, std::string const& token_url) {
   auto assertion = MakeJwtAssertion(key, scope, token_url, ctx.now);
   if (!assertion) return tl::unexpected(assertion.error());
-  auto token = PostForToken(
-      ctx, token_url,
-      FormEncode({{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"},
-                  {"assertion", *assertion}}),
-      *assertion, "exchanging the key of " + key.client_email + " for an access token");
+  auto token =
+      PostForToken(ctx, token_url,
+                   FormEncode({{"grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"},
+                               {"assertion", *assertion}}),
+                   *assertion, "exchanging the key of " + key.client_email + " for an access token",
+                   /*safe_to_repeat=*/true);
   if (token) token->principal = key.client_email;
   return token;
 }
@@ -94,7 +100,8 @@ Result<AccessToken> RefreshTokenGrant(Context& ctx, AuthorizedUser const& user,
                                   {"client_id", user.client_id},
                                   {"client_secret", user.client_secret},
                                   {"refresh_token", user.refresh_token}}),
-                      user.refresh_token, "refreshing the user account's access token");
+                      user.refresh_token, "refreshing the user account's access token",
+                      /*safe_to_repeat=*/false);
 }
 
 std::string GenerateAccessTokenUrl(std::string const& iamcredentials_base,
@@ -117,6 +124,7 @@ Result<AccessToken> GenerateAccessToken(Context& ctx, std::string const& url,
   request.url = url;
   request.headers = {{"Content-Type", "application/json"}};
   request.body = body.dump();
+  request.safe_to_repeat = true;  // mints a token; the caller's stays valid
   std::string what = "impersonating " + target;
   // The caller's token is fresh from its own source: a 401 here is final, not worth a retry.
   auto response = SendGoogle(
@@ -139,7 +147,8 @@ Result<AccessToken> StsExchange(Context& ctx, std::string const& sts_token_url,
                                 std::vector<std::pair<std::string, std::string>> const& params,
                                 std::string const& subject) {
   return PostForToken(ctx, sts_token_url, FormEncode(params), subject,
-                      "exchanging a token at the Security Token Service");
+                      "exchanging a token at the Security Token Service",
+                      /*safe_to_repeat=*/true);
 }
 
 Result<AccessToken> MetadataServerToken(Context& ctx, std::string const& host,

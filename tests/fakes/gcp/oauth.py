@@ -73,7 +73,9 @@ def _jwt_bearer(req, form):
     req.principal = iss
     # Google accepts its own token URL; google-auth (Python) always sends that one whatever
     # the key file's token_uri says, while Go's oauth2 sends token_uri: accept both.
-    if claims.get("aud") not in (req.server.base_url + "/token", GOOGLE_TOKEN_URL):
+    # A proxy in front of the fake ("public_urls" in the world) is where clients reach it.
+    ours = [u + "/token" for u in [req.server.base_url, *req.state.world["public_urls"]]]
+    if claims.get("aud") not in (*ours, GOOGLE_TOKEN_URL):
         raise _invalid_grant(req, "Invalid JWT: Failed audience check. The right audience is "
                              + req.server.base_url + "/token")
     iat, exp, now = claims.get("iat"), claims.get("exp"), time.time()

@@ -77,7 +77,7 @@ class State:
         w = {k: world.get(k) or {} for k in (
             "projects", "service_accounts", "token_creators", "project_permissions",
             "buckets", "workload_identity_pools", "metadata")}
-        for k in ("authorized_users", "clusters", "repositories"):
+        for k in ("authorized_users", "clusters", "repositories", "public_urls"):
             w[k] = list(world.get(k) or [])
         for b, spec in w["buckets"].items():
             if "project" not in spec:

@@ -81,8 +81,10 @@ TEST_F(AzureCredentials, WrongSecretIsOneLineWithoutTheSecret) {
   EXPECT_EQ(t.error().code, ErrorCode::kUnauthenticated);
   EXPECT_EQ(t.error().message,
             "Entra ID refused the credentials of service principal 'app-1' in tenant 'tenant-1' "
-            "(invalid_client): AADSTS7000215: Invalid client secret provided.");
+            "(HTTP 401 invalid_client): AADSTS7000215: Invalid client secret provided.");
   EXPECT_EQ(t.error().message.find("s3cr3t"), std::string::npos);
+  // The grant only mints a token from a secret that stays valid: it may be sent again.
+  EXPECT_TRUE(http.requests.back().safe_to_repeat);
 }
 
 TEST_F(AzureCredentials, AccessTokenAudienceDecidesWhatItServes) {

@@ -9,6 +9,7 @@
 
 #include "common/strings.h"
 #include "connectors/gcp/gcp_spec.h"
+#include "connectors/gcp/google_api.h"
 #include "connectors/gcp/oauth2_grants.h"
 #include "connectors/gcp/token_cache.h"
 #include "core/connector_validation.h"
@@ -288,6 +289,23 @@ TEST_F(GcpSessionTest, UserAccountsUseTheRefreshGrant) {
   EXPECT_EQ(form["grant_type"], "refresh_token");
   EXPECT_EQ(form["refresh_token"], "rt");
   EXPECT_EQ(form["client_secret"], "cs");
+  // A server that rotates refresh tokens would see this one twice: never sent again blindly.
+  EXPECT_FALSE(http.requests.at(0).safe_to_repeat);
+}
+
+TEST_F(GcpSessionTest, KeyGrantsMintTokensAndMayBeSentAgain) {
+  TokenAnswer("ya29.sa");
+  ASSERT_TRUE(ConnectorToken(ctx, Make("service-account", {{"service_account_json", KeyJson()}})));
+  ASSERT_EQ(http.requests.size(), 1u);
+  EXPECT_EQ(http.requests[0].method, "POST");
+  EXPECT_TRUE(http.requests[0].safe_to_repeat);
+}
+
+TEST(GoogleErrorTest, NamesTheOriginThatAnsweredWithoutPathOrQuery) {
+  HttpResponse r{503, {}, R"({"error":{"code":503,"message":"backend busy"}})"};
+  EXPECT_EQ(GoogleError(r).message, "503 backend busy");
+  r.url = "https://storage.googleapis.com/storage/v1/b/secret-bucket?project=p";
+  EXPECT_EQ(GoogleError(r).message, "503 backend busy (from https://storage.googleapis.com)");
 }
 
 TEST_F(GcpSessionTest, MalformedKeysAreRefusedWithoutQuotingThem) {

@@ -67,6 +67,39 @@ TEST_F(CurlRetryTest, PostIsNeverRetriedBlindly) {
   EXPECT_EQ(calls_, 1);
 }
 
+TEST_F(CurlRetryTest, APostMarkedSafeToRepeatIsRetriedLikeAGet) {
+  auto request = Request("POST", "/flaky");
+  request.safe_to_repeat = true;
+  auto r = http_->Send(request);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(calls_, 3);
+}
+
+TEST_F(CurlRetryTest, TheAnswerSaysWhereItCameFrom) {
+  auto r = http_->Send(Request("GET", "/flaky?x=1"));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->url, base_ + "/flaky?x=1");
+}
+
+TEST_F(CurlRetryTest, ErrorsNameTheUpstreamWithoutTheQuery) {
+  // A SAS or a presigned URL carries its credential in the query: never in a message.
+  auto huge = Request("GET", "/huge?sig=SECRET-SIGNATURE");
+  huge.max_response_bytes = 1 << 20;
+  auto r = http_->Send(huge);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find(base_ + "/huge"), std::string::npos) << r.error().message;
+  EXPECT_EQ(r.error().message.find("SECRET-SIGNATURE"), std::string::npos) << r.error().message;
+  HttpRequest closed;
+  closed.url = "http://127.0.0.1:9/flaky?sig=SECRET-SIGNATURE";  // nothing listens there
+  closed.timeout = std::chrono::seconds(5);
+  auto refused = http_->Send(closed);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("http://127.0.0.1:9/flaky"), std::string::npos);
+  EXPECT_EQ(refused.error().message.find("SECRET-SIGNATURE"), std::string::npos)
+      << refused.error().message;
+}
+
 TEST_F(CurlRetryTest, RetriesAreBoundedAndTheLastAnswerIsReturned) {
   auto r = http_->Send(Request("GET", "/down"));
   ASSERT_TRUE(r);
