@@ -10,7 +10,8 @@ namespace latchkey {
 TimePoint Now() { return std::chrono::time_point_cast<std::chrono::seconds>(Clock::now()); }
 
 std::string FormatIso8601(TimePoint t) {
-  std::time_t tt = Clock::to_time_t(t);
+  // Not Clock::to_time_t: it passes through the clock's nanoseconds, which overflow beyond 2262.
+  std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];
@@ -45,7 +46,8 @@ Result<TimePoint> ParseTimestamp(std::string const& text) {
   } else {
     return Fail(ErrorCode::kInvalidArgument, "invalid timestamp '" + text + "'");
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+      s < 0 || s > 60) {
     return Fail(ErrorCode::kInvalidArgument, "invalid timestamp '" + text + "'");
   }
   std::tm tm{};
@@ -56,8 +58,15 @@ Result<TimePoint> ParseTimestamp(std::string const& text) {
   tm.tm_min = mi;
   tm.tm_sec = s;
   std::time_t tt = timegm(&tm);
-  return std::chrono::time_point_cast<std::chrono::seconds>(Clock::from_time_t(tt)) -
-         std::chrono::seconds(offset);
+  // Seconds all the way: Clock::from_time_t counts nanoseconds, which overflow for years far
+  // from 1970 (a year such as 0000 or 9999 is valid input).
+  return TimePoint(std::chrono::seconds(tt)) - std::chrono::seconds(offset);
+}
+
+std::chrono::seconds ClampedSeconds(double value, std::chrono::seconds max) {
+  if (!(value > 0)) return std::chrono::seconds(0);  // NaN too
+  if (value >= static_cast<double>(max.count())) return max;
+  return std::chrono::seconds(static_cast<int64_t>(value));
 }
 
 std::string FormatDuration(std::chrono::seconds d) {

@@ -22,6 +22,12 @@ std::string FormatIso8601(TimePoint t);
 // forms); a value without a zone is UTC.
 Result<TimePoint> ParseTimestamp(std::string const& text);
 
+// 9999-12-31T23:59:59Z: the latest time FormatIso8601 writes with a four-digit year.
+inline constexpr std::chrono::seconds kLatestTimestamp{253402300799};
+// Seconds from a number a peer sent (JSON numbers may be fractional, negative, huge or NaN),
+// clamped to [0, max]: converting an out-of-range double is undefined, and `now + seconds` must
+// not overflow.
+std::chrono::seconds ClampedSeconds(double value, std::chrono::seconds max);
 // "11h59m56s", "3d4h0m0s", "45s".
 std::string FormatDuration(std::chrono::seconds d);
 

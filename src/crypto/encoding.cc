@@ -49,6 +49,7 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   // EVP_DecodeBlock counts padding bytes as zeros; drop them.
   size_t pad = 0;
   for (size_t i = clean.size(); i > 0 && clean[i - 1] == '='; --i) ++pad;
+  if (pad > static_cast<size_t>(n)) return std::nullopt;  // "====", "a===": padding only
   out.resize(static_cast<size_t>(n) - pad);
   return out;
 }

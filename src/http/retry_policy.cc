@@ -23,9 +23,12 @@ std::optional<std::chrono::milliseconds> ParseRetryAfter(std::string_view text, 
   std::tm tm{};
   char const* end = strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm);
   if (end == nullptr || *end != '\0') return std::nullopt;
-  auto when = Clock::from_time_t(timegm(&tm));
-  auto delta = std::chrono::duration_cast<std::chrono::milliseconds>(when - now);
-  return delta.count() < 0 ? std::chrono::milliseconds(0) : delta;
+  // In seconds, not through Clock::from_time_t, whose nanoseconds overflow for far years; a
+  // date more than a day away is absurd and capped like a huge number of seconds.
+  auto seconds = TimePoint(std::chrono::seconds(timegm(&tm))) - now;
+  if (seconds > std::chrono::hours(24)) return std::chrono::milliseconds::max();
+  return seconds.count() < 0 ? std::chrono::milliseconds(0)
+                             : std::chrono::duration_cast<std::chrono::milliseconds>(seconds);
 }
 
 std::chrono::milliseconds RetryDelay(RetryPolicy const& policy, int attempt,

@@ -1,6 +1,7 @@
 #include "service/audit_log.h"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +40,27 @@ Result<int> OpenAuditFile(std::string const& path) {
 }
 
 std::string AuditField(std::string const& text) { return Truncated(text, kMaxAuditFieldBytes); }
+
+// JSON escapes only C0 controls; DEL and the C1 controls (U+0080..U+009F, e.g. U+009B, an 8-bit
+// CSI) pass through raw and reach the terminal of whoever runs `tail audit.log`. Escaped here,
+// still valid JSON.
+std::string AuditEscapeTerminalControls(std::string const& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0x7f) {
+      out += "\\u007f";
+    } else if (c == 0xc2 && i + 1 < text.size() &&
+               (static_cast<unsigned char>(text[i + 1]) & 0xe0) == 0x80) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned char>(text[i + 1]));
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -92,7 +114,9 @@ Result<void> AuditLog::Append(AuditEvent const& event) {
     }
   }
   // Names come from users: invalid UTF-8 is replaced rather than failing the whole line.
-  std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  std::string text = AuditEscapeTerminalControls(
+                         line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)) +
+                     "\n";
 
   // The lock orders this process's writes against its own rotation; O_APPEND makes each
   // write(2) land whole at the end of a regular file, which keeps other processes' lines apart.

@@ -251,7 +251,11 @@ Result<int64_t> ParsePageNumber(std::string_view name, std::string_view text, in
 }
 
 std::string ToQueryValue(FieldFilter const& f) {
-  if (f.op == FilterOp::kOneOf) return "oneof:" + nlohmann::json(f.values).dump();
+  if (f.op == FilterOp::kOneOf) {
+    // dump() throws on invalid UTF-8; such bytes become U+FFFD.
+    return "oneof:" +
+           nlohmann::json(f.values).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
   std::string value = f.values.empty() ? "" : f.values.front();
   return std::string(OpName(f.op)) + ":" + value;
 }

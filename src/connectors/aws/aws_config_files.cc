@@ -1,6 +1,11 @@
 #include "connectors/aws/aws_config_files.h"
 
+#include <fmt/format.h>
+
+#include <algorithm>
+
 #include "common/file_util.h"
+#include "common/inert_text.h"
 #include "common/strings.h"
 
 namespace latchkey::aws {
@@ -18,7 +23,9 @@ IniFile LoadIni(std::string const& path) {
 
 std::string RenderSection(std::string const& name, IniSection const& section) {
   std::string out = "[" + name + "]\n";
-  for (auto const& [k, v] : section) out += k + " = " + v + "\n";
+  for (auto const& [k, v] : section) {
+    if (!v.empty()) out += k + " = " + v + "\n";  // "k =" would open a nested block
+  }
   return out;
 }
 
@@ -46,8 +53,33 @@ std::string ReplaceSection(std::string const& text, std::string const& name,
   return out;
 }
 
+// What ParseIni would not read back as written is refused, not written: a control character
+// (a newline in a value would start a line of its own, e.g. `credential_process = ...`),
+// surrounding blanks, or an empty name or a key that holds '=' or starts a comment or a header.
+// Empty values are left out when the section is written.
+Result<void> CheckIniText(std::string const& path, std::string const& what, std::string const& text,
+                          bool key) {
+  bool control = std::any_of(text.begin(), text.end(), [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+  });
+  bool unreadable = (text.empty() && key) || control || Trim(text) != text ||
+                    (key && (text.find('=') != std::string::npos || text[0] == '#' ||
+                             text[0] == ';' || text[0] == '['));
+  if (!unreadable) return {};
+  // Values may be secrets: only names are quoted.
+  return Fail(ErrorCode::kInvalidArgument,
+              fmt::format("cannot write {}{} to {}: it has surrounding blanks or holds "
+                          "characters the file cannot keep",
+                          what, key ? " " + InertText(text) : "", path));
+}
+
 Result<void> WriteSection(std::string const& path, std::string const& name,
                           IniSection const& section) {
+  if (auto r = CheckIniText(path, "the section name", name, true); !r) return r;
+  for (auto const& [k, v] : section) {
+    if (auto r = CheckIniText(path, "the key", k, true); !r) return r;
+    if (auto r = CheckIniText(path, "the value of " + InertText(k), v, false); !r) return r;
+  }
   std::string text;
   ReadFile(path, text);  // a missing file starts empty
   return WriteFileAtomic(path, ReplaceSection(text, name, &section), 0600);

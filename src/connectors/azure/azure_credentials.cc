@@ -86,7 +86,7 @@ std::optional<std::string> JwtAudience(std::string const& token) {
 std::optional<TimePoint> JwtExpiry(std::string const& token) {
   auto claims = JwtClaims(token);
   if (!claims || !claims->contains("exp") || !(*claims)["exp"].is_number()) return std::nullopt;
-  return TimePoint(std::chrono::seconds((*claims)["exp"].get<int64_t>()));
+  return TimePoint(ClampedSeconds((*claims)["exp"].get<double>(), kLatestTimestamp));
 }
 
 bool AudienceServes(std::string const& aud, Audience audience, AzureEndpoints const& endpoints) {

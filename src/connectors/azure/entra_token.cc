@@ -60,6 +60,13 @@ Error TokenError(HttpResponse const& r, ClientCredentials const& c) {
                                    c.client_id);
   std::string detail = fmt::format(" (HTTP {}{})", r.status, code.empty() ? "" : " " + code);
   if (!description.empty()) detail += ": " + description;
+  // A token endpoint may quote the request back: the client secret never reaches a message.
+  if (!c.client_secret.empty()) {
+    for (size_t pos = detail.find(c.client_secret); pos != std::string::npos;
+         pos = detail.find(c.client_secret, pos)) {
+      detail.replace(pos, c.client_secret.size(), "[HIDDEN]");
+    }
+  }
   if (!r.url.empty()) detail += " (from " + UrlOrigin(r.url) + ")";
   return Error{refused ? ErrorCode::kUnauthenticated : ErrorCode::kUnavailable, what + detail};
 }
@@ -94,10 +101,11 @@ Result<AccessToken> ClientCredentialsToken(Context& ctx, ClientCredentials const
   try {
     auto doc = nlohmann::json::parse(r->body);
     token.token = doc.at("access_token").get<std::string>();
-    int64_t expires_in = doc.at("expires_in").is_string()
-                             ? std::stoll(doc.at("expires_in").get<std::string>())
-                             : doc.at("expires_in").get<int64_t>();
-    token.expires_at = ctx.now + std::chrono::seconds(expires_in);
+    auto const& lifetime = doc.at("expires_in");
+    double expires_in =
+        lifetime.is_string() ? std::stod(lifetime.get<std::string>()) : lifetime.get<double>();
+    // A year at most: a huge or fractional number must not overflow the time.
+    token.expires_at = ctx.now + ClampedSeconds(expires_in, std::chrono::hours(24 * 366));
   } catch (std::exception const&) {
     return Fail(ErrorCode::kUnavailable,
                 "Entra ID answered the token request without an "

@@ -29,8 +29,10 @@ std::optional<TimePoint> ParseLocalTime(std::string const& text) {
   return TimePoint(std::chrono::seconds(static_cast<int64_t>(t)));
 }
 
-int64_t IntOrString(nlohmann::json const& v) {
-  return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
+// Clamped (time_util.h): a huge, negative or fractional number must not overflow a time.
+std::chrono::seconds IntOrString(nlohmann::json const& v) {
+  return ClampedSeconds(v.is_string() ? std::stod(v.get<std::string>()) : v.get<double>(),
+                        kLatestTimestamp);
 }
 
 // GET {IDENTITY_ENDPOINT}?resource=...&api-version=2019-08-01 with X-IDENTITY-HEADER (App
@@ -59,9 +61,9 @@ Result<AccessToken> ManagedIdentityToken(Context& ctx, std::string const& endpoi
     auto doc = nlohmann::json::parse(r->body);
     AccessToken t{doc.at("access_token").get<std::string>(), ctx.now + std::chrono::hours(1)};
     if (doc.contains("expires_on")) {
-      t.expires_at = TimePoint(std::chrono::seconds(IntOrString(doc["expires_on"])));
+      t.expires_at = TimePoint(IntOrString(doc["expires_on"]));
     } else if (doc.contains("expires_in")) {
-      t.expires_at = ctx.now + std::chrono::seconds(IntOrString(doc["expires_in"]));
+      t.expires_at = ctx.now + IntOrString(doc["expires_in"]);
     }
     return t;
   } catch (std::exception const&) {
@@ -99,7 +101,7 @@ Result<AccessToken> ParseAzCliToken(std::string const& json) {
     auto doc = nlohmann::json::parse(json);
     AccessToken t{doc.at("accessToken").get<std::string>(), {}};
     if (doc.contains("expires_on")) {
-      t.expires_at = TimePoint(std::chrono::seconds(IntOrString(doc["expires_on"])));
+      t.expires_at = TimePoint(IntOrString(doc["expires_on"]));
     } else {
       auto parsed = ParseLocalTime(doc.at("expiresOn").get<std::string>());
       if (!parsed) {

@@ -89,7 +89,7 @@ Result<std::string> FromExecutable(Context& ctx, nlohmann::json const& config,
                             StringAt(out, "message")));
   }
   if (auto exp = out.find("expiration_time"); exp != out.end() && exp->is_number()) {
-    auto at = TimePoint(std::chrono::seconds(exp->get<int64_t>()));
+    auto at = TimePoint(ClampedSeconds(exp->get<double>(), kLatestTimestamp));
     if (at <= ctx.now) {
       return Fail(ErrorCode::kUnauthenticated,
                   "the executable credential source returned an expired token");

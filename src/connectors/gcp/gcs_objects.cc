@@ -24,7 +24,9 @@ uint64_t SizeOf(nlohmann::json const& object) {
   auto it = object.find("size");  // the JSON API writes sizes as strings (uint64)
   if (it == object.end()) return 0;
   if (it->is_string()) return std::strtoull(it->get<std::string>().c_str(), nullptr, 10);
-  return it->is_number() ? it->get<uint64_t>() : 0;
+  if (!it->is_number()) return 0;
+  double size = it->get<double>();  // converting an out-of-range double is undefined
+  return size > 0 && size < 1.8e19 ? static_cast<uint64_t>(size) : 0;
 }
 
 Result<void> SimpleUpload(GcpApi const& api, std::string const& bucket, std::string const& name,

@@ -99,10 +99,11 @@ Result<AccessToken> ParseTokenResponse(std::string const& body, TimePoint now) {
   AccessToken t;
   t.token = j["access_token"].get<std::string>();
   if (auto e = j.find("expires_in"); e != j.end()) {
-    int64_t seconds = e->is_number()   ? e->get<int64_t>()
-                      : e->is_string() ? std::strtoll(e->get<std::string>().c_str(), nullptr, 10)
-                                       : 0;
-    if (seconds > 0) t.expires_at = now + std::chrono::seconds(seconds);
+    double seconds = e->is_number()   ? e->get<double>()
+                     : e->is_string() ? std::strtod(e->get<std::string>().c_str(), nullptr)
+                                      : 0;
+    // A year at most: a peer's huge or fractional number must not overflow the time.
+    if (seconds > 0) t.expires_at = now + ClampedSeconds(seconds, std::chrono::hours(24 * 366));
   }
   return t;
 }

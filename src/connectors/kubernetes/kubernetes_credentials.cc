@@ -1,5 +1,6 @@
 #include "connectors/kubernetes/kubernetes_credentials.h"
 
+#include "common/inert_text.h"
 #include "common/strings.h"
 #include "connectors/kubernetes/kubernetes_spec.h"
 #include "crypto/encoding.h"
@@ -63,6 +64,17 @@ Result<void> ValidateKubernetesCredentials(KubernetesCredentials const& creds) {
   if (auto server = NormalizeServer(creds.server); !server) return tl::unexpected(server.error());
   if (Trim(creds.cluster_name).empty()) {
     return Fail(ErrorCode::kInvalidArgument, "the Kubernetes 'cluster_name' must not be empty");
+  }
+  // A kubeconfig (YAML) cannot carry control characters or invalid UTF-8 faithfully: kubectl
+  // would read another value than the one written. None belongs in a name or credential anyway.
+  for (auto const& [field, value] : {std::pair{"cluster_name", std::optional(creds.cluster_name)},
+                                     {"token", creds.token},
+                                     {"username", creds.username},
+                                     {"password", creds.password}}) {
+    if (value && HasUnsafeText(*value)) {
+      return Fail(ErrorCode::kInvalidArgument, std::string("the Kubernetes '") + field +
+                                                   "' holds control characters or invalid UTF-8");
+    }
   }
   if (creds.AuthMethod() == kKubernetesPasswordMethod) {
     if (!creds.username || creds.username->empty() || !creds.password || creds.password->empty()) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "core/model.h"
 
 namespace latchkey {
@@ -42,6 +44,25 @@ TEST(Expiry, OneSkewRuleForDisplayAndRefusal) {
   EXPECT_EQ(ExpiresInText(c, now), "Expired!");
   c.expires_skew_tolerance = 0;
   EXPECT_FALSE(HasExpired(c, now));
+}
+
+// Found by fuzz_http_fields: years far from 1970 overflowed the clock's nanoseconds.
+TEST(TimeUtilTest, FarYearsNeitherOverflowNorWrap) {
+  auto year_zero = ParseTimestamp("0000-01-01T00:00:00Z");
+  ASSERT_TRUE(year_zero);
+  EXPECT_EQ(year_zero->time_since_epoch().count(), -62167219200);
+  auto last = ParseTimestamp("9999-12-31T23:59:59Z");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(FormatIso8601(*last), "9999-12-31T23:59:59Z");
+  EXPECT_FALSE(ParseTimestamp("-999-01-01T00:00:00Z"));
+}
+
+TEST(TimeUtilTest, ClampedSecondsBoundsWhatPeersSend) {
+  using std::chrono::seconds;
+  EXPECT_EQ(ClampedSeconds(3599.9, seconds(86400)), seconds(3599));
+  EXPECT_EQ(ClampedSeconds(1e300, seconds(86400)), seconds(86400));
+  EXPECT_EQ(ClampedSeconds(-5, seconds(86400)), seconds(0));
+  EXPECT_EQ(ClampedSeconds(std::nan(""), seconds(86400)), seconds(0));
 }
 
 }  // namespace

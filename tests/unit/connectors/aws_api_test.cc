@@ -142,5 +142,22 @@ TEST_F(AwsApiTest, DescribeClusterAndEcrToken) {
             "AmazonEC2ContainerRegistry_V20150921.GetAuthorizationToken");
 }
 
+// Peers' answers with the wrong types or absurd numbers are errors or clamped values, never an
+// exception or undefined behaviour (the fuzz targets' findings, fuzz_aws_answers).
+TEST_F(AwsApiTest, MistypedAndHugeAnswersAreHandled) {
+  http.Enqueue(200, R"({"cluster":{"name":7,"endpoint":["x"]}})");
+  auto cluster = DescribeEksCluster(ctx, endpoint, creds, "c1");
+  ASSERT_FALSE(cluster);
+  EXPECT_EQ(cluster.error().code, ErrorCode::kFailedPrecondition);
+  http.Enqueue(200, R"({"authorizationData":[{"authorizationToken":")" +
+                        crypto::Base64Encode("AWS:pw") + R"(","expiresAt":1e300}]})");
+  auto auth = GetEcrAuthorizationToken(ctx, endpoint, creds, "123456789012");
+  ASSERT_TRUE(auth) << auth.error().message;
+  EXPECT_EQ(FormatIso8601(*auth->expires_at), "9999-12-31T23:59:59Z");
+  http.Enqueue(200, R"({"authorizationData":[{"authorizationToken":false}]})");
+  EXPECT_EQ(GetEcrAuthorizationToken(ctx, endpoint, creds, "1").error().code,
+            ErrorCode::kUnavailable);
+}
+
 }  // namespace
 }  // namespace latchkey::aws

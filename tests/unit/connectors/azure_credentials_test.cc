@@ -184,5 +184,14 @@ TEST(AzureAzCli, ReadsExpiresOnAsLocalTime) {
   EXPECT_FALSE(ParseAzCliToken(R"({"accessToken":"t","expiresOn":"2026-01-01 01:00:00Z"})"));
 }
 
+// Found by fuzz_entra_token: an error description quoting the request leaked the secret.
+TEST_F(AzureCredentials, SecretEchoedByTheTokenEndpointIsHidden) {
+  http.Enqueue(401, R"({"error":"invalid_client","error_description":"bad secret s3cr3t+/="})");
+  auto t = TokenFor(ctx, Sp(), Audience::kManagement);
+  ASSERT_FALSE(t);
+  EXPECT_EQ(t.error().message.find("s3cr3t"), std::string::npos) << t.error().message;
+  EXPECT_NE(t.error().message.find("bad secret [HIDDEN]"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace latchkey::azure

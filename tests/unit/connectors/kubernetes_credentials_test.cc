@@ -150,5 +150,17 @@ TEST(KubernetesCredentialsTest, ConnectorFromCredentialsSplitsSecrets) {
   EXPECT_EQ(round_trip->ca_pem, creds.ca_pem);
 }
 
+// Found by fuzz_kubeconfig: a token with control characters was written into the kubeconfig
+// and read back as another value.
+TEST(KubernetesCredentialsTest, ControlCharactersAreRefused) {
+  Connector c = TokenConnector();
+  c.secrets["token"] = "abc\x01def";
+  auto creds = KubernetesCredentialsFromConnector(c);
+  ASSERT_FALSE(creds.has_value());
+  EXPECT_EQ(creds.error().code, ErrorCode::kInvalidArgument);
+  EXPECT_NE(creds.error().message.find("'token'"), std::string::npos);
+  EXPECT_EQ(creds.error().message.find("abc"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace latchkey

@@ -259,5 +259,24 @@ TEST(AuditLogResult, NamesErrorCodes) {
   EXPECT_EQ(AuditLog::ResultOf(Error{ErrorCode::kConflict, ""}), "conflict");
 }
 
+// Found by fuzz_audit_log: JSON escapes C0 only; DEL and C1 (an 8-bit CSI) reached the file raw.
+TEST_F(AuditLogTest, DelAndC1ControlsAreEscaped) {
+  auto log = OpenLog();
+  ASSERT_TRUE(log);
+  AuditEvent e = ConnectorUpdate();
+  // CSI, DEL, then a no-break space (kept); literals split so \x stops after two digits.
+  e.actor_name =
+      "x\xc2\x9b"
+      "31m\x7f"
+      "y\xc2\xa0"
+      "z";
+  ASSERT_TRUE(log->Append(e));
+  std::string text = Contents();
+  EXPECT_EQ(text.find('\x7f'), std::string::npos);
+  EXPECT_EQ(text.find("\xc2\x9b"), std::string::npos);
+  EXPECT_NE(text.find(R"(x\u009b31m\u007fy)"), std::string::npos) << text;
+  EXPECT_EQ(Lines()[0]["actor"]["name"], e.actor_name);
+}
+
 }  // namespace
 }  // namespace latchkey
