@@ -154,7 +154,9 @@ TEST(KubernetesCredentialsTest, ConnectorFromCredentialsSplitsSecrets) {
 // and read back as another value.
 TEST(KubernetesCredentialsTest, ControlCharactersAreRefused) {
   Connector c = TokenConnector();
-  c.secrets["token"] = "abc\x01" "def";
+  c.secrets["token"] =
+      "abc\x01"
+      "def";
   auto creds = KubernetesCredentialsFromConnector(c);
   ASSERT_FALSE(creds.has_value());
   EXPECT_EQ(creds.error().code, ErrorCode::kInvalidArgument);
