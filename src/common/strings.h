@@ -17,6 +17,9 @@ std::string ToLower(std::string_view text);
 std::string ToUpper(std::string_view text);
 bool StartsWith(std::string_view text, std::string_view prefix);
 bool EndsWith(std::string_view text, std::string_view suffix);
+// Replaces every occurrence of `from` (non-empty) in `text`. The search resumes after each
+// replacement, so a `to` that contains `from` cannot loop.
+void ReplaceAll(std::string& text, std::string_view from, std::string_view to);
 
 // An absent or empty value both mean "not set" (environment variables, optional fields).
 std::optional<std::string> NonEmpty(std::optional<std::string> value);

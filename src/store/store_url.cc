@@ -77,14 +77,6 @@ std::string PercentDecode(std::string_view text) {
   return out;
 }
 
-void ReplaceAll(std::string& text, std::string const& from, std::string_view to) {
-  if (from.empty()) return;
-  for (size_t pos = text.find(from); pos != std::string::npos;
-       pos = text.find(from, pos + to.size())) {
-    text.replace(pos, from.size(), to);
-  }
-}
-
 }  // namespace
 
 Result<StoreLocation> ParseStoreUrl(std::string const& url) {

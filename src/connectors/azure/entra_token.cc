@@ -61,12 +61,7 @@ Error TokenError(HttpResponse const& r, ClientCredentials const& c) {
   std::string detail = fmt::format(" (HTTP {}{})", r.status, code.empty() ? "" : " " + code);
   if (!description.empty()) detail += ": " + description;
   // A token endpoint may quote the request back: the client secret never reaches a message.
-  if (!c.client_secret.empty()) {
-    for (size_t pos = detail.find(c.client_secret); pos != std::string::npos;
-         pos = detail.find(c.client_secret, pos)) {
-      detail.replace(pos, c.client_secret.size(), "[HIDDEN]");
-    }
-  }
+  ReplaceAll(detail, c.client_secret, "[HIDDEN]");
   if (!r.url.empty()) detail += " (from " + UrlOrigin(r.url) + ")";
   return Error{refused ? ErrorCode::kUnauthenticated : ErrorCode::kUnavailable, what + detail};
 }

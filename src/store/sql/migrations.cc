@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "common/strings.h"
+
 namespace latchkey::sql {
 namespace {
 
@@ -307,13 +309,6 @@ ALTER TABLE secrets DROP CONSTRAINT secrets_name_key;
 ALTER TABLE stack_components DROP CONSTRAINT stack_components_component_type_name_key;
 ALTER TABLE stacks DROP CONSTRAINT stacks_name_key;
 )sql";
-
-void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
-  for (size_t pos = text.find(from); pos != std::string::npos;
-       pos = text.find(from, pos + to.size())) {
-    text.replace(pos, from.size(), to);
-  }
-}
 
 }  // namespace
 
