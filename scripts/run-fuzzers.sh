@@ -27,6 +27,8 @@ if [ ! -x "$build/fuzz/fuzz_${targets[0]}" ]; then
   exit 2
 fi
 
+# Targets that write files do it in a scratch directory under TMPDIR: memory when there is some.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then export TMPDIR=/dev/shm; fi
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=1:allocator_may_return_null=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 

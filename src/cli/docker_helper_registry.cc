@@ -3,19 +3,13 @@
 #include <nlohmann/json.hpp>
 
 #include "common/file_util.h"
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "connectors/docker/registry_id.h"
 #include "service/service_state.h"
 
 namespace latchkey::cli {
-namespace {
-
-std::string StringAt(nlohmann::json const& object, char const* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string HelperRegistryPath(Environment const& env) {
   return LatchkeyHome(env) + "/docker-credential-helper.json";
@@ -37,10 +31,10 @@ Result<HelperRegistrations> LoadHelperRegistrations(Environment const& env) {
   for (auto const& [id, entry] : registries->items()) {
     if (!entry.is_object()) continue;
     HelperRegistration r;
-    r.target.connector = StringAt(entry, "connector");
-    r.target.resource_type = StringAt(entry, "resource_type");
-    r.target.resource_id = StringAt(entry, "resource_id");
-    r.connector_name = StringAt(entry, "connector_name");
+    r.target.connector = JsonString(entry, "connector");
+    r.target.resource_type = JsonString(entry, "resource_type");
+    r.target.resource_id = JsonString(entry, "resource_id");
+    r.connector_name = JsonString(entry, "connector_name");
     if (!r.target.connector.empty()) out[id] = std::move(r);
   }
   return out;

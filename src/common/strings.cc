@@ -61,10 +61,20 @@ bool EndsWith(std::string_view text, std::string_view suffix) {
 
 void ReplaceAll(std::string& text, std::string_view from, std::string_view to) {
   if (from.empty()) return;
-  for (size_t pos = text.find(from); pos != std::string::npos;
-       pos = text.find(from, pos + to.size())) {
-    text.replace(pos, from.size(), to);
+  size_t pos = text.find(from);
+  if (pos == std::string::npos) return;
+  // One pass into a new string: replacing in place moves the tail once per match, which is
+  // quadratic on a long message full of matches.
+  std::string out;
+  out.reserve(text.size());
+  size_t done = 0;
+  for (; pos != std::string::npos; pos = text.find(from, done)) {
+    out.append(text, done, pos - done);
+    out.append(to);
+    done = pos + from.size();
   }
+  out.append(text, done);
+  text = std::move(out);
 }
 
 std::optional<std::string> NonEmpty(std::optional<std::string> value) {

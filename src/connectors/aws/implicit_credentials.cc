@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "connectors/aws/aws_config_files.h"
 
@@ -25,10 +26,14 @@ Result<AwsCredentials> ParseCredentialsJson(std::string const& body, char const*
                 fmt::format("the {} answered without credentials", source));
   }
   AwsCredentials creds;
-  creds.access_key_id = json.value("AccessKeyId", "");
-  creds.secret_access_key = json.value("SecretAccessKey", "");
-  if (auto token = json.value("Token", ""); !token.empty()) creds.session_token = token;
-  if (auto expiration = json.value("Expiration", ""); !expiration.empty()) {
+  creds.access_key_id = JsonString(json, "AccessKeyId");
+  creds.secret_access_key = JsonString(json, "SecretAccessKey");
+  if (creds.access_key_id.empty() || creds.secret_access_key.empty()) {
+    return Fail(ErrorCode::kUnavailable,
+                fmt::format("the {} answered without credentials", source));
+  }
+  if (auto token = JsonString(json, "Token"); !token.empty()) creds.session_token = token;
+  if (auto expiration = JsonString(json, "Expiration"); !expiration.empty()) {
     auto t = ParseTimestamp(expiration);
     if (t) creds.expiration = *t;
   }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 
+#include "common/json_fields.h"
 #include "connectors/aws/uri_encoding.h"
 #include "crypto/encoding.h"
 
@@ -20,13 +21,6 @@ Result<nlohmann::json> JsonBody(HttpResponse const& response, char const* what) 
     return Fail(ErrorCode::kUnavailable, fmt::format("{} answered with invalid JSON", what));
   }
   return json;
-}
-
-// A string member of a peer's JSON object, or `fallback` when it is missing or another type
-// (nlohmann's value() throws on a type mismatch).
-std::string AwsJsonString(nlohmann::json const& object, char const* key, std::string fallback) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
 }
 
 Result<nlohmann::json> CallEcr(Context& ctx, AwsEndpoint const& endpoint,
@@ -126,11 +120,11 @@ Result<EksCluster> DescribeEksCluster(Context& ctx, AwsEndpoint const& endpoint,
   auto const& c = (*json)["cluster"];
   if (!c.is_object()) return Fail(ErrorCode::kUnavailable, "EKS answered without a cluster");
   EksCluster cluster;
-  cluster.name = AwsJsonString(c, "name", name);
-  cluster.arn = AwsJsonString(c, "arn", "");
-  cluster.endpoint = AwsJsonString(c, "endpoint", "");
+  cluster.name = JsonString(c, "name", name);
+  cluster.arn = JsonString(c, "arn", "");
+  cluster.endpoint = JsonString(c, "endpoint", "");
   if (c.contains("certificateAuthority") && c["certificateAuthority"].is_object()) {
-    cluster.ca_data_base64 = AwsJsonString(c["certificateAuthority"], "data", "");
+    cluster.ca_data_base64 = JsonString(c["certificateAuthority"], "data", "");
   }
   if (cluster.endpoint.empty()) {
     return Fail(ErrorCode::kFailedPrecondition,
@@ -147,7 +141,7 @@ Result<std::vector<std::string>> DescribeEcrRepositories(Context& ctx, AwsEndpoi
     auto json = CallEcr(ctx, endpoint, creds, "DescribeRepositories", body);
     if (!json) return tl::unexpected(json.error());
     for (auto const& r : json->value("repositories", nlohmann::json::array())) {
-      if (r.is_object()) names.push_back(AwsJsonString(r, "repositoryName", ""));
+      if (r.is_object()) names.push_back(JsonString(r, "repositoryName", ""));
     }
     if (!json->contains("nextToken") || !(*json)["nextToken"].is_string()) break;
     body["nextToken"] = (*json)["nextToken"];
@@ -165,7 +159,7 @@ Result<EcrAuthorization> GetEcrAuthorizationToken(Context& ctx, AwsEndpoint cons
   if (!data.is_array() || data.empty() || !data[0].is_object()) {
     return Fail(ErrorCode::kUnavailable, "ECR answered without authorization data");
   }
-  auto decoded = crypto::Base64Decode(AwsJsonString(data[0], "authorizationToken", ""));
+  auto decoded = crypto::Base64Decode(JsonString(data[0], "authorizationToken", ""));
   auto colon = decoded ? decoded->find(':') : std::string::npos;
   if (colon == std::string::npos) {
     return Fail(ErrorCode::kUnavailable, "ECR answered with an unreadable authorization token");
@@ -173,7 +167,7 @@ Result<EcrAuthorization> GetEcrAuthorizationToken(Context& ctx, AwsEndpoint cons
   EcrAuthorization auth;
   auth.username = decoded->substr(0, colon);
   auth.password = decoded->substr(colon + 1);
-  auth.proxy_endpoint = AwsJsonString(data[0], "proxyEndpoint", "");
+  auth.proxy_endpoint = JsonString(data[0], "proxyEndpoint", "");
   if (data[0].contains("expiresAt") && data[0]["expiresAt"].is_number()) {
     // Converting an out-of-range double is undefined: clamped to the years a time can have.
     auth.expires_at =

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "connectors/azure/azure_error.h"
 #include "crypto/encoding.h"
@@ -21,10 +22,8 @@ Error ArmError(HttpResponse const& r, std::string const& what) {
   std::string code, message;
   try {
     auto doc = nlohmann::json::parse(r.body);
-    if (doc.contains("error") && doc["error"].is_object()) {
-      code = doc["error"].value("code", "");
-      message = doc["error"].value("message", "");
-    }
+    code = JsonString(JsonObjectAt(doc, "error"), "code");
+    message = JsonString(JsonObjectAt(doc, "error"), "message");
   } catch (nlohmann::json::exception const&) {
   }
   return AzureServiceError(r.status, code, message, what, r.url);

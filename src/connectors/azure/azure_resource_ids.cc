@@ -20,7 +20,7 @@ bool ValidAksName(std::string const& name) {
 }
 
 bool ValidResourceGroup(std::string const& name) {
-  static std::regex const kName("^[-\\w._()]{1,90}$");
+  static std::regex const kName("^[-A-Za-z0-9_.()]{1,90}$");  // \\w would follow the locale
   return std::regex_match(name, kName) && !EndsWith(name, ".");
 }
 
@@ -88,6 +88,13 @@ Result<std::string> CanonicalAksClusterId(std::string const& id,
                             id));
   }
   bool configured = resource_group && !resource_group->empty();
+  // The configured group becomes part of the canonical ID, so it must be a group name too: a
+  // control byte or a slash there would make an ID that does not parse back to itself.
+  if (configured && !ValidResourceGroup(*resource_group)) {
+    return Fail(ErrorCode::kInvalidArgument,
+                "the connector's resource group is not a valid Azure resource group name "
+                "(1-90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.')");
+  }
   if (configured && !group.empty() && ToLower(group) != ToLower(*resource_group)) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("AKS cluster '{}' is in resource group '{}', but the connector is "

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
@@ -45,8 +46,8 @@ Error TokenError(HttpResponse const& r, ClientCredentials const& c) {
   std::string code, description;
   try {
     auto doc = nlohmann::json::parse(r.body);
-    code = doc.value("error", "");
-    description = FirstLine(doc.value("error_description", ""));
+    code = JsonString(doc, "error");
+    description = FirstLine(JsonString(doc, "error_description"));
   } catch (nlohmann::json::exception const&) {
   }
   bool refused = code == "invalid_client" || code == "unauthorized_client" || r.status == 401;

@@ -1,6 +1,7 @@
 #include "connectors/gcp/application_default.h"
 
 #include "common/ini_file.h"
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "connectors/gcp/credential_files.h"
 #include "connectors/gcp/external_account.h"
@@ -24,9 +25,9 @@ bool MetadataServerAnswers(Context& ctx, std::string const& host) {
 // --impersonate-service-account`): a source credential file plus the account to impersonate.
 Result<AccessToken> ImpersonatedFileToken(Context& ctx, nlohmann::json const& j,
                                           GcpEndpoints const& endpoints, std::string const& scope) {
-  auto source = j.value("source_credentials", nlohmann::json());
-  std::string url = j.value("service_account_impersonation_url", std::string());
-  if (!source.is_object() || url.empty()) {
+  auto const& source = JsonObjectAt(j, "source_credentials");
+  std::string url = JsonString(j, "service_account_impersonation_url");
+  if (source.empty() || url.empty()) {
     return Fail(ErrorCode::kInvalidArgument,
                 "the impersonated_service_account file lacks source_credentials or "
                 "service_account_impersonation_url");
@@ -39,7 +40,7 @@ Result<AccessToken> ImpersonatedFileToken(Context& ctx, nlohmann::json const& j,
   auto colon = url.rfind(':'), slash = url.rfind('/', colon);
   std::string target = url.substr(slash + 1, colon - slash - 1);
   std::vector<std::string> delegates;
-  for (auto const& d : j.value("delegates", nlohmann::json::array())) {
+  for (auto const& d : JsonArrayAt(j, "delegates")) {
     if (d.is_string()) delegates.push_back(d.get<std::string>());
   }
   return GenerateAccessToken(ctx, url, *caller, target, delegates, scope, 3600);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "common/subprocess.h"
 #include "connectors/gcp/oauth2_grants.h"
@@ -13,18 +14,13 @@ namespace {
 
 constexpr char kWhat[] = "external_account_json";
 
-std::string StringAt(nlohmann::json const& j, char const* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // A file or URL source's content: plain text, or a JSON object holding the token in a field.
 Result<std::string> FromFormat(nlohmann::json const& source, std::string const& content) {
-  auto format = source.value("format", nlohmann::json::object());
-  if (StringAt(format, "type") != "json") return Trim(content);
+  nlohmann::json const& format = JsonObjectAt(source, "format");
+  if (JsonString(format, "type") != "json") return Trim(content);
   auto j = nlohmann::json::parse(content, nullptr, false);
-  std::string field = StringAt(format, "subject_token_field_name");
-  if (!j.is_object() || field.empty() || !j.value(field, nlohmann::json()).is_string()) {
+  std::string field = JsonString(format, "subject_token_field_name");
+  if (!j.is_object() || field.empty() || !j[field].is_string()) {
     return Fail(ErrorCode::kFailedPrecondition,
                 "the credential source is not JSON with the subject_token_field_name field");
   }
@@ -33,9 +29,9 @@ Result<std::string> FromFormat(nlohmann::json const& source, std::string const& 
 
 Result<std::string> FromUrl(Context& ctx, nlohmann::json const& source) {
   HttpRequest request;
-  request.url = StringAt(source, "url");
+  request.url = JsonString(source, "url");
   request.timeout = ctx.timeout;
-  nlohmann::json const headers = source.value("headers", nlohmann::json::object());
+  nlohmann::json const& headers = JsonObjectAt(source, "headers");
   for (auto const& [k, v] : headers.items()) {
     if (v.is_string()) request.headers.emplace_back(k, v.get<std::string>());
   }
@@ -58,18 +54,19 @@ Result<std::string> FromExecutable(Context& ctx, nlohmann::json const& config,
                 "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1");
   }
   std::vector<std::string> argv;
-  for (auto const& part : Split(StringAt(executable, "command"), ' ')) {
+  for (auto const& part : Split(JsonString(executable, "command"), ' ')) {
     if (!part.empty()) argv.push_back(part);
   }
   if (argv.empty()) {
     return Fail(ErrorCode::kInvalidArgument, "the executable credential source has no command");
   }
-  int64_t timeout = std::clamp<int64_t>(executable.value("timeout_millis", 30000), 5000, 120000);
+  int64_t timeout =
+      std::clamp<int64_t>(JsonInteger(executable, "timeout_millis", 30000), 5000, 120000);
   std::map<std::string, std::string> env = {
-      {"GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", StringAt(config, "audience")},
-      {"GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE", StringAt(config, "subject_token_type")},
+      {"GOOGLE_EXTERNAL_ACCOUNT_AUDIENCE", JsonString(config, "audience")},
+      {"GOOGLE_EXTERNAL_ACCOUNT_TOKEN_TYPE", JsonString(config, "subject_token_type")},
       {"GOOGLE_EXTERNAL_ACCOUNT_INTERACTIVE", "0"}};
-  if (auto url = StringAt(config, "service_account_impersonation_url"); !url.empty()) {
+  if (auto url = JsonString(config, "service_account_impersonation_url"); !url.empty()) {
     auto colon = url.rfind(':'), slash = url.rfind('/', colon);
     if (colon != std::string::npos && slash != std::string::npos) {
       env["GOOGLE_EXTERNAL_ACCOUNT_IMPERSONATED_EMAIL"] = url.substr(slash + 1, colon - slash - 1);
@@ -83,10 +80,10 @@ Result<std::string> FromExecutable(Context& ctx, nlohmann::json const& config,
                                                             "exited {} without a JSON answer",
                                                             run->exit_status));
   }
-  if (!out.value("success", false)) {
+  if (!JsonBool(out, "success", false)) {
     return Fail(ErrorCode::kUnauthenticated,
-                fmt::format("the executable credential source failed: {} {}", StringAt(out, "code"),
-                            StringAt(out, "message")));
+                fmt::format("the executable credential source failed: {} {}",
+                            JsonString(out, "code"), JsonString(out, "message")));
   }
   if (auto exp = out.find("expiration_time"); exp != out.end() && exp->is_number()) {
     auto at = TimePoint(ClampedSeconds(exp->get<double>(), kLatestTimestamp));
@@ -95,8 +92,8 @@ Result<std::string> FromExecutable(Context& ctx, nlohmann::json const& config,
                   "the executable credential source returned an expired token");
     }
   }
-  std::string token = StringAt(out, "id_token");
-  if (token.empty()) token = StringAt(out, "saml_response");
+  std::string token = JsonString(out, "id_token");
+  if (token.empty()) token = JsonString(out, "saml_response");
   if (token.empty()) {
     return Fail(ErrorCode::kFailedPrecondition,
                 "the executable credential source returned no id_token or saml_response");
@@ -111,14 +108,14 @@ Result<std::string> SubjectToken(Context& ctx, nlohmann::json const& config) {
                 "AWS and other environment credential sources are not supported; use a file, "
                 "URL or executable credential source");
   }
-  if (auto file = StringAt(source, "file"); !file.empty()) {
+  if (auto file = JsonString(source, "file"); !file.empty()) {
     std::string content;
     if (!ReadFile(file, content)) {
       return Fail(ErrorCode::kFailedPrecondition, "cannot read the subject token file " + file);
     }
     return FromFormat(source, content);
   }
-  if (!StringAt(source, "url").empty()) return FromUrl(ctx, source);
+  if (!JsonString(source, "url").empty()) return FromUrl(ctx, source);
   if (auto e = source.find("executable"); e != source.end() && e->is_object()) {
     return FromExecutable(ctx, config, *e);
   }
@@ -133,22 +130,22 @@ Result<AccessToken> ExternalAccountToken(Context& ctx, nlohmann::json const& con
   auto subject = SubjectToken(ctx, config);
   if (!subject) return tl::unexpected(subject.error());
   std::string sts_url = endpoints.CustomUrl("sts") ? endpoints.BaseUrl("sts") + "/v1/token"
-                                                   : StringAt(config, "token_url");
+                                                   : JsonString(config, "token_url");
   if (sts_url.empty()) sts_url = "https://sts.googleapis.com/v1/token";
   std::vector<std::pair<std::string, std::string>> params = {
       {"grant_type", "urn:ietf:params:oauth:grant-type:token-exchange"},
-      {"audience", StringAt(config, "audience")},
+      {"audience", JsonString(config, "audience")},
       {"scope", scope},
       {"requested_token_type", "urn:ietf:params:oauth:token-type:access_token"},
       {"subject_token", *subject},
-      {"subject_token_type", StringAt(config, "subject_token_type")}};
-  if (auto project = StringAt(config, "workforce_pool_user_project"); !project.empty()) {
+      {"subject_token_type", JsonString(config, "subject_token_type")}};
+  if (auto project = JsonString(config, "workforce_pool_user_project"); !project.empty()) {
     params.emplace_back("options", nlohmann::json({{"userProject", project}}).dump());
   }
   auto federated = StsExchange(ctx, sts_url, params, *subject);
   if (!federated) return federated;
-  federated->principal = "federated identity of " + StringAt(config, "audience");
-  std::string url = StringAt(config, "service_account_impersonation_url");
+  federated->principal = "federated identity of " + JsonString(config, "audience");
+  std::string url = JsonString(config, "service_account_impersonation_url");
   if (url.empty()) return federated;
   if (auto custom = endpoints.CustomUrl("iamcredentials")) {
     // Keep the path (it names the account), move the host.
@@ -159,8 +156,8 @@ Result<AccessToken> ExternalAccountToken(Context& ctx, nlohmann::json const& con
   std::string target = slash != std::string::npos && colon != std::string::npos
                            ? url.substr(slash + 1, colon - slash - 1)
                            : "the service account";
-  int64_t lifetime = config.value("service_account_impersonation", nlohmann::json::object())
-                         .value("token_lifetime_seconds", 3600);
+  int64_t lifetime = JsonInteger(JsonObjectAt(config, "service_account_impersonation"),
+                                 "token_lifetime_seconds", 3600);
   return GenerateAccessToken(ctx, url, *federated, target, {}, scope, lifetime);
 }
 

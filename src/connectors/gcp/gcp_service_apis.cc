@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
 #include "http/url_encoding.h"
 
 namespace latchkey::gcp {
@@ -41,11 +42,6 @@ Result<void> EachPage(GcpApi const& api, std::string const& url, Each each) {
   return Fail(ErrorCode::kUnavailable, "the API kept answering with more pages");
 }
 
-std::string Str(nlohmann::json const& j, char const* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 }  // namespace
 
 Result<std::vector<std::string>> ListBuckets(GcpApi const& api, std::string const& project) {
@@ -54,8 +50,8 @@ Result<std::vector<std::string>> ListBuckets(GcpApi const& api, std::string cons
                      fmt::format("{}/storage/v1/b?project={}&projection=noAcl",
                                  api.endpoints.BaseUrl("storage"), UrlEncode(project)),
                      [&](nlohmann::json const& page) {
-                       for (auto const& b : page.value("items", nlohmann::json::array())) {
-                         if (auto n = Str(b, "name"); !n.empty()) names.push_back(n);
+                       for (auto const& b : JsonArrayAt(page, "items")) {
+                         if (auto n = JsonString(b, "name"); !n.empty()) names.push_back(n);
                        }
                      });
   if (!ok) return tl::unexpected(ok.error());
@@ -77,9 +73,10 @@ Result<std::vector<GkeCluster>> ListGkeClusters(GcpApi const& api, std::string c
   if (!j) return tl::unexpected(j.error());
   std::vector<GkeCluster> clusters;
   for (auto const& c : j->value("clusters", nlohmann::json::array())) {
-    GkeCluster cluster{Str(c, "name"), Str(c, "location"), Str(c, "endpoint"), ""};
+    GkeCluster cluster{JsonString(c, "name"), JsonString(c, "location"), JsonString(c, "endpoint"),
+                       ""};
     if (auto auth = c.find("masterAuth"); auth != c.end() && auth->is_object()) {
-      cluster.ca_base64 = Str(*auth, "clusterCaCertificate");
+      cluster.ca_base64 = JsonString(*auth, "clusterCaCertificate");
     }
     if (!cluster.name.empty()) clusters.push_back(std::move(cluster));
   }
@@ -92,23 +89,24 @@ Result<std::vector<RegistryId>> ListDockerRepositories(GcpApi const& api,
   std::vector<std::string> locations;
   auto ok = EachPage(api, fmt::format("{}/v1/projects/{}/locations", base, UrlEncode(project)),
                      [&](nlohmann::json const& page) {
-                       for (auto const& l : page.value("locations", nlohmann::json::array())) {
-                         if (auto id = Str(l, "locationId"); !id.empty()) locations.push_back(id);
+                       for (auto const& l : JsonArrayAt(page, "locations")) {
+                         if (auto id = JsonString(l, "locationId"); !id.empty())
+                           locations.push_back(id);
                        }
                      });
   if (!ok) return tl::unexpected(ok.error());
   std::vector<RegistryId> out;
   for (auto const& location : locations) {
-    auto listed =
-        EachPage(api,
-                 fmt::format("{}/v1/projects/{}/locations/{}/repositories", base,
-                             UrlEncode(project), UrlEncode(location)),
-                 [&](nlohmann::json const& page) {
-                   for (auto const& r : page.value("repositories", nlohmann::json::array())) {
-                     if (Str(r, "format") != "DOCKER") continue;
-                     if (auto id = ParseRegistryId(Str(r, "name"))) out.push_back(*id);
-                   }
-                 });
+    auto listed = EachPage(api,
+                           fmt::format("{}/v1/projects/{}/locations/{}/repositories", base,
+                                       UrlEncode(project), UrlEncode(location)),
+                           [&](nlohmann::json const& page) {
+                             for (auto const& r : JsonArrayAt(page, "repositories")) {
+                               if (JsonString(r, "format") != "DOCKER") continue;
+                               if (auto id = ParseRegistryId(JsonString(r, "name")))
+                                 out.push_back(*id);
+                             }
+                           });
     if (!listed) return tl::unexpected(listed.error());
   }
   return out;

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
 #include "http/url_encoding.h"
 
 namespace latchkey::gcp {
@@ -157,10 +158,10 @@ Result<std::vector<GcsObject>> ListGcsObjects(GcpApi const& api, std::string con
     if (!response) return Fail(response.error(), "listing gs://" + bucket);
     auto j = nlohmann::json::parse(response->body, nullptr, false);
     if (!j.is_object()) return Fail(ErrorCode::kUnavailable, "listing gs://" + bucket);
-    for (auto const& o : j.value("items", nlohmann::json::array())) {
-      out.push_back({o.value("name", std::string()), SizeOf(o)});
+    for (auto const& o : JsonArrayAt(j, "items")) {
+      out.push_back({JsonString(o, "name"), SizeOf(o)});
     }
-    page_token = j.value("nextPageToken", std::string());
+    page_token = JsonString(j, "nextPageToken");
     if (page_token.empty()) return out;
   }
   return Fail(ErrorCode::kUnavailable, "listing gs://" + bucket + ": too many pages");

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/strings.h"
 #include "http/upstream_name.h"
 #include "http/url_encoding.h"
 
@@ -31,19 +32,22 @@ ErrorCode CodeForStatus(long status) {
 
 std::string Scrub(std::string text, std::string const& secret) {
   if (secret.size() < 8) return text;
-  for (size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
-    text.replace(at, secret.size(), "[HIDDEN]");
-  }
+  ReplaceAll(text, secret, "[HIDDEN]");
   return text;
 }
 
 std::string MessageOf(std::string const& body) {
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object()) return "";
-  auto const& e = j.value("error", nlohmann::json());
-  if (e.is_object()) return e.value("message", std::string());
-  std::string message = e.is_string() ? e.get<std::string>() : "";
-  if (auto d = j.value("error_description", std::string()); !d.empty()) {
+  // Any field may hold any JSON type in an answer we do not control; only strings are read.
+  auto text_of = [](nlohmann::json const& object, char const* key) -> std::string {
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+  };
+  auto e = j.find("error");
+  if (e != j.end() && e->is_object()) return text_of(*e, "message");
+  std::string message = text_of(j, "error");
+  if (auto d = text_of(j, "error_description"); !d.empty()) {
     message += message.empty() ? d : ": " + d;
   }
   return message;

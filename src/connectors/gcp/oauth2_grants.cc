@@ -6,6 +6,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
@@ -131,11 +132,11 @@ Result<AccessToken> GenerateAccessToken(Context& ctx, std::string const& url,
       ctx, [&](bool) -> Result<AccessToken> { return caller; }, request);
   if (!response) return Fail(response.error(), what);
   auto j = nlohmann::json::parse(response->body, nullptr, false);
-  if (!j.is_object() || !j.value("accessToken", nlohmann::json()).is_string()) {
+  if (JsonString(j, "accessToken").empty()) {
     return Fail(ErrorCode::kUnavailable, what + ": the answer has no accessToken");
   }
   AccessToken token{j["accessToken"].get<std::string>(), std::nullopt, target};
-  if (auto expire = j.value("expireTime", std::string()); !expire.empty()) {
+  if (auto expire = JsonString(j, "expireTime"); !expire.empty()) {
     auto t = ParseTimestamp(expire);
     if (!t) return Fail(t.error(), what + ": expireTime");
     token.expires_at = *t;

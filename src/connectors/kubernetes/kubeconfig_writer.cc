@@ -57,7 +57,7 @@ YAML::Node UserBody(KubernetesCredentials const& creds) {
     user["client-certificate-data"] = crypto::Base64Encode(*creds.client_cert_pem);
     user["client-key-data"] = crypto::Base64Encode(*creds.client_key_pem);
   }
-  if (creds.token) user["token"] = *creds.token;
+  if (creds.token && !creds.token->empty()) user["token"] = *creds.token;
   if (creds.username && creds.password) {
     user["username"] = *creds.username;
     user["password"] = *creds.password;
@@ -126,7 +126,15 @@ Result<std::string> MergeUser(std::string const& existing, std::string const& so
                               KubernetesCredentials const& creds,
                               std::optional<KubeconfigExec> const& exec) {
   try {
-    return Merge(existing, source, creds, exec ? ExecUserBody(*exec) : UserBody(creds));
+    YAML::Node user = exec ? ExecUserBody(*exec) : UserBody(creds);
+    // A user entry without a credential would make kubectl prompt, or fall through to
+    // anonymous access: refuse to write one.
+    if (user.size() == 0) {
+      return Fail(ErrorCode::kInvalidArgument,
+                  "the credentials for cluster '" + creds.cluster_name +
+                      "' hold no token, client certificate or username/password to write");
+    }
+    return Merge(existing, source, creds, user);
   } catch (YAML::Exception const& e) {
     return Fail(ErrorCode::kInvalidArgument,
                 "unexpected structure in kubeconfig " + source + ": " + e.msg);

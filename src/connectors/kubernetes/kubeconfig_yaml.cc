@@ -28,6 +28,18 @@ bool PlainFormChangesType(std::string const& s) {
          first == '.';
 }
 
+bool TagWritable(std::string const& tag) {
+  std::string_view suffix = tag;
+  if (StartsWith(tag, kCoreTagPrefix)) suffix.remove_prefix(kCoreTagPrefix.size());
+  if (suffix.empty()) return false;
+  for (char c : suffix) {
+    bool uri_char = std::isalnum(static_cast<unsigned char>(c)) ||
+                    std::string_view("-._~:/?#@!$&'()*+,;=%").find(c) != std::string_view::npos;
+    if (!uri_char) return false;
+  }
+  return true;
+}
+
 void EmitScalar(YAML::Emitter& out, YAML::Node const& node) {
   std::string const& tag = node.Tag();
   std::string const& value = node.Scalar();
@@ -36,7 +48,9 @@ void EmitScalar(YAML::Emitter& out, YAML::Node const& node) {
     return;
   }
   bool is_string = tag.empty() || tag == kNonPlainTag || tag == std::string(kCoreTagPrefix) + "str";
-  if (!is_string) {
+  // Only a tag that reads back as itself is kept (yaml-cpp accepts `!!` alone, with an empty
+  // suffix, and would write it so that it no longer parses); any other is dropped.
+  if (!is_string && TagWritable(tag)) {
     if (StartsWith(tag, kCoreTagPrefix)) {
       out << YAML::SecondaryTag(tag.substr(kCoreTagPrefix.size()));
     } else {
@@ -54,6 +68,10 @@ void EmitNode(YAML::Emitter& out, YAML::Node const& node) {
     case YAML::NodeType::Map:
       out << YAML::BeginMap;
       for (auto const& entry : node) {
+        // YAML bounds an implicit key at 1024 characters (escapes count), and yaml-cpp writes
+        // every key implicitly unless told: a long one is written as an explicit `? key`.
+        bool long_key = !entry.first.IsScalar() || entry.first.Scalar().size() > 200;
+        if (long_key) out << YAML::LongKey;
         out << YAML::Key;
         EmitNode(out, entry.first);
         out << YAML::Value;
