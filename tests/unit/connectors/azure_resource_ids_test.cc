@@ -42,6 +42,10 @@ TEST(AzureResourceIds, AksClusterForms) {
             "rg/aks1");
   EXPECT_FALSE(CanonicalAksClusterId("other/cluster", std::string("rg")));
   EXPECT_FALSE(CanonicalAksClusterId("has space", std::nullopt));
+  // The configured group becomes part of the ID: one that is no group name is refused, so every
+  // canonical ID parses back to itself (a fuzz finding: a control byte there was kept).
+  EXPECT_FALSE(CanonicalAksClusterId("cluster", std::string("rg\x01")));
+  EXPECT_FALSE(CanonicalAksClusterId("cluster", std::string("a/b")));
   auto ref = ParseAksClusterId("rg/c");
   EXPECT_EQ(ref.resource_group, "rg");
   EXPECT_EQ(ref.name, "c");

@@ -127,6 +127,25 @@ TEST(KubernetesKubeconfigWriterTest, NumericLookingNamesStayStrings) {
   EXPECT_EQ(root["preferences"]["colors"].Tag(), "?");  // a plain bool stays a bool
 }
 
+// A user entry with no credential would make kubectl prompt or go anonymous (a fuzz finding).
+TEST(KubernetesKubeconfigWriterTest, CredentialsWithNothingToWriteAreRefused) {
+  KubernetesCredentials creds = ProdToken();
+  creds.token = "";
+  auto merged = MergeKubeconfigText(kExisting, "test", creds);
+  ASSERT_FALSE(merged.has_value());
+  EXPECT_NE(merged.error().message.find("no token"), std::string::npos);
+}
+
+// yaml-cpp writes keys implicitly, and YAML caps an implicit key at 1024 characters: an
+// existing file with a long key must still read back after the merge (a fuzz finding).
+TEST(KubernetesKubeconfigWriterTest, LongKeysInTheExistingFileSurviveTheMerge) {
+  std::string existing = std::string(kExisting) + "? " + std::string(1500, 'k') + "\n: 1\n";
+  auto merged = MergeKubeconfigText(existing, "test", ProdToken());
+  ASSERT_TRUE(merged.has_value()) << merged.error().message;
+  YAML::Node root = YAML::Load(*merged);
+  EXPECT_EQ(root[std::string(1500, 'k')].as<int>(), 1);
+}
+
 TEST(KubernetesKubeconfigWriterTest, NewFileForInsecureClientCertificate) {
   KubernetesCredentials creds;
   creds.server = "https://127.0.0.1:6443";
