@@ -9,7 +9,6 @@
 #include "service/service_state.h"
 
 namespace latchkey::cli {
-namespace {}  // namespace
 
 std::string HelperRegistryPath(Environment const& env) {
   return LatchkeyHome(env) + "/docker-credential-helper.json";

@@ -121,11 +121,9 @@ Result<EksCluster> DescribeEksCluster(Context& ctx, AwsEndpoint const& endpoint,
   if (!c.is_object()) return Fail(ErrorCode::kUnavailable, "EKS answered without a cluster");
   EksCluster cluster;
   cluster.name = JsonString(c, "name", name);
-  cluster.arn = JsonString(c, "arn", "");
-  cluster.endpoint = JsonString(c, "endpoint", "");
-  if (c.contains("certificateAuthority") && c["certificateAuthority"].is_object()) {
-    cluster.ca_data_base64 = JsonString(c["certificateAuthority"], "data", "");
-  }
+  cluster.arn = JsonString(c, "arn");
+  cluster.endpoint = JsonString(c, "endpoint");
+  cluster.ca_data_base64 = JsonString(JsonObjectAt(c, "certificateAuthority"), "data");
   if (cluster.endpoint.empty()) {
     return Fail(ErrorCode::kFailedPrecondition,
                 "EKS cluster '" + name + "' has no API endpoint yet (is it still being created?)");
@@ -140,8 +138,8 @@ Result<std::vector<std::string>> DescribeEcrRepositories(Context& ctx, AwsEndpoi
   for (int page = 0; page < kMaxPages; ++page) {
     auto json = CallEcr(ctx, endpoint, creds, "DescribeRepositories", body);
     if (!json) return tl::unexpected(json.error());
-    for (auto const& r : json->value("repositories", nlohmann::json::array())) {
-      if (r.is_object()) names.push_back(JsonString(r, "repositoryName", ""));
+    for (auto const& r : JsonArrayAt(*json, "repositories")) {
+      if (r.is_object()) names.push_back(JsonString(r, "repositoryName"));
     }
     if (!json->contains("nextToken") || !(*json)["nextToken"].is_string()) break;
     body["nextToken"] = (*json)["nextToken"];
@@ -159,7 +157,7 @@ Result<EcrAuthorization> GetEcrAuthorizationToken(Context& ctx, AwsEndpoint cons
   if (!data.is_array() || data.empty() || !data[0].is_object()) {
     return Fail(ErrorCode::kUnavailable, "ECR answered without authorization data");
   }
-  auto decoded = crypto::Base64Decode(JsonString(data[0], "authorizationToken", ""));
+  auto decoded = crypto::Base64Decode(JsonString(data[0], "authorizationToken"));
   auto colon = decoded ? decoded->find(':') : std::string::npos;
   if (colon == std::string::npos) {
     return Fail(ErrorCode::kUnavailable, "ECR answered with an unreadable authorization token");
@@ -167,7 +165,7 @@ Result<EcrAuthorization> GetEcrAuthorizationToken(Context& ctx, AwsEndpoint cons
   EcrAuthorization auth;
   auth.username = decoded->substr(0, colon);
   auth.password = decoded->substr(colon + 1);
-  auth.proxy_endpoint = JsonString(data[0], "proxyEndpoint", "");
+  auth.proxy_endpoint = JsonString(data[0], "proxyEndpoint");
   if (data[0].contains("expiresAt") && data[0]["expiresAt"].is_number()) {
     // Converting an out-of-range double is undefined: clamped to the years a time can have.
     auth.expires_at =

@@ -20,11 +20,12 @@ Result<std::string> FromFormat(nlohmann::json const& source, std::string const& 
   if (JsonString(format, "type") != "json") return Trim(content);
   auto j = nlohmann::json::parse(content, nullptr, false);
   std::string field = JsonString(format, "subject_token_field_name");
-  if (!j.is_object() || field.empty() || !j[field].is_string()) {
+  auto token = j.find(field);  // end() when j is not an object
+  if (field.empty() || token == j.end() || !token->is_string()) {
     return Fail(ErrorCode::kFailedPrecondition,
                 "the credential source is not JSON with the subject_token_field_name field");
   }
-  return j[field].get<std::string>();
+  return token->get<std::string>();
 }
 
 Result<std::string> FromUrl(Context& ctx, nlohmann::json const& source) {

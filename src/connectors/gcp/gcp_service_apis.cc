@@ -72,7 +72,7 @@ Result<std::vector<GkeCluster>> ListGkeClusters(GcpApi const& api, std::string c
                                     UrlEncode(location)));
   if (!j) return tl::unexpected(j.error());
   std::vector<GkeCluster> clusters;
-  for (auto const& c : j->value("clusters", nlohmann::json::array())) {
+  for (auto const& c : JsonArrayAt(*j, "clusters")) {
     GkeCluster cluster{JsonString(c, "name"), JsonString(c, "location"), JsonString(c, "endpoint"),
                        ""};
     if (auto auth = c.find("masterAuth"); auth != c.end() && auth->is_object()) {

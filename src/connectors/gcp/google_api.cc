@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "http/upstream_name.h"
 #include "http/url_encoding.h"
@@ -40,14 +41,9 @@ std::string MessageOf(std::string const& body) {
   auto j = nlohmann::json::parse(body, nullptr, false);
   if (!j.is_object()) return "";
   // Any field may hold any JSON type in an answer we do not control; only strings are read.
-  auto text_of = [](nlohmann::json const& object, char const* key) -> std::string {
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-  };
-  auto e = j.find("error");
-  if (e != j.end() && e->is_object()) return text_of(*e, "message");
-  std::string message = text_of(j, "error");
-  if (auto d = text_of(j, "error_description"); !d.empty()) {
+  if (auto const& e = JsonObjectAt(j, "error"); !e.empty()) return JsonString(e, "message");
+  std::string message = JsonString(j, "error");
+  if (auto d = JsonString(j, "error_description"); !d.empty()) {
     message += message.empty() ? d : ": " + d;
   }
   return message;
