@@ -6,7 +6,9 @@
 
 #include "auth/password_hash.h"
 #include "cli/app.h"
+#include "cli/list_options.h"
 #include "cli/text_table.h"
+#include "client/remote_lists.h"
 #include "client/remote_session.h"
 #include "common/file_util.h"
 #include "common/strings.h"
@@ -106,6 +108,34 @@ void PrintJsonOr(CliState& state, nlohmann::json const& j, std::function<void()>
   }
 }
 
+// Users and tokens are listed from the server's pages as JSON items (list_options.h's flags),
+// printed as one JSON/YAML array or a table with the page footer.
+Result<Page<nlohmann::json>> ListFromServer(RemoteBackend& remote, std::string const& path,
+                                            ListOptions const& options, ListQuery query,
+                                            QueryList const& route_params) {
+  return FetchPages<nlohmann::json>(
+      options, std::move(query), [&](ListQuery const& q) -> Result<Page<nlohmann::json>> {
+        QueryList params = ListParams(q);
+        params.insert(params.end(), route_params.begin(), route_params.end());
+        auto j = remote.Call("GET", path, params);
+        if (!j) return tl::unexpected(j.error());
+        return ParsePage<nlohmann::json>(
+            *j, [](nlohmann::json const& item) -> Result<nlohmann::json> { return item; });
+      });
+}
+
+void PrintListed(CliState& state, Page<nlohmann::json> const& page, char const* noun,
+                 std::function<void()> table) {
+  PrintJsonOr(state, nlohmann::json(page.items), [&] {
+    if (page.items.empty()) {
+      std::cout << "No " << noun << " found.\n";
+    } else {
+      table();
+    }
+    std::cout << PageFooter(page.index, page.total_pages(), page.total, noun);
+  });
+}
+
 void AddUserCommands(CLI::App& app, CliState& state) {
   auto* user = app.add_subcommand("user", "Manage the server's users (admin)");
   user->require_subcommand(1);
@@ -142,16 +172,20 @@ void AddUserCommands(CLI::App& app, CliState& state) {
     return {};
   });
 
+  auto filter = std::make_shared<ListOptions>();
   auto* list = user->add_subcommand("list", "List users");
+  AddListOptions(*list, *filter, UserFields(), {}, false);
   AddOutputOption(*list, state);
-  OnRun(*list, state, [&state]() -> Result<void> {
+  OnRun(*list, state, [&state, filter]() -> Result<void> {
+    auto query = ToListQuery(*filter, UserFields(), "name");
+    if (!query) return tl::unexpected(query.error());
     auto remote = Remote(state);
     if (!remote) return tl::unexpected(remote.error());
-    auto j = (*remote)->Call("GET", "/api/v1/users");
-    if (!j) return tl::unexpected(j.error());
-    PrintJsonOr(state, *j, [&] {
+    auto page = ListFromServer(**remote, "/api/v1/users", *filter, std::move(*query), {});
+    if (!page) return tl::unexpected(page.error());
+    PrintListed(state, *page, "users", [&] {
       TextTable table({"NAME", "ID", "ADMIN", "SERVICE ACCOUNT", "CREATED"});
-      for (auto const& u : *j) {
+      for (auto const& u : page->items) {
         table.AddRow({u.value("name", ""), u.value("id", ""), u.value("admin", false) ? "✅" : "➖",
                       u.value("service_account", false) ? "✅" : "➖", u.value("created", "")});
       }
@@ -196,17 +230,22 @@ void AddTokenCommands(CLI::App& app, CliState& state) {
   token->require_subcommand(1);
   auto all = std::make_shared<bool>(false);
   auto id = std::make_shared<std::string>();
+  auto filter = std::make_shared<ListOptions>();
   auto* list = token->add_subcommand("list", "List API tokens");
   list->add_flag("--all", *all, "Every user's tokens (admin)");
+  AddListOptions(*list, *filter, TokenFields(), {}, false);
   AddOutputOption(*list, state);
-  OnRun(*list, state, [&state, all]() -> Result<void> {
+  OnRun(*list, state, [&state, all, filter]() -> Result<void> {
+    auto query = ToListQuery(*filter, TokenFields(), "created");
+    if (!query) return tl::unexpected(query.error());
     auto remote = Remote(state);
     if (!remote) return tl::unexpected(remote.error());
-    auto j = (*remote)->Call("GET", "/api/v1/tokens", {{"all", *all ? "true" : "false"}});
-    if (!j) return tl::unexpected(j.error());
-    PrintJsonOr(state, *j, [&] {
+    auto page = ListFromServer(**remote, "/api/v1/tokens", *filter, std::move(*query),
+                               {{"all", *all ? "true" : "false"}});
+    if (!page) return tl::unexpected(page.error());
+    PrintListed(state, *page, "API tokens", [&] {
       TextTable table({"ID", "NAME", "CREATED", "EXPIRES", "REVOKED"});
-      for (auto const& t : *j) {
+      for (auto const& t : page->items) {
         table.AddRow({t.value("id", ""), t.value("name", ""), t.value("created", ""),
                       t["expires_at"].is_string() ? t["expires_at"].get<std::string>() : "never",
                       t.value("revoked", false) ? "✅" : "➖"});

@@ -4,6 +4,7 @@
 
 #include "cli/app.h"
 #include "cli/extra_args.h"
+#include "cli/list_options.h"
 #include "cli/render.h"
 #include "cli/stack_render.h"
 #include "common/file_util.h"
@@ -201,13 +202,20 @@ void AddGroup(CLI::App& app, CliState& state, ComponentType type) {
     return {};
   });
 
+  auto filter = std::make_shared<ListOptions>();
   auto* l = group->add_subcommand("list", "List " + title + "s");
+  AddListOptions(*l, *filter, ComponentFields(), {}, false);
   AddOutputOption(*l, state);
-  OnRun(*l, state, [&state, type]() -> Result<void> {
+  OnRun(*l, state, [&state, type, filter]() -> Result<void> {
+    auto query = ToListQuery(*filter, ComponentFields(), "name");
+    if (!query) return tl::unexpected(query.error());
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
-    auto items = (*backend)->ListComponents(type);
-    if (!items) return tl::unexpected(items.error());
+    auto page = FetchPages<StackComponent>(*filter, std::move(*query), [&](ListQuery const& q) {
+      return (*backend)->PageComponents(type, q);
+    });
+    if (!page) return tl::unexpected(page.error());
+    auto const* items = &page->items;
     if (state.format() != OutputFormat::kTable) {
       nlohmann::json out = nlohmann::json::array();
       for (auto const& c : *items) out.push_back(ToJson(c));
@@ -215,7 +223,12 @@ void AddGroup(CLI::App& app, CliState& state, ComponentType type) {
     } else if (items->empty()) {
       std::cout << "No " << ComponentTypeTitle(type) << "s found.\n";
     } else {
-      std::cout << RenderComponentList(*items, ActiveStack(**backend), ConnectorNamesOf(**backend));
+      std::cout << RenderComponentList(*items, ActiveStack(**backend),
+                                       ConnectorNamesOf(**backend, *items));
+    }
+    if (state.format() == OutputFormat::kTable) {
+      std::cout << PageFooter(page->index, page->total_pages(), page->total,
+                              (ComponentTypeTitle(type) + "s").c_str());
     }
     return {};
   });
@@ -232,7 +245,8 @@ void AddGroup(CLI::App& app, CliState& state, ComponentType type) {
     if (state.format() != OutputFormat::kTable) {
       PrintStructured(state.format(), ToJson(*c));
     } else {
-      std::cout << RenderComponentDetails(*c, ConnectorNamesOf(**backend));
+      std::cout << RenderComponentDetails(
+          *c, ConnectorNamesOf(**backend, std::vector<StackComponent const*>{&*c}));
     }
     return {};
   });

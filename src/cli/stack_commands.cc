@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/app.h"
+#include "cli/list_options.h"
 #include "cli/stack_render.h"
 #include "stack/stack_json.h"
 
@@ -27,7 +28,7 @@ void PrintStack(CliState& state, Backend& backend, Stack const& s, bool active,
     return;
   }
   if (!message.empty()) std::cout << message << "\n";
-  std::cout << RenderStackDetails(s, active, ConnectorNamesOf(backend));
+  std::cout << RenderStackDetails(s, active, ConnectorNamesOf(backend, s));
 }
 
 }  // namespace
@@ -67,13 +68,19 @@ void AddStackCommands(CLI::App& app, CliState& state) {
     return {};
   });
 
+  auto filter = std::make_shared<ListOptions>();
   auto* l = group->add_subcommand("list", "List stacks");
+  AddListOptions(*l, *filter, StackFields(), {}, false);
   AddOutputOption(*l, state);
-  OnRun(*l, state, [&state]() -> Result<void> {
+  OnRun(*l, state, [&state, filter]() -> Result<void> {
+    auto query = ToListQuery(*filter, StackFields(), "name");
+    if (!query) return tl::unexpected(query.error());
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
-    auto stacks = (*backend)->ListStacks();
-    if (!stacks) return tl::unexpected(stacks.error());
+    auto page = FetchPages<Stack>(*filter, std::move(*query),
+                                  [&](ListQuery const& q) { return (*backend)->PageStacks(q); });
+    if (!page) return tl::unexpected(page.error());
+    auto const* stacks = &page->items;
     auto active = (*backend)->GetActiveStack();
     if (!active) return tl::unexpected(active.error());
     if (state.format() != OutputFormat::kTable) {
@@ -88,6 +95,9 @@ void AddStackCommands(CLI::App& app, CliState& state) {
       std::cout << "No stacks found.\n";
     } else {
       std::cout << RenderStackList(*stacks, *active);
+    }
+    if (state.format() == OutputFormat::kTable) {
+      std::cout << PageFooter(page->index, page->total_pages(), page->total, "stacks");
     }
     return {};
   });

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "cli/text_table.h"
 #include "common/inert_text.h"
 #include "common/strings.h"
@@ -30,12 +32,36 @@ std::string WithTitle(std::string const& title, std::string const& rendered) {
 
 }  // namespace
 
-ConnectorNames ConnectorNamesOf(Backend& backend) {
+ConnectorNames ConnectorNamesOf(Backend& backend,
+                                std::vector<StackComponent const*> const& linked) {
+  std::set<std::string> ids;
+  for (auto const* c : linked) {
+    if (c->connector_id) ids.insert(*c->connector_id);
+  }
   ConnectorNames names;
-  if (auto all = backend.ListConnectors({}); all) {
-    for (auto const& c : *all) names[c.id] = c.name;
+  if (ids.empty()) return names;
+  ListQuery q;
+  q.fields.push_back(FieldFilter{"id", FilterOp::kOneOf, {ids.begin(), ids.end()}});
+  q.size = kMaxPageSize;
+  for (q.page = 1;; ++q.page) {  // more than one page only past 1,000 components
+    auto page = backend.PageConnectors(q);
+    if (!page) break;
+    for (auto const& c : page->items) names[c.id] = c.name;
+    if (q.page >= page->total_pages()) break;
   }
   return names;
+}
+
+ConnectorNames ConnectorNamesOf(Backend& backend, std::vector<StackComponent> const& components) {
+  std::vector<StackComponent const*> linked;
+  for (auto const& c : components) linked.push_back(&c);
+  return ConnectorNamesOf(backend, linked);
+}
+
+ConnectorNames ConnectorNamesOf(Backend& backend, Stack const& stack) {
+  std::vector<StackComponent const*> linked;
+  for (auto const& [type, c] : stack.components) linked.push_back(&c);
+  return ConnectorNamesOf(backend, linked);
 }
 
 std::string RenderFlavorList(std::vector<Flavor const*> const& flavors) {

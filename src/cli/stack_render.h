@@ -19,8 +19,11 @@ namespace latchkey::cli {
 // Connector ID -> name, for showing links by name.
 using ConnectorNames = std::map<std::string, std::string>;
 
-// Names of the connectors components link to; an unreadable list only costs the names.
-ConnectorNames ConnectorNamesOf(Backend& backend);
+// Names of the connectors these components link to, read by ID in one bounded query (never the
+// whole connector list); an unreadable answer only costs the names.
+ConnectorNames ConnectorNamesOf(Backend& backend, std::vector<StackComponent const*> const& linked);
+ConnectorNames ConnectorNamesOf(Backend& backend, std::vector<StackComponent> const& components);
+ConnectorNames ConnectorNamesOf(Backend& backend, Stack const& stack);
 
 std::string RenderFlavorList(std::vector<Flavor const*> const& flavors);
 std::string RenderComponentList(std::vector<StackComponent> const& components,

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "client/remote_lists.h"
 #include "core/connector_ops.h"
 #include "core/model_json.h"
 #include "core/registry.h"
@@ -16,8 +17,6 @@ constexpr int kListPageSize = 1000;
 
 std::string Segment(std::string const& name_or_id) { return UrlEncode(name_or_id); }
 
-using QueryList = std::vector<std::pair<std::string, std::string>>;
-
 void AddIf(QueryList& q, char const* key, OptString const& value) {
   if (value) q.emplace_back(key, *value);
 }
@@ -25,40 +24,6 @@ void AddIf(QueryList& q, char const* key, OptString const& value) {
 // An exact list filter, sent with its operator so a value that looks like one stays literal.
 void AddEquals(QueryList& q, char const* key, OptString const& value) {
   if (value) q.emplace_back(key, "equals:" + *value);
-}
-
-// A ListQuery as the list routes read it back (store/list_query.h).
-QueryList ListParams(ListQuery const& lq) {
-  QueryList q;
-  for (auto const& f : lq.fields) q.emplace_back(f.field, ToQueryValue(f));
-  for (auto const& l : lq.labels) q.emplace_back("label", l.value ? l.key + "=" + *l.value : l.key);
-  if (lq.match_any) q.emplace_back("logical_operator", "or");
-  if (!lq.sort_field.empty()) {
-    q.emplace_back("sort_by", (lq.descending ? "desc:" : "asc:") + lq.sort_field);
-  }
-  q.emplace_back("page", std::to_string(lq.page));
-  q.emplace_back("size", std::to_string(lq.size));
-  return q;
-}
-
-// {index, max_size, total_pages, total, items}.
-template <class T, class F>
-Result<Page<T>> ParsePage(nlohmann::json const& j, F&& parse) {
-  if (!j.is_object() || !j.contains("items")) {
-    return Fail(ErrorCode::kInternal, "the server's list page has no items");
-  }
-  Page<T> page;
-  page.total = j.value("total", int64_t{0});
-  page.index = j.value("index", int64_t{1});
-  page.max_size = j.value("max_size", kDefaultPageSize);
-  if (!j["items"].is_array())
-    return Fail(ErrorCode::kInternal, "the server's list page has no items");
-  for (auto const& item : j["items"]) {
-    auto parsed = parse(item);
-    if (!parsed) return tl::unexpected(parsed.error());
-    page.items.push_back(std::move(*parsed));
-  }
-  return page;
 }
 
 template <class T, class F>
@@ -373,6 +338,19 @@ Result<size_t> RemoteBackend::RotateSecretsKey() {
   return Fail(ErrorCode::kFailedPrecondition,
               "the secrets key belongs to the server: run `latchkey secret rotate-key` where the "
               "server's store is configured (or `latchkey logout` for the local store)");
+}
+
+QueryList ListParams(ListQuery const& lq) {
+  QueryList q;
+  for (auto const& f : lq.fields) q.emplace_back(f.field, ToQueryValue(f));
+  for (auto const& l : lq.labels) q.emplace_back("label", l.value ? l.key + "=" + *l.value : l.key);
+  if (lq.match_any) q.emplace_back("logical_operator", "or");
+  if (!lq.sort_field.empty()) {
+    q.emplace_back("sort_by", (lq.descending ? "desc:" : "asc:") + lq.sort_field);
+  }
+  q.emplace_back("page", std::to_string(lq.page));
+  q.emplace_back("size", std::to_string(lq.size));
+  return q;
 }
 
 }  // namespace latchkey

@@ -1,6 +1,7 @@
 // RemoteBackend: stack components and stacks over /api/v1/stack_components and /api/v1/stacks.
 // Connecting is verified on the server, with the connector's credentials that stay there.
 #include "client/remote_backend.h"
+#include "client/remote_lists.h"
 #include "core/model_json.h"
 #include "http/url_encoding.h"
 #include "stack/stack_json.h"
@@ -41,17 +42,10 @@ Result<ConnectedComponent> RemoteBackend::RegisterComponent(ComponentRequest req
   return ParseConnected(*j);
 }
 
-Result<std::vector<StackComponent>> RemoteBackend::ListComponents(ComponentType type) {
-  auto j = Call("GET", ComponentsPath(type));
+Result<Page<StackComponent>> RemoteBackend::PageComponents(ComponentType type, ListQuery query) {
+  auto j = Call("GET", ComponentsPath(type), ListParams(query));
   if (!j) return tl::unexpected(j.error());
-  if (!j->is_array()) return Fail(ErrorCode::kInternal, "the server did not answer with a list");
-  std::vector<StackComponent> out;
-  for (auto const& item : *j) {
-    auto c = ComponentFromJson(item);
-    if (!c) return tl::unexpected(c.error());
-    out.push_back(std::move(*c));
-  }
-  return out;
+  return ParsePage<StackComponent>(*j, ComponentFromJson);
 }
 
 Result<StackComponent> RemoteBackend::GetComponent(ComponentType type,
@@ -102,17 +96,10 @@ Result<Stack> RemoteBackend::RegisterStack(StackRequest request) {
   return StackFromJson(*j);
 }
 
-Result<std::vector<Stack>> RemoteBackend::ListStacks() {
-  auto j = Call("GET", "/api/v1/stacks");
+Result<Page<Stack>> RemoteBackend::PageStacks(ListQuery query) {
+  auto j = Call("GET", "/api/v1/stacks", ListParams(query));
   if (!j) return tl::unexpected(j.error());
-  if (!j->is_array()) return Fail(ErrorCode::kInternal, "the server did not answer with a list");
-  std::vector<Stack> out;
-  for (auto const& item : *j) {
-    auto s = StackFromJson(item);
-    if (!s) return tl::unexpected(s.error());
-    out.push_back(std::move(*s));
-  }
-  return out;
+  return ParsePage<Stack>(*j, StackFromJson);
 }
 
 Result<Stack> RemoteBackend::GetStack(std::string const& name_or_id) {

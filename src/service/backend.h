@@ -120,7 +120,8 @@ class Backend {
   // resource ID from the flavor's attribute (or `resource_id`), and verifies that the connector
   // reaches the resource before saving the link.
   virtual Result<ConnectedComponent> RegisterComponent(ComponentRequest request) = 0;
-  virtual Result<std::vector<StackComponent>> ListComponents(ComponentType type) = 0;
+  // One page of the components of `type` the caller may see (fields: ComponentFields()).
+  virtual Result<Page<StackComponent>> PageComponents(ComponentType type, ListQuery query) = 0;
   virtual Result<StackComponent> GetComponent(ComponentType type,
                                               std::string const& name_or_id) = 0;
   virtual Result<StackComponent> UpdateComponent(ComponentRequest request) = 0;
@@ -131,7 +132,7 @@ class Backend {
 
   // Stacks: one component per type (an artifact store at least); each user has an active one.
   virtual Result<Stack> RegisterStack(StackRequest request) = 0;
-  virtual Result<std::vector<Stack>> ListStacks() = 0;
+  virtual Result<Page<Stack>> PageStacks(ListQuery query) = 0;  // fields: StackFields()
   virtual Result<Stack> GetStack(std::string const& name_or_id) = 0;
   virtual Result<Stack> UpdateStack(std::string const& name_or_id, StackUpdate update) = 0;
   virtual Result<void> DeleteStack(std::string const& name_or_id) = 0;

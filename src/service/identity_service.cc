@@ -43,9 +43,11 @@ Result<void> IdentityService::RequireAdmin(Principal const& caller, char const* 
 
 Result<std::optional<std::string>> IdentityService::Bootstrap(
     std::optional<std::string> const& password, TimePoint now) {
-  auto users = store_.ListUsers();
+  ListQuery any;
+  any.size = 1;
+  auto users = store_.PageUsers(any);
   if (!users) return tl::unexpected(users.error());
-  if (!users->empty()) return std::optional<std::string>{};
+  if (users->total > 0) return std::optional<std::string>{};
   std::string chosen = password.value_or("");
   bool generated = chosen.empty();
   if (generated) chosen = auth::NewApiToken().substr(3, 24);  // 24 random base64url characters
@@ -170,11 +172,11 @@ Result<User> IdentityService::CreateUser(Principal const& caller, NewUserRequest
   return user;
 }
 
-Result<std::vector<User>> IdentityService::ListUsers(Principal const& caller) {
+Result<Page<User>> IdentityService::PageUsers(Principal const& caller, ListQuery query) {
   if (auto r = RequireAdmin(caller, "list users"); !r) return tl::unexpected(r.error());
-  auto users = store_.ListUsers();
+  auto users = store_.PageUsers(query);
   if (!users) return users;
-  for (auto& u : *users) u.password_hash.clear();
+  for (auto& u : users->items) u.password_hash.clear();
   return users;
 }
 
@@ -219,22 +221,29 @@ Result<IssuedToken> IdentityService::CreateApiKey(Principal const& caller,
   return Issue(*user, key_name, expires, now);
 }
 
-Result<std::vector<ApiToken>> IdentityService::ListTokens(Principal const& caller, bool all) {
+Result<Page<ApiToken>> IdentityService::PageTokens(Principal const& caller, bool all,
+                                                   ListQuery query) {
+  query.visible_to = caller.user_id;
   if (all) {
-    if (auto r = RequireAdmin(caller, "list every user's tokens"); !r)
+    if (auto r = RequireAdmin(caller, "list every user's tokens"); !r) {
       return tl::unexpected(r.error());
-    return store_.ListTokens(std::nullopt);
+    }
+    query.visible_to.reset();
   }
-  return store_.ListTokens(caller.user_id);
+  return store_.PageTokens(query);
 }
 
 Result<void> IdentityService::RevokeToken(Principal const& caller, std::string const& token_id) {
-  auto tokens = store_.ListTokens(caller.admin ? std::nullopt : std::optional(caller.user_id));
+  ListQuery exact;
+  exact.fields.push_back(FieldFilter{"id", FilterOp::kEquals, {token_id}});
+  exact.size = 1;
+  if (!caller.admin) exact.visible_to = caller.user_id;
+  auto tokens = store_.PageTokens(exact);
   if (!tokens) return tl::unexpected(tokens.error());
-  for (auto const& t : *tokens) {
-    if (t.id == token_id) return store_.RevokeToken(t.id);
+  if (tokens->items.empty()) {
+    return Fail(ErrorCode::kNotFound, fmt::format("no API token with ID '{}'", token_id));
   }
-  return Fail(ErrorCode::kNotFound, fmt::format("no API token with ID '{}'", token_id));
+  return store_.RevokeToken(tokens->items[0].id);
 }
 
 }  // namespace latchkey

@@ -76,15 +76,16 @@ class IdentityService {
   Result<Principal> Authenticate(std::string const& token, TimePoint now, int64_t revision);
 
   Result<User> CreateUser(Principal const& caller, NewUserRequest const& request, TimePoint now);
-  Result<std::vector<User>> ListUsers(Principal const& caller);
+  // One page of users (admin only), without their password hashes.
+  Result<Page<User>> PageUsers(Principal const& caller, ListQuery query);
   Result<void> DeleteUser(Principal const& caller, std::string const& name);
 
   // An API key for a service account (admin only); `ttl` none = until revoked.
   Result<IssuedToken> CreateApiKey(Principal const& caller, std::string const& account,
                                    std::string const& key_name,
                                    std::optional<std::chrono::seconds> ttl, TimePoint now);
-  // The caller's tokens; an admin's `all` lists everyone's.
-  Result<std::vector<ApiToken>> ListTokens(Principal const& caller, bool all);
+  // One page of the caller's tokens; an admin's `all` lists everyone's.
+  Result<Page<ApiToken>> PageTokens(Principal const& caller, bool all, ListQuery query);
   Result<void> RevokeToken(Principal const& caller, std::string const& token_id);
 
  private:

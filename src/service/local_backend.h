@@ -57,7 +57,7 @@ class LocalBackend : public Backend {
   Result<size_t> RotateSecretsKey() override;
 
   Result<ConnectedComponent> RegisterComponent(ComponentRequest request) override;
-  Result<std::vector<StackComponent>> ListComponents(ComponentType type) override;
+  Result<Page<StackComponent>> PageComponents(ComponentType type, ListQuery query) override;
   Result<StackComponent> GetComponent(ComponentType type, std::string const& name_or_id) override;
   Result<StackComponent> UpdateComponent(ComponentRequest request) override;
   Result<void> DeleteComponent(ComponentType type, std::string const& name_or_id) override;
@@ -65,7 +65,7 @@ class LocalBackend : public Backend {
   Result<StackComponent> DisconnectComponent(ComponentType type,
                                              std::string const& name_or_id) override;
   Result<Stack> RegisterStack(StackRequest request) override;
-  Result<std::vector<Stack>> ListStacks() override;
+  Result<Page<Stack>> PageStacks(ListQuery query) override;
   Result<Stack> GetStack(std::string const& name_or_id) override;
   Result<Stack> UpdateStack(std::string const& name_or_id, StackUpdate update) override;
   Result<void> DeleteStack(std::string const& name_or_id) override;

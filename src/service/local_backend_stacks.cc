@@ -163,11 +163,10 @@ Result<ConnectedComponent> LocalBackend::RegisterComponent(ComponentRequest requ
   return out;
 }
 
-Result<std::vector<StackComponent>> LocalBackend::ListComponents(ComponentType type) {
-  ComponentFilter filter;
-  filter.type = type;
-  if (!principal_.admin) filter.visible_to = principal_.name;
-  return store().ListComponents(filter);
+Result<Page<StackComponent>> LocalBackend::PageComponents(ComponentType type, ListQuery query) {
+  query.visible_to.reset();
+  if (!principal_.admin) query.visible_to = principal_.name;
+  return store().PageComponents(type, query);
 }
 
 Result<StackComponent> LocalBackend::GetComponent(ComponentType type,
@@ -269,8 +268,10 @@ Result<Stack> LocalBackend::RegisterStack(StackRequest request) {
   return s;
 }
 
-Result<std::vector<Stack>> LocalBackend::ListStacks() {
-  return store().ListStacks(principal_.admin ? std::nullopt : OptString(principal_.name));
+Result<Page<Stack>> LocalBackend::PageStacks(ListQuery query) {
+  query.visible_to.reset();
+  if (!principal_.admin) query.visible_to = principal_.name;
+  return store().PageStacks(query);
 }
 
 Result<Stack> LocalBackend::GetStack(std::string const& name_or_id) {

@@ -38,13 +38,18 @@ constexpr FieldSpec kStackFieldList[] = {
     {"created", FieldKind::kTime}, {"updated", FieldKind::kTime},
 };
 constexpr FieldSpec kUserFieldList[] = {
-    {"name", FieldKind::kText},    {"id", FieldKind::kId},        {"active", FieldKind::kFlag},
-    {"created", FieldKind::kTime}, {"updated", FieldKind::kTime},
-};
-constexpr FieldSpec kTokenFieldList[] = {
     {"name", FieldKind::kText},
     {"id", FieldKind::kId},
+    {"active", FieldKind::kFlag},
+    {"admin", FieldKind::kFlag},
+    {"service_account", FieldKind::kFlag},
     {"created", FieldKind::kTime},
+    {"updated", FieldKind::kTime},
+};
+constexpr FieldSpec kTokenFieldList[] = {
+    {"name", FieldKind::kText},       {"id", FieldKind::kId},        {"user", FieldKind::kText},
+    {"user_id", FieldKind::kId},      {"revoked", FieldKind::kFlag}, {"created", FieldKind::kTime},
+    {"expires_at", FieldKind::kTime},
 };
 
 struct ListOpText {

@@ -103,7 +103,8 @@ class Store {
   // Users: names are unique. Exact ID or exact name.
   virtual Result<void> CreateUser(User const& u) = 0;
   virtual Result<User> FindUser(std::string const& name_or_id) = 0;
-  virtual Result<std::vector<User>> ListUsers() = 0;
+  // One page of users (fields: UserFields()); default order by name. visible_to is not used.
+  virtual Result<Page<User>> PageUsers(ListQuery const& query) = 0;
   virtual Result<void> UpdateUser(User const& u) = 0;          // name, password_hash, admin, active
   virtual Result<void> DeleteUser(std::string const& id) = 0;  // and the user's tokens
   // Counts what `user_id` owns (connectors and user secrets), so a delete can be refused.
@@ -112,7 +113,9 @@ class Store {
   // API tokens: looked up by the hash of the presented token.
   virtual Result<void> CreateToken(ApiToken const& t) = 0;
   virtual Result<ApiToken> FindTokenByHash(std::string const& token_hash) = 0;
-  virtual Result<std::vector<ApiToken>> ListTokens(std::optional<std::string> const& user_id) = 0;
+  // One page of tokens (fields: TokenFields()); visible_to: the ID of the user whose tokens
+  // these are (none: everyone's). Default order by creation.
+  virtual Result<Page<ApiToken>> PageTokens(ListQuery const& query) = 0;
   virtual Result<void> RevokeToken(std::string const& id) = 0;
 
   // Stack components: names are unique per owner and type. Exact ID, a name as `scope` resolves
@@ -122,6 +125,10 @@ class Store {
   virtual Result<StackComponent> FindComponent(ComponentType type, std::string const& name_or_id,
                                                NameScope const& scope = {}) = 0;
   virtual Result<std::vector<StackComponent>> ListComponents(ComponentFilter const& filter) = 0;
+  // One page of the components of `type` (fields: ComponentFields()); visible_to: the owner
+  // (none: everyone's). Default order by name.
+  virtual Result<Page<StackComponent>> PageComponents(ComponentType type,
+                                                      ListQuery const& query) = 0;
   virtual Result<void> UpdateComponent(StackComponent const& c) = 0;  // all but id, type, owner
   // kFailedPrecondition naming the stacks that still hold the component.
   virtual Result<void> DeleteComponent(std::string const& id) = 0;
@@ -129,7 +136,9 @@ class Store {
   // Stacks come back with their components. Names are unique per owner.
   virtual Result<void> CreateStack(Stack const& s) = 0;
   virtual Result<Stack> FindStack(std::string const& name_or_id, NameScope const& scope = {}) = 0;
-  virtual Result<std::vector<Stack>> ListStacks(std::optional<std::string> const& visible_to) = 0;
+  // One page of stacks (fields: StackFields()); visible_to: the owner (none: everyone's).
+  // Default order by name.
+  virtual Result<Page<Stack>> PageStacks(ListQuery const& query) = 0;
   virtual Result<void> DeleteStack(std::string const& id) = 0;
   // Replaces the members and the update time of stack `s.id`.
   virtual Result<void> UpdateStack(Stack const& s) = 0;

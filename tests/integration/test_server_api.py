@@ -544,7 +544,7 @@ class ApiSuite:
         self.assertFalse(u["admin"])
         self.assertFalse(u["service_account"])
         self.assertNotIn("password", json.dumps(u))
-        listed = self.assertStatus(self.admin.get(f"{API}/users"), 200)
+        listed = self.assertStatus(self.admin.get(f"{API}/users", query={"size": 1000}), 200)["items"]
         self.assertIn(name, [x["name"] for x in listed])
         for x in listed:
             self.assertNotIn("password_hash", x)
@@ -566,11 +566,12 @@ class ApiSuite:
         err = self.assertError(self.admin.delete(f"{API}/users/{name}"), 400, "failed_precondition",
                                "delete a user who owns a secret")
         self.assertIn(name, err["message"])
-        self.assertIn(name, [x["name"] for x in self.assertStatus(self.admin.get(f"{API}/users"), 200)])
+        self.assertIn(name, [x["name"] for x in self.assertStatus(self.admin.get(f"{API}/users", query={"name": name}),
+                                                                  200)["items"]])
         self.assertStatus(user.delete(f"{API}/secrets/{s['id']}"), 204)
         st, body = self.admin.delete(f"{API}/users/{name}")
         self.assertEqual(st, 204, body)
-        self.assertNotIn(name, [x["name"] for x in self.assertStatus(self.admin.get(f"{API}/users"), 200)])
+        self.assertEqual(self.assertStatus(self.admin.get(f"{API}/users", query={"name": name}), 200)["total"], 0)
         self.assertError(user.get(f"{API}/current-user"), 401, "unauthenticated", "token of a deleted user")
         self.assertError(self.anon.post(f"{API}/login", {"username": name, "password": pw}), 401,
                          "unauthenticated", "login of a deleted user")
@@ -644,7 +645,7 @@ class ApiSuite:
 
     def test_tokens_list_and_revoke(self):
         second = self.login_as("admin", self.admin_password, "second-" + uid())
-        mine = self.assertStatus(self.admin.get(f"{API}/tokens"), 200)
+        mine = self.assertStatus(self.admin.get(f"{API}/tokens", query={"size": 1000}), 200)["items"]
         me = self.assertStatus(self.admin.get(f"{API}/current-user"), 200)
         for t in mine:
             self.assertEqual(t["user_id"], me["id"])
@@ -657,7 +658,8 @@ class ApiSuite:
         st, body = self.admin.delete(f"{API}/tokens/{tid}")
         self.assertEqual(st, 204, body)
         self.assertError(second.get(f"{API}/current-user"), 401, "unauthenticated", "revoked token")
-        after = {t["id"]: t for t in self.assertStatus(self.admin.get(f"{API}/tokens"), 200)}
+        after = {t["id"]: t for t in self.assertStatus(self.admin.get(f"{API}/tokens", query={"size": 1000}),
+                                                       200)["items"]}
         if tid in after:
             self.assertTrue(after[tid]["revoked"], "a revoked token must be listed as revoked")
         self.assertError(self.admin.delete(f"{API}/tokens/{uuid.uuid4()}"), 404, "not_found",
@@ -667,9 +669,10 @@ class ApiSuite:
         self.assertStatus(self.admin.post(f"{API}/users", {"name": sa, "service_account": True}), 201)
         key = self.assertStatus(self.admin.post(f"{API}/users/{sa}/api_keys", {}), 201)
         self.add_secret(key["token"], "API key")
-        every = self.assertStatus(self.admin.get(f"{API}/tokens", query={"all": "true"}), 200)
-        self.assertIn(key["id"], [t["id"] for t in every])
-        self.assertNotIn(key["id"], [t["id"] for t in self.assertStatus(self.admin.get(f"{API}/tokens"), 200)])
+        every = self.assertStatus(self.admin.get(f"{API}/tokens", query={"all": "true", "user": sa}), 200)
+        self.assertIn(key["id"], [t["id"] for t in every["items"]])
+        mine = self.assertStatus(self.admin.get(f"{API}/tokens", query={"id": key["id"]}), 200)
+        self.assertEqual(mine["items"], [])
         self.assertError(self.admin.get(f"{API}/tokens", query={"all": "maybe"}), 400, "invalid_argument")
         # An admin may revoke another user's token.
         self.assertStatus(self.admin.delete(f"{API}/tokens/{key['id']}"), 204)
@@ -1270,7 +1273,7 @@ class ApiSuite:
         self.assertError(self.admin.post(f"{API}/stack_components/widget", {"name": "w"}), 404)
         got = self.assertStatus(self.admin.get(f"{comps}/reg-{n}"), 200)
         self.assertEqual((got["flavor"], got["configuration"]), ("default", {"uri": registry}))
-        self.assertIn("reg-" + n, [c["name"] for c in self.assertStatus(self.admin.get(comps), 200)])
+        self.assertIn("reg-" + n, [c["name"] for c in self.assertStatus(self.admin.get(comps), 200)["items"]])
         linked = self.assertStatus(self.admin.post(f"{comps}/reg-{n}/connect",
                                                    {"connector": conn["name"]}), 200)
         self.assertEqual(linked["connector_id"], conn["id"])
@@ -1290,7 +1293,7 @@ class ApiSuite:
         self.assertEqual(s["components"]["container_registry"]["connector_id"], conn["id"])
         self.assertEqual(self.assertStatus(self.admin.get(f"{API}/stacks/stack-{n}"), 200)["id"],
                          s["id"])
-        self.assertIn(s["id"], [x["id"] for x in self.assertStatus(self.admin.get(f"{API}/stacks"), 200)])
+        self.assertIn(s["id"], [x["id"] for x in self.assertStatus(self.admin.get(f"{API}/stacks"), 200)["items"]])
         self.assertEqual(self.assertStatus(self.admin.get(f"{API}/active_stack"), 200)["stack"]["id"],
                          s["id"])
         other = self.assertStatus(self.admin.post(f"{API}/stacks", {

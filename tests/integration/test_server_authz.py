@@ -441,29 +441,31 @@ class AuthzMatrixTest(unittest.TestCase):
                 st, body = fn()
                 self.assertEqual(st, 403, f"bob may not {what}: {st} {body}")
                 self.assertEqual(body["error"]["code"], "permission_denied", body)
-        st, users = self.admin.get(f"{API}/users")
+        st, page = self.admin.get(f"{API}/users", query={"size": 1000})
         self.assertEqual(st, 200)
+        users = page["items"]
         self.assertNotIn("mallory", [u["name"] for u in users])
         self.assertNotIn("mallory2", [u["name"] for u in users])
         self.assertIn("alice", [u["name"] for u in users])
 
     def test_tokens_are_per_user(self):
-        st, bob_tokens = self.bob.get(f"{API}/tokens")
-        self.assertEqual(st, 200, bob_tokens)
+        st, page = self.bob.get(f"{API}/tokens", query={"size": 1000})
+        self.assertEqual(st, 200, page)
+        bob_tokens = page["items"]
         self.assertTrue(bob_tokens)
         self.assertEqual({t["user_id"] for t in bob_tokens}, {self.user_ids["bob"]},
                          "bob's token list shows other users' tokens")
         st, alice_tokens = self.alice.get(f"{API}/tokens")
         self.assertEqual(st, 200)
-        alice_token = alice_tokens[0]["id"]
+        alice_token = alice_tokens["items"][0]["id"]
         # bob cannot revoke alice's token: it does not exist for him.
         st, body = self.bob.delete(f"{API}/tokens/{alice_token}")
         self.assertEqual(st, 404, body)
         self.assertEqual(self.alice.get(f"{API}/current-user")[0], 200, "alice's token was revoked by bob")
         # admin sees every user's tokens.
-        st, every = self.admin.get(f"{API}/tokens", query={"all": "true"})
+        st, every = self.admin.get(f"{API}/tokens", query={"all": "true", "size": 1000})
         self.assertEqual(st, 200)
-        self.assertTrue({self.user_ids["alice"], self.user_ids["bob"]} <= {t["user_id"] for t in every})
+        self.assertTrue({self.user_ids["alice"], self.user_ids["bob"]} <= {t["user_id"] for t in every["items"]})
         # A user's current-user is himself, not an admin.
         st, me = self.bob.get(f"{API}/current-user")
         self.assertEqual((me["name"], me["admin"]), ("bob", False))

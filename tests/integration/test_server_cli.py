@@ -196,9 +196,9 @@ class ServerCliTest(cli.CliTestCase):
         admin = self.server.admin()
 
         def live_cli_tokens():
-            status, tokens = admin.get("/api/v1/tokens")
+            status, tokens = admin.get("/api/v1/tokens", query={"size": 1000})
             self.assertEqual(status, 200, tokens)
-            return {t["id"] for t in tokens if t["name"] == "cli" and not t["revoked"]}
+            return {t["id"] for t in tokens["items"] if t["name"] == "cli" and not t["revoked"]}
 
         before = live_cli_tokens()
         self.login()

@@ -122,6 +122,11 @@ class ListFilterSuite:
             ("service_connectors", {"sort_by": "desc:colour"}, "sort_by"),
             ("service_connectors", {"name": "oneof:[1]"}, "oneof"),
             ("secrets", {"size": "0"}, "size"),
+            ("stacks", {"flavor": "s3"}, "flavor"),
+            ("stack_components/artifact_store", {"label": "a=b"}, "labels"),
+            ("users", {"admin": "yes"}, "admin"),
+            ("tokens", {"all": "true", "colour": "red"}, "colour"),
+            ("tokens", {"revoked": "maybe"}, "revoked"),
         ]
         for path, query, needle in cases:
             with self.subTest(query=query):
@@ -129,6 +134,38 @@ class ListFilterSuite:
                 self.assertEqual(st, 400, body)
                 self.assertEqual(body["error"]["code"], "invalid_argument")
                 self.assertIn(needle, body["error"]["message"])
+
+    def test_components_stacks_users_and_tokens_page_too(self):
+        t = self.tag
+        comps = f"{API}/stack_components/artifact_store"
+        for name in ("files", "archive", "cache"):
+            st, body = self.admin.post(comps, {"name": f"{name}-{t}", "flavor": "local"})
+            self.assertEqual(st, 201, body)
+        st, p = self.admin.get(comps, query={"name": f"endswith:-{t}", "sort_by": "desc:name", "size": 2})
+        self.assertEqual(st, 200, p)
+        self.assertEqual({k: p[k] for k in ("index", "max_size", "total_pages", "total")},
+                         {"index": 1, "max_size": 2, "total_pages": 2, "total": 3})
+        self.assertEqual([c["name"] for c in p["items"]], [f"files-{t}", f"cache-{t}"])
+        for name in ("blue", "green"):
+            st, body = self.admin.post(f"{API}/stacks", {"name": f"{name}-{t}",
+                                                         "components": {"artifact_store": f"files-{t}"}})
+            self.assertEqual(st, 201, body)
+        self.assertEqual(self.names("stacks", name=f"contains:-{t}", sort_by="desc:created", size=1, page=2),
+                         ["blue"])
+        for name, service in (("ops", False), ("robot", True)):
+            body = {"name": f"{name}-{t}", "service_account": service}
+            if not service:
+                body["password"] = "pw-" + secrets.token_hex(8)
+            st, u = self.admin.post(f"{API}/users", body)
+            self.assertEqual(st, 201, u)
+        self.assertEqual(self.names("users", name=f"contains:{t}", service_account="true"), ["robot"])
+        st, key = self.admin.post(f"{API}/users/robot-{t}/api_keys", {"name": "deploy"})
+        self.assertEqual(st, 201, key)
+        st, tokens = self.admin.get(f"{API}/tokens", query={"all": "true", "user": f"robot-{t}"})
+        self.assertEqual(st, 200, tokens)
+        self.assertEqual(([x["id"] for x in tokens["items"]], tokens["total"]), ([key["id"]], 1))
+        st, mine = self.admin.get(f"{API}/tokens", query={"user": f"robot-{t}"})
+        self.assertEqual((st, mine["total"]), (200, 0), "without all=true only the caller's own")
 
     def test_cli_flags_in_remote_mode(self):
         env = cli.CliEnv()
@@ -146,6 +183,23 @@ class ListFilterSuite:
         r = env.run("secret", "list", "--name", f"endswith:key-{self.tag}", "-o", "json", env_extra=extra)
         self.assertEqual(r.returncode, 0, r.describe())
         self.assertEqual([s["name"] for s in r.json()], [f"api_key-{self.tag}"])
+        r = env.run("user", "list", "--name", "equals:admin", "-o", "json", env_extra=extra)
+        self.assertEqual(r.returncode, 0, r.describe())
+        self.assertEqual([u["name"] for u in r.json()], ["admin"])
+        self.server.admin()  # a second admin token, so one token per page makes two pages
+        r = env.run("token", "list", "--all", "--user", "admin", "--size", "1", env_extra=extra)
+        self.assertEqual(r.returncode, 0, r.describe())
+        self.assertRegex(r.stdout, r"Page 1 of \d+ \(\d+ API tokens\)")
+        r = env.run("artifact-store", "list", "--name", f"startswith:files-{self.tag}", "-o", "json",
+                    env_extra=extra)
+        self.assertEqual(r.returncode, 0, r.describe())
+        self.assertLessEqual(len(r.json()), 1)
+        r = env.run("stack", "list", "--name", "nothing-like-this", env_extra=extra)
+        self.assertEqual(r.returncode, 0, r.describe())
+        self.assertIn("No stacks found.", r.stdout)
+        r = env.run("user", "list", "--sort_by", "colour", env_extra=extra)
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("sort_by", r.stderr)
 
 
 class SqliteListFilterTest(ListFilterSuite, unittest.TestCase):

@@ -2,7 +2,7 @@
 // time formatting in the user's locale. All user-controlled strings are JSX text nodes.
 import type { ComponentChildren, JSX } from "preact";
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
-import { ApiError, errorMessage, type Json } from "./api";
+import { ApiError, errorMessage, get, type Json, type Page, type Query } from "./api";
 
 export interface Async<T> {
   data: T | undefined;
@@ -26,6 +26,18 @@ export function useAsync<T>(fn: () => Promise<T>, deps: unknown[]): Async<T> {
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   return { data: state.data, error: state.error, loading: state.loading, reload };
+}
+
+// One page of a list route at a time (the server filters and pages; see api_lists.h), with the
+// page number in state and a Pager under the list when there is more than one page.
+export function usePagedList<T>(path: string, query: Query = {}, size = 50) {
+  const [page, setPage] = useState(1);
+  const key = JSON.stringify(query);
+  const state = useAsync(() => get<Page<T>>(path, { ...query, page, size }), [path, key, page, size]);
+  const pager = state.data && state.data.total_pages > 1
+    ? <Pager index={state.data.index} totalPages={state.data.total_pages} total={state.data.total} onPage={setPage} />
+    : null;
+  return { state, pager, setPage };
 }
 
 export function PageHeader({ title, sub, actions }: { title: ComponentChildren; sub?: ComponentChildren; actions?: ComponentChildren }) {

@@ -1,6 +1,7 @@
 // /api/v1/login, logout, current-user, users, tokens: who may call the API.
 #include "auth/api_token.h"
 #include "server/api/api_common.h"
+#include "server/api/api_lists.h"
 #include "server/api/api_requests.h"
 
 namespace latchkey::api {
@@ -118,12 +119,13 @@ HttpResponse CurrentUser(ApiServices& services, Call& call) {
   return Ok(UserJson(*user));
 }
 
+// Users and tokens page like every list (server/api/api_lists.h), filtered and paged in SQL.
 HttpResponse ListUsers(ApiServices& services, Call& call) {
-  auto users = services.identity->ListUsers(call.principal);
+  auto query = ListQueryOf(call.request, UserFields());
+  if (!query) return Err(query.error());
+  auto users = services.identity->PageUsers(call.principal, std::move(*query));
   if (!users) return Err(users.error());
-  nlohmann::json out = nlohmann::json::array();
-  for (auto const& u : *users) out.push_back(UserJson(u));
-  return Ok(out);
+  return Ok(PageJson(*users, UserJson));
 }
 
 HttpResponse CreateUser(ApiServices& services, Call& call) {
@@ -165,11 +167,12 @@ HttpResponse CreateApiKey(ApiServices& services, Call& call) {
 HttpResponse ListTokens(ApiServices& services, Call& call) {
   auto all = QueryBool(call.request, "all");
   if (!all) return Err(all.error());
-  auto tokens = services.identity->ListTokens(call.principal, all->value_or(false));
+  auto query = ListQueryOf(call.request, TokenFields(), {"all"});
+  if (!query) return Err(query.error());
+  auto tokens =
+      services.identity->PageTokens(call.principal, all->value_or(false), std::move(*query));
   if (!tokens) return Err(tokens.error());
-  nlohmann::json out = nlohmann::json::array();
-  for (auto const& t : *tokens) out.push_back(TokenJson(t));
-  return Ok(out);
+  return Ok(PageJson(*tokens, TokenJson));
 }
 
 HttpResponse RevokeToken(ApiServices& services, Call& call) {

@@ -1,14 +1,19 @@
 #include "server/api/api_lists.h"
 
+#include <algorithm>
 #include <set>
 
 namespace latchkey::api {
 
-Result<ListQuery> ListQueryOf(server::HttpRequest const& request,
-                              std::span<FieldSpec const> fields) {
+Result<ListQuery> ListQueryOf(server::HttpRequest const& request, std::span<FieldSpec const> fields,
+                              std::initializer_list<std::string_view> route_parameters) {
+  auto is_route_parameter = [&](std::string const& name) {
+    return std::find(route_parameters.begin(), route_parameters.end(), name) !=
+           route_parameters.end();
+  };
   std::set<std::string> unknown;
   for (auto const& [name, value] : request.query) {
-    if (!IsListParameter(fields, name)) unknown.insert(name);
+    if (!IsListParameter(fields, name) && !is_route_parameter(name)) unknown.insert(name);
   }
   if (!unknown.empty()) {
     std::string names;
@@ -21,6 +26,7 @@ Result<ListQuery> ListQueryOf(server::HttpRequest const& request,
   }
   ListQuery q;
   for (auto const& [name, value] : request.query) {
+    if (is_route_parameter(name)) continue;
     if (name == "label") {
       auto label = ParseLabelFilter(value);
       if (!label) return tl::unexpected(label.error());

@@ -214,7 +214,9 @@ void AddApiRoutes(server::Router& router, ApiServices& services) {
       "GET", "/health",
       [&services](HttpRequest const&, PathParams const&) {
         // Touches the store, so a replica that lost its database reports it.
-        auto users = services.state->store().ListUsers();
+        ListQuery one;
+        one.size = 1;
+        auto users = services.state->store().PageUsers(one);
         if (!users) {
           return Err(Error{ErrorCode::kUnavailable, "the store is unreachable"});
         }

@@ -7,6 +7,7 @@
 
 #include "core/model_json.h"
 #include "server/api/api_common.h"
+#include "server/api/api_lists.h"
 #include "server/api/api_requests.h"
 #include "stack/stack_json.h"
 
@@ -66,12 +67,12 @@ nlohmann::json ConnectedJson(ConnectedComponent const& c) {
   return out;
 }
 
+// Pages like every list (server/api/api_lists.h), filtered and paged in SQL.
 HttpResponse ListComponents(Call& call) {
   LK_TRY(type, TypeParam(call));
-  LK_TRY(items, call.backend.ListComponents(*type));
-  nlohmann::json out = nlohmann::json::array();
-  for (auto const& c : *items) out.push_back(ToJson(c));
-  return Ok(out);
+  LK_TRY(query, ListQueryOf(call.request, ComponentFields()));
+  LK_TRY(page, call.backend.PageComponents(*type, std::move(*query)));
+  return Ok(PageJson(*page, [](StackComponent const& c) { return ToJson(c); }));
 }
 
 HttpResponse RegisterComponent(ApiServices& services, Call& call) {
@@ -169,10 +170,9 @@ HttpResponse Disconnect(ApiServices& services, Call& call) {
 }
 
 HttpResponse ListStacks(Call& call) {
-  LK_TRY(stacks, call.backend.ListStacks());
-  nlohmann::json out = nlohmann::json::array();
-  for (auto const& s : *stacks) out.push_back(ToJson(s));
-  return Ok(out);
+  LK_TRY(query, ListQueryOf(call.request, StackFields()));
+  LK_TRY(page, call.backend.PageStacks(std::move(*query)));
+  return Ok(PageJson(*page, [](Stack const& s) { return ToJson(s); }));
 }
 
 HttpResponse RegisterStack(ApiServices& services, Call& call) {

@@ -183,6 +183,17 @@ DROP INDEX IF EXISTS stacks_owner;
 CREATE UNIQUE INDEX stacks_owner_name ON stacks(owner, name);
 CREATE INDEX stacks_name ON stacks(name);
 )sql",
+    // 7: components, stacks, users and tokens page in the database like connectors: an index
+    // for each sort order (ending in the tiebreak, so a page's IDs come from the index).
+    R"sql(
+CREATE INDEX stack_components_type_created ON stack_components(component_type, created, name, id);
+CREATE INDEX stack_components_type_updated ON stack_components(component_type, updated, name, id);
+CREATE INDEX stacks_created ON stacks(created, name, id);
+CREATE INDEX stacks_updated ON stacks(updated, name, id);
+CREATE INDEX users_created ON users(created, name);
+CREATE INDEX users_updated ON users(updated, name);
+CREATE INDEX api_tokens_user_created ON api_tokens(user_id, created, id);
+)sql",
 };
 
 // SQLite cannot drop a UNIQUE column constraint: migration 6 rebuilds each table without it

@@ -135,8 +135,21 @@ Result<ListSql> BuildListSql(Dialect dialect, ListQuery const& query,
   }
   char const* dir = query.descending ? " DESC" : "";
   out.order_by = fmt::format("ORDER BY {}{}", key->column, dir);
-  if (key->column != tiebreak) out.order_by += fmt::format(", {}{}", tiebreak, dir);
+  for (std::string_view rest = tiebreak; !rest.empty();) {
+    size_t comma = rest.find(',');
+    std::string_view column = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    while (!column.empty() && column.front() == ' ') column.remove_prefix(1);
+    if (column != key->column) out.order_by += fmt::format(", {}{}", column, dir);
+  }
   return out;
+}
+
+void ScopeListSql(ListSql& built, std::string_view condition, std::vector<Param> params) {
+  std::string rest = built.where.empty() ? "" : " AND " + built.where.substr(6);
+  built.where = "WHERE " + std::string(condition) + rest;
+  params.insert(params.end(), built.params.begin(), built.params.end());
+  built.params = std::move(params);
 }
 
 std::string LimitClause(ListQuery const& query) {

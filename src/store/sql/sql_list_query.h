@@ -31,12 +31,17 @@ struct ListSql {
 };
 
 // `label_subquery`: "SELECT item_id FROM labels_table WHERE {}" with {} over `key`/`value`
-// columns (empty: the list has no labels). `tiebreak`: a unique column appended to the order so
-// pages never overlap. `visibility`: the condition with one `?` ANDed for query.visible_to.
+// columns (empty: the list has no labels). `tiebreak`: columns ("name, id") that together are
+// unique, appended to the order (all but the sort column) so pages never overlap.
+// `visibility`: the condition with one `?` ANDed for query.visible_to.
 Result<ListSql> BuildListSql(Dialect dialect, ListQuery const& query,
                              std::span<ColumnSpec const> columns, std::string_view default_sort,
                              std::string_view tiebreak, std::string_view visibility,
                              std::string_view label_subquery = {});
+
+// ANDs `condition` (with its `params`, first) onto the list: the part of a list that is not the
+// caller's to choose, such as the component type of the route.
+void ScopeListSql(ListSql& built, std::string_view condition, std::vector<Param> params = {});
 
 // " LIMIT n OFFSET m" for the query's page (an empty page past the end, never an overflow).
 std::string LimitClause(ListQuery const& query);

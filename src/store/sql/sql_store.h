@@ -37,26 +37,27 @@ class SqlStore : public Store {
 
   Result<void> CreateUser(User const& u) override;
   Result<User> FindUser(std::string const& name_or_id) override;
-  Result<std::vector<User>> ListUsers() override;
+  Result<Page<User>> PageUsers(ListQuery const& query) override;
   Result<void> UpdateUser(User const& u) override;
   Result<void> DeleteUser(std::string const& id) override;
   Result<size_t> CountOwnedBy(std::string const& user_id) override;
 
   Result<void> CreateToken(ApiToken const& t) override;
   Result<ApiToken> FindTokenByHash(std::string const& token_hash) override;
-  Result<std::vector<ApiToken>> ListTokens(std::optional<std::string> const& user_id) override;
+  Result<Page<ApiToken>> PageTokens(ListQuery const& query) override;
   Result<void> RevokeToken(std::string const& id) override;
 
   Result<void> CreateComponent(StackComponent const& c) override;
   Result<StackComponent> FindComponent(ComponentType type, std::string const& name_or_id,
                                        NameScope const& scope = {}) override;
   Result<std::vector<StackComponent>> ListComponents(ComponentFilter const& filter) override;
+  Result<Page<StackComponent>> PageComponents(ComponentType type, ListQuery const& query) override;
   Result<void> UpdateComponent(StackComponent const& c) override;
   Result<void> UpdateStack(Stack const& s) override;
   Result<void> DeleteComponent(std::string const& id) override;
   Result<void> CreateStack(Stack const& s) override;
   Result<Stack> FindStack(std::string const& name_or_id, NameScope const& scope = {}) override;
-  Result<std::vector<Stack>> ListStacks(std::optional<std::string> const& visible_to) override;
+  Result<Page<Stack>> PageStacks(ListQuery const& query) override;
   Result<void> DeleteStack(std::string const& id) override;
   Result<void> SetActiveStack(std::string const& owner, std::string const& stack_id) override;
   Result<std::optional<std::string>> ActiveStackId(std::string const& owner) override;

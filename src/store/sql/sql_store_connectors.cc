@@ -216,7 +216,7 @@ Result<std::vector<Connector>> SqlStore::ListConnectors(ConnectorFilter const& f
   for (auto const& [key, value] : f.labels) q.labels.push_back(LabelFilter{key, value});
   q.visible_to = f.visible_to;
   q.sort_field = "created";
-  auto built = sql::BuildListSql(db_->dialect(), q, kConnectorColumnSpecs, "created", "name",
+  auto built = sql::BuildListSql(db_->dialect(), q, kConnectorColumnSpecs, "created", "name, id",
                                  kConnectorVisibility, kConnectorLabels);
   if (!built) return tl::unexpected(built.error());
   return sql::ReadValue<std::vector<Connector>>(*db_, [&](Connection& conn) {
@@ -225,7 +225,7 @@ Result<std::vector<Connector>> SqlStore::ListConnectors(ConnectorFilter const& f
 }
 
 Result<Page<Connector>> SqlStore::PageConnectors(ListQuery const& q) {
-  auto built = sql::BuildListSql(db_->dialect(), q, kConnectorColumnSpecs, "name", "name",
+  auto built = sql::BuildListSql(db_->dialect(), q, kConnectorColumnSpecs, "name", "name, id",
                                  kConnectorVisibility, kConnectorLabels);
   if (!built) return tl::unexpected(built.error());
   return sql::ReadValue<Page<Connector>>(*db_, [&](Connection& conn) {

@@ -139,12 +139,10 @@ constexpr sql::ColumnSpec kSecretColumnSpecs[] = {
 }  // namespace
 
 Result<Page<SecretRecord>> SqlStore::PageSecrets(ListQuery const& q) {
-  auto built = sql::BuildListSql(db_->dialect(), q, kSecretColumnSpecs, "name", "name",
+  auto built = sql::BuildListSql(db_->dialect(), q, kSecretColumnSpecs, "name", "name, id",
                                  "(owner = ? OR shared = 1)");
   if (!built) return tl::unexpected(built.error());
-  // A connector's own secrets are never listed.
-  built->where = built->where.empty() ? "WHERE internal = 0"
-                                      : "WHERE internal = 0 AND " + built->where.substr(6);
+  sql::ScopeListSql(*built, "internal = 0");  // a connector's own secrets are never listed
   return sql::ReadValue<Page<SecretRecord>>(*db_, [&](Connection& c) {
     return sql::ReadPage<SecretRecord>(
         c, "secrets", *built, q,

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "store/sql/sql_list_query.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/sql_store_internal.h"
 
@@ -37,12 +38,12 @@ Result<StackComponent> ReadComponent(Row const& r, size_t first = 0) {
   return c;
 }
 
-Result<std::vector<StackComponent>> QueryComponents(Connection& conn, std::string const& where,
-                                                    std::vector<Param> const& params) {
-  auto rows =
-      conn.Execute(fmt::format("SELECT {} FROM stack_components {} ORDER BY component_type, name",
-                               kComponentColumns, where),
-                   params);
+Result<std::vector<StackComponent>> QueryComponents(
+    Connection& conn, std::string const& where, std::vector<Param> const& params,
+    std::string const& order_by = "ORDER BY component_type, name") {
+  auto rows = conn.Execute(
+      fmt::format("SELECT {} FROM stack_components {} {}", kComponentColumns, where, order_by),
+      params);
   if (!rows) return tl::unexpected(rows.error());
   std::vector<StackComponent> out;
   try {
@@ -57,14 +58,33 @@ Result<std::vector<StackComponent>> QueryComponents(Connection& conn, std::strin
   return out;
 }
 
+constexpr sql::ColumnSpec kComponentColumnSpecs[] = {
+    {"name", "name"},
+    {"flavor", "flavor"},
+    {"user", "owner"},
+    {"id", "id"},
+    {"connector_id", "connector_id"},
+    {"created", "created", {}, true},
+    {"updated", "updated", {}, true},
+};
+
+constexpr sql::ColumnSpec kStackColumnSpecs[] = {
+    {"name", "name"},
+    {"user", "owner"},
+    {"id", "id"},
+    {"created", "created", {}, true},
+    {"updated", "updated", {}, true},
+};
+
 std::string ComponentExists(StackComponent const& c) {
   return fmt::format("{} named '{}' already exists", ComponentTypeWithArticle(c.type), c.name);
 }
 
 Result<std::vector<Stack>> QueryStacks(Connection& conn, std::string const& where,
-                                       std::vector<Param> const& params) {
+                                       std::vector<Param> const& params,
+                                       std::string const& order_by = "ORDER BY name") {
   auto rows = conn.Execute(
-      "SELECT id, name, owner, created, updated FROM stacks " + where + " ORDER BY name", params);
+      "SELECT id, name, owner, created, updated FROM stacks " + where + " " + order_by, params);
   if (!rows) return tl::unexpected(rows.error());
   std::vector<Stack> out;
   for (auto const& row : rows->rows) {
@@ -131,6 +151,19 @@ Result<std::vector<StackComponent>> SqlStore::ListComponents(ComponentFilter con
   std::string where = conds.empty() ? "" : "WHERE " + Join(conds, " AND ");
   return sql::ReadValue<std::vector<StackComponent>>(
       *db_, [&](Connection& conn) { return QueryComponents(conn, where, params); });
+}
+
+Result<Page<StackComponent>> SqlStore::PageComponents(ComponentType type, ListQuery const& q) {
+  auto built =
+      sql::BuildListSql(db_->dialect(), q, kComponentColumnSpecs, "name", "name, id", "owner = ?");
+  if (!built) return tl::unexpected(built.error());
+  sql::ScopeListSql(*built, "component_type = ?", {Param(ComponentTypeName(type))});
+  return sql::ReadValue<Page<StackComponent>>(*db_, [&](Connection& conn) {
+    return sql::ReadPage<StackComponent>(
+        conn, "stack_components", *built, q,
+        [](Connection& c, std::string const& where, std::vector<Param> const& params,
+           std::string const& order_by) { return QueryComponents(c, where, params, order_by); });
+  });
 }
 
 Result<void> SqlStore::UpdateComponent(StackComponent const& c) {
@@ -217,10 +250,12 @@ Result<Stack> SqlStore::FindStack(std::string const& name_or_id, NameScope const
   });
 }
 
-Result<std::vector<Stack>> SqlStore::ListStacks(std::optional<std::string> const& visible_to) {
-  return sql::ReadValue<std::vector<Stack>>(*db_, [&](Connection& conn) {
-    if (visible_to) return QueryStacks(conn, "WHERE owner = ?", {*visible_to});
-    return QueryStacks(conn, "", {});
+Result<Page<Stack>> SqlStore::PageStacks(ListQuery const& q) {
+  auto built =
+      sql::BuildListSql(db_->dialect(), q, kStackColumnSpecs, "name", "name, id", "owner = ?");
+  if (!built) return tl::unexpected(built.error());
+  return sql::ReadValue<Page<Stack>>(*db_, [&](Connection& conn) {
+    return sql::ReadPage<Stack>(conn, "stacks", *built, q, QueryStacks);
   });
 }
 

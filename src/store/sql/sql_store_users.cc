@@ -1,4 +1,7 @@
 // SqlStore: users and their API tokens (only hashes are stored).
+#include <fmt/format.h>
+
+#include "store/sql/sql_list_query.h"
 #include "store/sql/sql_store.h"
 #include "store/sql/sql_store_internal.h"
 
@@ -40,6 +43,49 @@ ApiToken ReadToken(Row const& r) {
 
 std::string UserExists(User const& u) { return "a user named '" + u.name + "' already exists"; }
 
+constexpr sql::ColumnSpec kUserColumnSpecs[] = {
+    {"name", "name"},
+    {"id", "id"},
+    {"active", "active", {}, true},
+    {"admin", "admin", {}, true},
+    {"service_account", "service_account", {}, true},
+    {"created", "created", {}, true},
+    {"updated", "updated", {}, true},
+};
+
+// A token's `user` is its user's name, matched through the users table.
+constexpr sql::ColumnSpec kTokenColumnSpecs[] = {
+    {"name", "name"},
+    {"id", "id"},
+    {"user", "u.name", "SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE {}"},
+    {"user_id", "user_id"},
+    {"revoked", "revoked", {}, true},
+    {"created", "created", {}, true},
+    {"expires_at", "expires_at", {}, true},
+};
+
+Result<std::vector<User>> QueryUsers(Connection& c, std::string const& where,
+                                     std::vector<Param> const& params,
+                                     std::string const& order_by) {
+  auto rows =
+      c.Execute(fmt::format("SELECT {} FROM users {} {}", kUserColumns, where, order_by), params);
+  if (!rows) return tl::unexpected(rows.error());
+  std::vector<User> out;
+  for (auto const& row : rows->rows) out.push_back(UserFromRow(row));
+  return out;
+}
+
+Result<std::vector<ApiToken>> QueryTokens(Connection& c, std::string const& where,
+                                          std::vector<Param> const& params,
+                                          std::string const& order_by) {
+  auto rows = c.Execute(
+      fmt::format("SELECT {} FROM api_tokens {} {}", kTokenColumns, where, order_by), params);
+  if (!rows) return tl::unexpected(rows.error());
+  std::vector<ApiToken> out;
+  for (auto const& row : rows->rows) out.push_back(ReadToken(row));
+  return out;
+}
+
 }  // namespace
 
 Result<void> SqlStore::CreateUser(User const& u) {
@@ -68,13 +114,13 @@ Result<User> SqlStore::FindUser(std::string const& name_or_id) {
   });
 }
 
-Result<std::vector<User>> SqlStore::ListUsers() {
-  return sql::ReadValue<std::vector<User>>(*db_, [&](Connection& c) -> Result<std::vector<User>> {
-    auto rows = c.Execute(std::string("SELECT ") + kUserColumns + " FROM users ORDER BY name");
-    if (!rows) return tl::unexpected(rows.error());
-    std::vector<User> out;
-    for (auto const& row : rows->rows) out.push_back(UserFromRow(row));
-    return out;
+Result<Page<User>> SqlStore::PageUsers(ListQuery const& q) {
+  ListQuery query = q;
+  query.visible_to.reset();  // users are listed by admins only, who see every one
+  auto built = sql::BuildListSql(db_->dialect(), query, kUserColumnSpecs, "name", "name", "1 = 1");
+  if (!built) return tl::unexpected(built.error());
+  return sql::ReadValue<Page<User>>(*db_, [&](Connection& c) {
+    return sql::ReadPage<User>(c, "users", *built, query, QueryUsers);
   });
 }
 
@@ -142,18 +188,13 @@ Result<ApiToken> SqlStore::FindTokenByHash(std::string const& token_hash) {
   });
 }
 
-Result<std::vector<ApiToken>> SqlStore::ListTokens(std::optional<std::string> const& user_id) {
-  return sql::ReadValue<std::vector<ApiToken>>(
-      *db_, [&](Connection& c) -> Result<std::vector<ApiToken>> {
-        std::string query = std::string("SELECT ") + kTokenColumns + " FROM api_tokens";
-        auto rows = user_id
-                        ? c.Execute(query + " WHERE user_id = ? ORDER BY created, id", {*user_id})
-                        : c.Execute(query + " ORDER BY created, id");
-        if (!rows) return tl::unexpected(rows.error());
-        std::vector<ApiToken> out;
-        for (auto const& row : rows->rows) out.push_back(ReadToken(row));
-        return out;
-      });
+Result<Page<ApiToken>> SqlStore::PageTokens(ListQuery const& q) {
+  auto built = sql::BuildListSql(db_->dialect(), q, kTokenColumnSpecs, "created", "created, id",
+                                 "user_id = ?");
+  if (!built) return tl::unexpected(built.error());
+  return sql::ReadValue<Page<ApiToken>>(*db_, [&](Connection& c) {
+    return sql::ReadPage<ApiToken>(c, "api_tokens", *built, q, QueryTokens);
+  });
 }
 
 Result<void> SqlStore::RevokeToken(std::string const& id) {

@@ -39,7 +39,7 @@ TEST_F(IdentityServiceTest, BootstrapCreatesOneAdminOnlyOnce) {
   auto again = identity_->Bootstrap(std::nullopt, now_);
   ASSERT_TRUE(again);
   EXPECT_FALSE(again->has_value()) << "users exist: nothing generated";
-  EXPECT_EQ(store_->ListUsers()->size(), 1u);
+  EXPECT_EQ(store_->PageUsers(ListQuery{})->total, 1);
 }
 
 TEST_F(IdentityServiceTest, WrongPasswordsAndUnknownUsersLookTheSame) {
@@ -84,7 +84,7 @@ TEST_F(IdentityServiceTest, OnlyAdminsManageUsersAndServiceAccountsUseKeys) {
       identity_->CreateUser(*alice, {"mallory", std::string("pass-word"), true, false}, now_);
   ASSERT_FALSE(denied);
   EXPECT_EQ(denied.error().code, ErrorCode::kPermissionDenied);
-  EXPECT_FALSE(identity_->ListUsers(*alice));
+  EXPECT_FALSE(identity_->PageUsers(*alice, ListQuery{}));
   EXPECT_FALSE(identity_->CreateUser(admin_, {"short", std::string("123"), false, false}, now_));
   EXPECT_FALSE(
       identity_->CreateUser(admin_, {"bad name!", std::string("long-enough"), false, false}, now_));
@@ -97,8 +97,20 @@ TEST_F(IdentityServiceTest, OnlyAdminsManageUsersAndServiceAccountsUseKeys) {
   EXPECT_FALSE(identity_->Authenticate(key->token, now_ + std::chrono::seconds(61)));
   EXPECT_FALSE(identity_->CreateApiKey(admin_, "alice", "x", std::nullopt, now_));
   // The user's own tokens only, unless an admin asks for all.
-  EXPECT_FALSE(identity_->ListTokens(*alice, true));
-  EXPECT_EQ(identity_->ListTokens(*alice, false)->size(), 1u);
+  EXPECT_FALSE(identity_->PageTokens(*alice, true, ListQuery{}));
+  EXPECT_EQ(identity_->PageTokens(*alice, false, ListQuery{})->total, 1);
+  EXPECT_EQ(identity_->PageTokens(admin_, true, ListQuery{})->total, 3);
+  // A user revokes their own tokens only; another's ID is "not found", as an unknown one.
+  auto admins = identity_->PageTokens(admin_, false, ListQuery{});
+  ASSERT_TRUE(admins);
+  ASSERT_EQ(admins->total, 1);
+  auto foreign = identity_->RevokeToken(*alice, admins->items[0].id);
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().code, ErrorCode::kNotFound);
+  auto own = identity_->PageTokens(*alice, false, ListQuery{});
+  ASSERT_TRUE(own);
+  ASSERT_EQ(own->total, 1);
+  EXPECT_TRUE(identity_->RevokeToken(*alice, own->items[0].id));
 }
 
 TEST_F(IdentityServiceTest, UsersWhoOwnSomethingCannotBeDeleted) {

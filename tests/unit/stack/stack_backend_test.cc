@@ -105,7 +105,7 @@ TEST_F(StackBackendTest, RegisterWithConnectorThatFailsSavesNothing) {
   registry_up_ = false;
   auto r = Register("r1", "reg.test:5000", "reg");
   ASSERT_FALSE(r);
-  EXPECT_TRUE(backend_->ListComponents(kRegistry)->empty());
+  EXPECT_TRUE(backend_->PageComponents(kRegistry, ListQuery{})->items.empty());
   registry_up_ = true;
   auto ok = Register("r1", "reg.test:5000", "reg");
   ASSERT_TRUE(ok) << ok.error().message;
@@ -170,7 +170,7 @@ TEST_F(StackBackendTest, StacksNeedAnArtifactStoreAndTrackTheActiveOne) {
   ASSERT_TRUE(backend_->RegisterStack(request));
   ASSERT_TRUE(backend_->SetActiveStack("s2"));
   EXPECT_TRUE(backend_->DeleteStack("s1"));
-  EXPECT_EQ(backend_->ListStacks()->size(), 1u);
+  EXPECT_EQ(backend_->PageStacks(ListQuery{})->total, 1);
 }
 
 TEST_F(StackBackendTest, ComponentNamesAreUniquePerTypeAndUpdatesValidate) {

@@ -101,8 +101,10 @@ TEST_P(StoreTest, StacksHoldTheirComponentsAndEachUserHasAnActiveOne) {
   ASSERT_EQ(found->components.size(), 2u);
   EXPECT_EQ(found->components.at(ComponentType::kArtifactStore).name, "files");
   EXPECT_EQ(found->components.at(ComponentType::kOrchestrator).id, orchestrator.id);
-  EXPECT_EQ(store_->ListStacks(std::string("bob"))->size(), 0u);
-  EXPECT_EQ(store_->ListStacks(std::nullopt)->size(), 1u);
+  ListQuery bobs;
+  bobs.visible_to = "bob";
+  EXPECT_EQ(store_->PageStacks(bobs)->total, 0);
+  EXPECT_EQ(store_->PageStacks(ListQuery{})->total, 1);
 
   auto in_use = store_->DeleteComponent(store.id);
   ASSERT_FALSE(in_use);

@@ -36,11 +36,11 @@ TEST_P(StoreTest, UsersCrudWithUniqueNames) {
   EXPECT_EQ(dup.error().code, ErrorCode::kAlreadyExists);
   EXPECT_EQ(dup.error().message, "a user named 'alice' already exists");
 
-  auto list = store_->ListUsers();
+  auto list = store_->PageUsers(ListQuery{});
   ASSERT_TRUE(list);
-  ASSERT_EQ(list->size(), 2u);
-  EXPECT_EQ((*list)[0].name, "alice");
-  EXPECT_EQ((*list)[1].name, "ci-bot");
+  ASSERT_EQ(list->items.size(), 2u);
+  EXPECT_EQ(list->items[0].name, "alice");
+  EXPECT_EQ(list->items[1].name, "ci-bot");
 
   User changed = *by_name;
   changed.name = "alice2";
@@ -67,7 +67,7 @@ TEST_P(StoreTest, UsersCrudWithUniqueNames) {
   EXPECT_EQ(store_->FindUser(alice.id).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->DeleteUser(alice.id).error().code, ErrorCode::kNotFound);
   EXPECT_EQ(store_->UpdateUser(changed).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store_->ListUsers()->size(), 1u);
+  EXPECT_EQ(store_->PageUsers(ListQuery{})->total, 1);
 }
 
 TEST_P(StoreTest, CountOwnedByCountsConnectorsAndUserSecrets) {
@@ -114,12 +114,14 @@ TEST_P(StoreTest, TokensCreateFindRevokeAndGoWithTheirUser) {
   ASSERT_FALSE(missing) << "exact hash only";
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 
-  auto mine = store_->ListTokens(u.id);
+  ListQuery of_u;
+  of_u.visible_to = u.id;
+  auto mine = store_->PageTokens(of_u);
   ASSERT_TRUE(mine);
-  ASSERT_EQ(mine->size(), 2u);
-  EXPECT_EQ((*mine)[0].id, login.id);
-  EXPECT_EQ((*mine)[1].id, ci.id);
-  EXPECT_EQ(store_->ListTokens(std::nullopt)->size(), 3u);
+  ASSERT_EQ(mine->items.size(), 2u);
+  EXPECT_EQ(mine->items[0].id, login.id);
+  EXPECT_EQ(mine->items[1].id, ci.id);
+  EXPECT_EQ(store_->PageTokens(ListQuery{})->total, 3);
 
   ASSERT_TRUE(store_->RevokeToken(ci.id));
   EXPECT_TRUE(store_->FindTokenByHash(ci.token_hash)->revoked);
@@ -137,9 +139,9 @@ TEST_P(StoreTest, TokensCreateFindRevokeAndGoWithTheirUser) {
   EXPECT_EQ(orphan.error().message, "no user named or with ID 'no-such-user'");
 
   ASSERT_TRUE(store_->DeleteUser(u.id));
-  EXPECT_TRUE(store_->ListTokens(u.id)->empty());
+  EXPECT_EQ(store_->PageTokens(of_u)->total, 0);
   EXPECT_EQ(store_->FindTokenByHash(login.token_hash).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(store_->ListTokens(std::nullopt)->size(), 1u) << "other users' tokens stay";
+  EXPECT_EQ(store_->PageTokens(ListQuery{})->total, 1) << "other users' tokens stay";
 }
 
 TEST_P(StoreTest, EveryCommittedWriteAdvancesTheRevisionAndNothingElseDoes) {

@@ -1,15 +1,18 @@
 // Administration (admins only; the server refuses these routes to others anyway): users,
 // service accounts and their API keys, every API token with revoke.
 import { useState } from "preact/hooks";
-import { del, enc, get, post, type IssuedToken, type Token, type User } from "../api";
-import { Badge, Button, Card, ConfirmButton, Empty, ErrorBox, Field, Loaded, PageHeader, SecretValue, TextInput, Time, useAsync } from "../ui";
+import { del, enc, get, post, type IssuedToken, type Page, type Token, type User } from "../api";
+import { Badge, Button, Card, ConfirmButton, Empty, ErrorBox, Field, Loaded, PageHeader, SecretValue, TextInput, Time, useAsync, usePagedList } from "../ui";
 
 export function AdminScreen() {
-  const users = useAsync(() => get<User[]>("/users"), []);
-  const tokens = useAsync(() => get<Token[]>("/tokens", { all: true }), []);
+  const { state: users, pager: usersPager } = usePagedList<User>("/users");
+  const { state: tokens, pager: tokensPager } = usePagedList<Token>("/tokens", { all: true });
+  // The names of this page's token owners, by ID in one query (they may be on any users page).
+  const ownerIds = [...new Set(tokens.data?.items.map((t) => t.user_id) ?? [])].join(",");
+  const owners = useAsync(() => (ownerIds ? get<Page<User>>("/users", { id: `oneof:${ownerIds}`, size: 1000 }) : Promise.resolve(null)), [ownerIds]);
   const [error, setError] = useState<unknown>(null);
   const [issued, setIssued] = useState<{ user: string; token: IssuedToken } | null>(null);
-  const userName = (id: string) => users.data?.find((u) => u.id === id)?.name ?? id;
+  const userName = (id: string) => owners.data?.items.find((u) => u.id === id)?.name ?? id;
   const act = async (fn: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -38,7 +41,7 @@ export function AdminScreen() {
       </div>
       <Card title="Users and service accounts">
         <Loaded state={users}>
-          {(list) => list.length === 0 ? <Empty>No users.</Empty> : (
+          {({ items: list }) => list.length === 0 ? <Empty>No users.</Empty> : (
             <div class="table-wrap">
               <table class="table users-table">
                 <thead><tr><th scope="col">NAME</th><th scope="col">KIND</th><th scope="col">ACTIVE</th><th scope="col">CREATED</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
@@ -60,10 +63,11 @@ export function AdminScreen() {
             </div>
           )}
         </Loaded>
+        {usersPager}
       </Card>
       <Card title="API tokens">
         <Loaded state={tokens}>
-          {(list) => list.length === 0 ? <Empty>No tokens.</Empty> : (
+          {({ items: list }) => list.length === 0 ? <Empty>No tokens.</Empty> : (
             <div class="table-wrap">
               <table class="table tokens-table">
                 <thead><tr><th scope="col">NAME</th><th scope="col">USER</th><th scope="col">CREATED</th><th scope="col">EXPIRES</th><th scope="col">STATE</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
@@ -83,6 +87,7 @@ export function AdminScreen() {
             </div>
           )}
         </Loaded>
+        {tokensPager}
       </Card>
     </>
   );

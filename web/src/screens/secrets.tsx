@@ -1,8 +1,8 @@
 // Secrets: list (keys only), create, update (merge and remove keys), rename, share, delete;
 // values are fetched (expand_secrets=true) only when someone allowed asks to reveal them.
 import { useState } from "preact/hooks";
-import { del, enc, errorMessage, get, post, put, type Page, type Secret } from "../api";
-import { Badge, Button, Card, ConfirmButton, Empty, ErrorBox, Field, Loaded, PageHeader, SecretValue, TextInput, Time, useAsync } from "../ui";
+import { del, enc, errorMessage, get, post, put, type Secret } from "../api";
+import { Badge, Button, Card, ConfirmButton, Empty, ErrorBox, Field, Loaded, PageHeader, SecretValue, TextInput, Time, usePagedList } from "../ui";
 
 type Row = { key: string; value: string };
 
@@ -26,11 +26,8 @@ function ValuesEditor({ rows, onRows, existing }: { rows: Row[]; onRows: (r: Row
 }
 
 export function SecretsScreen() {
-  // The list is a page (size up to 1000) on servers with list filters, a plain array before.
-  const state = useAsync(async () => {
-    const r = await get<Secret[] | Page<Secret>>("/secrets", { size: 1000 });
-    return Array.isArray(r) ? r : r.items;
-  }, []);
+  const { state: page, pager } = usePagedList<Secret>("/secrets");
+  const state = { ...page, data: page.data?.items };
   const [creating, setCreating] = useState(false);
   return (
     <>
@@ -44,6 +41,7 @@ export function SecretsScreen() {
           </div>
         )}
       </Loaded>
+      {pager}
     </>
   );
 }

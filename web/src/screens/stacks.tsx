@@ -2,8 +2,8 @@
 // compatible connector and resource chosen from a list as `connect -i` offers, disconnect) and
 // stacks (register, update members, set active, delete).
 import { useState } from "preact/hooks";
-import { COMPONENT_TYPES, del, enc, errorMessage, get, post, put, type Component, type Flavor, type ResourcesReport, type Stack } from "../api";
-import { Badge, Button, Card, ConfirmButton, Empty, ErrorBox, Field, KeyValueTable, Loaded, Loading, PageHeader, ResourcesTable, TextInput, Time, useAsync } from "../ui";
+import { COMPONENT_TYPES, del, enc, errorMessage, get, post, put, type Component, type Flavor, type Page, type ResourcesReport, type Stack } from "../api";
+import { Badge, Button, Card, ConfirmButton, Empty, ErrorBox, Field, KeyValueTable, Loaded, Loading, PageHeader, ResourcesTable, TextInput, Time, useAsync, usePagedList } from "../ui";
 
 const typeLabel = (t: string) => t.replace(/_/g, " ");
 
@@ -16,9 +16,10 @@ function loadFlavors(): Promise<Flavor[]> {
   return flavorsCache;
 }
 
+// The components a stack can be built from: the first 1,000 of each type (one page each).
 async function loadComponents(): Promise<Component[]> {
-  const lists = await Promise.all(COMPONENT_TYPES.map((t) => get<Component[]>(`/stack_components/${t}`)));
-  return lists.flat();
+  const pages = await Promise.all(COMPONENT_TYPES.map((t) => get<Page<Component>>(`/stack_components/${t}`, { size: 1000 })));
+  return pages.flatMap((p) => p.items);
 }
 
 function requirementText(f: Flavor): string {
@@ -230,7 +231,7 @@ function ConnectPicker({ c, flavor, onDone }: { c: Component; flavor: Flavor; on
 }
 
 export function StacksScreen() {
-  const stacks = useAsync(() => get<Stack[]>("/stacks"), []);
+  const { state: stacks, pager: stacksPager } = usePagedList<Stack>("/stacks");
   const active = useAsync(() => get<{ stack: Stack | null }>("/active_stack"), []);
   const components = useAsync(loadComponents, []);
   const [editing, setEditing] = useState<Stack | "new" | null>(null);
@@ -252,7 +253,7 @@ export function StacksScreen() {
       {editing && components.data && <StackForm stack={editing === "new" ? null : editing} components={components.data} onDone={(changed) => { setEditing(null); if (changed) reload(); }} />}
       <ErrorBox error={error} title="Refused:" />
       <Loaded state={stacks}>
-        {(list) => list.length === 0 ? <Empty>No stacks yet.</Empty> : (
+        {({ items: list }) => list.length === 0 ? <Empty>No stacks yet.</Empty> : (
           <div class="table-wrap">
             <table class="table stacks-table">
               <thead><tr><th scope="col">ACTIVE</th><th scope="col">NAME</th>{COMPONENT_TYPES.map((t) => <th scope="col" key={t}>{typeLabel(t).toUpperCase()}</th>)}<th scope="col">OWNER</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
@@ -277,6 +278,7 @@ export function StacksScreen() {
           </div>
         )}
       </Loaded>
+      {stacksPager}
     </>
   );
 }
