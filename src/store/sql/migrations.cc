@@ -194,6 +194,16 @@ CREATE INDEX users_created ON users(created, name);
 CREATE INDEX users_updated ON users(updated, name);
 CREATE INDEX api_tokens_user_created ON api_tokens(user_id, created, id);
 )sql",
+    // 8: `contains:`, `startswith:` and `endswith:` on connector and secret names become index
+    // lookups instead of a LIKE over every row. Only names are indexed, and of secrets only users'
+    // ones (a
+    // connector's own secret is never listed). SQLite: FTS5 trigram tables kept in step by
+    // triggers (kSqliteNameTrigrams); PostgreSQL: pg_trgm GIN indexes, or none where the
+    // extension cannot be had (kPostgresNameTrigrams). Either way the LIKE/ILIKE still decides
+    // what matches (sql_list_query.cc), so the answers are the same without them.
+    R"sql(
+{NAME_TRIGRAM_INDEXES}
+)sql",
 };
 
 // SQLite cannot drop a UNIQUE column constraint: migration 6 rebuilds each table without it
@@ -314,6 +324,89 @@ DROP TABLE stacks;
 ALTER TABLE stacks_v6 RENAME TO stacks;
 )sql";
 
+// Contentless (the names stay in their tables only) and detail=none (rowids without positions):
+// the smallest index FTS5 keeps, so a create writes little more than before. The trigram
+// tokenizer folds case (case_sensitive 0). Keyed by the tables' rowids, which VACUUM keeps for
+// tables with an index; a later migration that rebuilds `connectors` or `secrets` (as 6 did)
+// must copy rowid along or refill these tables, and recreate the triggers, which go with the
+// table they are on. The 'delete' command of a contentless table needs the values indexed,
+// which old.name is.
+constexpr char kSqliteNameTrigrams[] = R"sql(
+CREATE VIRTUAL TABLE connector_name_trigrams USING fts5(
+  name, tokenize = 'trigram case_sensitive 0', content = '', detail = none, columnsize = 0);
+INSERT INTO connector_name_trigrams(rowid, name) SELECT rowid, name FROM connectors;
+CREATE TRIGGER connectors_name_trigrams_insert AFTER INSERT ON connectors BEGIN
+  INSERT INTO connector_name_trigrams(rowid, name) VALUES (new.rowid, new.name);
+END;
+CREATE TRIGGER connectors_name_trigrams_delete AFTER DELETE ON connectors BEGIN
+  INSERT INTO connector_name_trigrams(connector_name_trigrams, rowid, name)
+    VALUES ('delete', old.rowid, old.name);
+END;
+CREATE TRIGGER connectors_name_trigrams_update AFTER UPDATE OF name ON connectors
+  WHEN old.name IS NOT new.name BEGIN
+  INSERT INTO connector_name_trigrams(connector_name_trigrams, rowid, name)
+    VALUES ('delete', old.rowid, old.name);
+  INSERT INTO connector_name_trigrams(rowid, name) VALUES (new.rowid, new.name);
+END;
+
+CREATE VIRTUAL TABLE secret_name_trigrams USING fts5(
+  name, tokenize = 'trigram case_sensitive 0', content = '', detail = none, columnsize = 0);
+INSERT INTO secret_name_trigrams(rowid, name) SELECT rowid, name FROM secrets WHERE internal = 0;
+CREATE TRIGGER secrets_name_trigrams_insert AFTER INSERT ON secrets WHEN new.internal = 0 BEGIN
+  INSERT INTO secret_name_trigrams(rowid, name) VALUES (new.rowid, new.name);
+END;
+CREATE TRIGGER secrets_name_trigrams_delete AFTER DELETE ON secrets WHEN old.internal = 0 BEGIN
+  INSERT INTO secret_name_trigrams(secret_name_trigrams, rowid, name)
+    VALUES ('delete', old.rowid, old.name);
+END;
+CREATE TRIGGER secrets_name_trigrams_update AFTER UPDATE OF name, internal ON secrets
+  WHEN old.name IS NOT new.name OR old.internal IS NOT new.internal BEGIN
+  INSERT INTO secret_name_trigrams(secret_name_trigrams, rowid, name)
+    SELECT 'delete', old.rowid, old.name WHERE old.internal = 0;
+  INSERT INTO secret_name_trigrams(rowid, name)
+    SELECT new.rowid, new.name WHERE new.internal = 0;
+END;
+)sql";
+
+// pg_trgm ships with PostgreSQL (contrib) and is trusted from 13 on, so the store's owner may
+// create it; where it is missing or refused, the migration goes on without the indexes (the
+// nested BEGIN ... EXCEPTION is a subtransaction: a refusal undoes only itself). An extension
+// that already exists, in whatever schema, is used from there. A small pending list (64 kB,
+// not 4 MB): the planner prices every pending page into a lookup, and after a few thousand
+// creates without a VACUUM it chose a scan over the index; flushing it more often costs the
+// create of a 40-character name about 60 us.
+constexpr char kPostgresNameTrigrams[] = R"sql(
+DO $migration8$
+DECLARE
+  trgm_schema name;
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'pg_trgm') THEN
+    BEGIN
+      CREATE EXTENSION IF NOT EXISTS pg_trgm;
+    EXCEPTION WHEN OTHERS THEN
+      RAISE NOTICE 'no pg_trgm (%): name filters will scan', SQLERRM;
+    END;
+  END IF;
+  SELECT n.nspname INTO trgm_schema
+    FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
+    WHERE e.extname = 'pg_trgm';
+  IF trgm_schema IS NULL THEN
+    RETURN;
+  END IF;
+  BEGIN
+    EXECUTE format('CREATE INDEX connectors_name_trigrams ON connectors '
+                   'USING gin (name %I.gin_trgm_ops) WITH (gin_pending_list_limit = 64)',
+                   trgm_schema);
+    EXECUTE format('CREATE INDEX secrets_name_trigrams ON secrets '
+                   'USING gin (name %I.gin_trgm_ops) WITH (gin_pending_list_limit = 64) '
+                   'WHERE internal = 0', trgm_schema);
+  EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'no trigram indexes (%): name filters will scan', SQLERRM;
+  END;
+END
+$migration8$;
+)sql";
+
 constexpr char kPostgresDropGlobalNames[] = R"sql(
 ALTER TABLE connectors DROP CONSTRAINT connectors_name_key;
 ALTER TABLE secrets DROP CONSTRAINT secrets_name_key;
@@ -341,6 +434,7 @@ std::string MigrationSql(size_t index, Dialect dialect) {
                 : "SELECT DISTINCT c.id, j.value FROM connectors c, json_each(c.resource_types) j");
   ReplaceAll(sql, "{DROP_GLOBAL_NAME_UNIQUENESS}",
              pg ? kPostgresDropGlobalNames : kSqliteRebuildWithoutGlobalNames);
+  ReplaceAll(sql, "{NAME_TRIGRAM_INDEXES}", pg ? kPostgresNameTrigrams : kSqliteNameTrigrams);
   return sql;
 }
 

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <limits>
 
+#include "store/sql/trigram_match.h"
+
 namespace latchkey::sql {
 namespace {
 
@@ -42,7 +44,15 @@ std::string ListCondition(Dialect dialect, ColumnSpec const& spec, std::string_v
   };
   auto pattern = [&](bool before, bool after) {
     params.emplace_back(LikePattern(f.values.front(), before, after));
-    return fmt::format("{} {} ? ESCAPE '\\'", column, like);
+    std::string exact = fmt::format("{} {} ? ESCAPE '\\'", column, like);
+    if (dialect != Dialect::kSqlite || spec.trigram_table.empty()) return exact;
+    auto match = TrigramMatchExpression(f.values.front());
+    if (!match) return exact;  // under three characters: no trigram to look up
+    params.emplace_back(std::move(*match));
+    // The LIKE stays: the lookup only narrows (it folds more than ASCII case, matches
+    // trigrams in any order). `rowid` is the listed table's: the subquery names its own.
+    return fmt::format("({} AND rowid IN (SELECT rowid FROM {} WHERE {} MATCH ?))", exact,
+                       spec.trigram_table, spec.trigram_table);
   };
   switch (f.op) {
     case FilterOp::kEquals:

@@ -22,6 +22,10 @@ struct ColumnSpec {
   std::string_view column;
   std::string_view in_subquery = {};
   bool integer = false;  // times and flags: compared as integers
+  // SQLite: the FTS5 trigram table over `column`, keyed by the listed table's rowid
+  // (trigram_match.h). contains:/startswith:/endswith: add a lookup there to their LIKE, so
+  // they read the index instead of every row. PostgreSQL's ILIKE finds its pg_trgm index alone.
+  std::string_view trigram_table = {};
 };
 
 struct ListSql {

@@ -157,7 +157,7 @@ Result<void> WriteSideRows(Connection& conn, Connector const& c, bool replace) {
 }
 
 constexpr sql::ColumnSpec kConnectorColumnSpecs[] = {
-    {"name", "name"},
+    {"name", "name", {}, false, "connector_name_trigrams"},
     {"connector_type", "connector_type"},
     {"auth_method", "auth_method"},
     {"resource_type", "resource_type",
@@ -174,6 +174,11 @@ constexpr char kConnectorLabels[] = "SELECT connector_id FROM connector_labels W
 constexpr char kConnectorVisibility[] = "(owner = ? OR shared <> 0)";
 
 }  // namespace
+
+Result<sql::ListSql> sql::ConnectorListSql(Dialect dialect, ListQuery const& query) {
+  return BuildListSql(dialect, query, kConnectorColumnSpecs, "name", "name, id",
+                      kConnectorVisibility, kConnectorLabels);
+}
 
 Result<void> SqlStore::CreateConnector(Connector const& c,
                                        std::optional<SecretRecord> const& secret) {
@@ -225,8 +230,7 @@ Result<std::vector<Connector>> SqlStore::ListConnectors(ConnectorFilter const& f
 }
 
 Result<Page<Connector>> SqlStore::PageConnectors(ListQuery const& q) {
-  auto built = sql::BuildListSql(db_->dialect(), q, kConnectorColumnSpecs, "name", "name, id",
-                                 kConnectorVisibility, kConnectorLabels);
+  auto built = sql::ConnectorListSql(db_->dialect(), q);
   if (!built) return tl::unexpected(built.error());
   return sql::ReadValue<Page<Connector>>(*db_, [&](Connection& conn) {
     return sql::ReadPage<Connector>(conn, "connectors", *built, q, QueryConnectors);

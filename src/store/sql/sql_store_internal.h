@@ -9,6 +9,7 @@
 
 #include "core/model.h"
 #include "store/sql/sql_connection.h"
+#include "store/sql/sql_list_query.h"
 #include "store/store.h"
 
 namespace latchkey::sql {
@@ -111,5 +112,10 @@ Result<T> FindByNameOrId(Query&& query, char const* what, std::string const& nam
 
 // A secret row and its sealed values; used for connectors' own secrets too.
 Result<void> InsertSecret(Connection& c, SecretRecord const& s);
+
+// The WHERE/ORDER BY of a page of connectors (over table `connectors`) and of user secrets (over
+// `secrets`), as PageConnectors and PageSecrets run them; tests EXPLAIN them.
+Result<ListSql> ConnectorListSql(Dialect dialect, ListQuery const& query);
+Result<ListSql> SecretListSql(Dialect dialect, ListQuery const& query);
 
 }  // namespace latchkey::sql

@@ -129,7 +129,7 @@ Result<std::vector<SecretRecord>> SqlStore::ListSecrets(SecretFilter const& filt
 namespace {
 
 constexpr sql::ColumnSpec kSecretColumnSpecs[] = {
-    {"name", "name"},
+    {"name", "name", {}, false, "secret_name_trigrams"},
     {"user", "owner"},
     {"id", "id"},
     {"created", "created", {}, true},
@@ -138,11 +138,17 @@ constexpr sql::ColumnSpec kSecretColumnSpecs[] = {
 
 }  // namespace
 
+Result<sql::ListSql> sql::SecretListSql(Dialect dialect, ListQuery const& query) {
+  auto built = BuildListSql(dialect, query, kSecretColumnSpecs, "name", "name, id",
+                            "(owner = ? OR shared = 1)");
+  if (!built) return built;
+  ScopeListSql(*built, "internal = 0");  // a connector's own secrets are never listed
+  return built;
+}
+
 Result<Page<SecretRecord>> SqlStore::PageSecrets(ListQuery const& q) {
-  auto built = sql::BuildListSql(db_->dialect(), q, kSecretColumnSpecs, "name", "name, id",
-                                 "(owner = ? OR shared = 1)");
+  auto built = sql::SecretListSql(db_->dialect(), q);
   if (!built) return tl::unexpected(built.error());
-  sql::ScopeListSql(*built, "internal = 0");  // a connector's own secrets are never listed
   return sql::ReadValue<Page<SecretRecord>>(*db_, [&](Connection& c) {
     return sql::ReadPage<SecretRecord>(
         c, "secrets", *built, q,
