@@ -371,7 +371,8 @@ END;
 // pg_trgm ships with PostgreSQL (contrib) and is trusted from 13 on, so the store's owner may
 // create it; where it is missing or refused, the migration goes on without the indexes (the
 // nested BEGIN ... EXCEPTION is a subtransaction: a refusal undoes only itself). An extension
-// that already exists, in whatever schema, is used from there. A small pending list (64 kB,
+// that already exists, in whatever schema, is used from there. Why there is no index goes to
+// the server's log (a WARNING; the driver drops notices). A small pending list (64 kB,
 // not 4 MB): the planner prices every pending page into a lookup, and after a few thousand
 // creates without a VACUUM it chose a scan over the index; flushing it more often costs the
 // create of a 40-character name about 60 us.
@@ -384,7 +385,7 @@ BEGIN
     BEGIN
       CREATE EXTENSION IF NOT EXISTS pg_trgm;
     EXCEPTION WHEN OTHERS THEN
-      RAISE NOTICE 'no pg_trgm (%): name filters will scan', SQLERRM;
+      RAISE WARNING 'latchkey: no pg_trgm (%): name filters will scan', SQLERRM;
     END;
   END IF;
   SELECT n.nspname INTO trgm_schema
@@ -401,7 +402,7 @@ BEGIN
                    'USING gin (name %I.gin_trgm_ops) WITH (gin_pending_list_limit = 64) '
                    'WHERE internal = 0', trgm_schema);
   EXCEPTION WHEN OTHERS THEN
-    RAISE NOTICE 'no trigram indexes (%): name filters will scan', SQLERRM;
+    RAISE WARNING 'latchkey: no trigram indexes (%): name filters will scan', SQLERRM;
   END;
 END
 $migration8$;

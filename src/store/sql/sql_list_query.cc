@@ -47,7 +47,7 @@ std::string ListCondition(Dialect dialect, ColumnSpec const& spec, std::string_v
     std::string exact = fmt::format("{} {} ? ESCAPE '\\'", column, like);
     if (dialect != Dialect::kSqlite || spec.trigram_table.empty()) return exact;
     auto match = TrigramMatchExpression(f.values.front());
-    if (!match) return exact;  // under three characters: no trigram to look up
+    if (!match) return exact;  // under three characters (or not UTF-8): nothing to look up
     params.emplace_back(std::move(*match));
     // The LIKE stays: the lookup only narrows (it folds more than ASCII case, matches
     // trigrams in any order). `rowid` is the listed table's: the subquery names its own.

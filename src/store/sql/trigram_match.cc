@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/inert_text.h"
+#include "common/strings.h"
 
 namespace latchkey::sql {
 namespace {
@@ -28,14 +29,6 @@ std::string QuotedFtsString(std::string_view text) {
   return out;
 }
 
-std::string AsciiLower(std::string_view text) {
-  std::string out(text);
-  for (char& ch : out) {
-    if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-  }
-  return out;
-}
-
 }  // namespace
 
 std::optional<std::string> TrigramMatchExpression(std::string_view needle) {
@@ -43,13 +36,13 @@ std::optional<std::string> TrigramMatchExpression(std::string_view needle) {
   std::vector<size_t> starts = CharacterStarts(needle);
   if (starts.size() < 3) return std::nullopt;
   starts.push_back(needle.size());
-  // The tokenizer folds case itself; lowering ASCII here only drops repeats ("AbAb" -> "aba",
-  // "bab"), which would add nothing to the AND.
+  // The tokenizer folds case itself; lowering here only drops repeats ("AbAb" -> "aba",
+  // "bab"), which would add nothing to the AND (and dropping a term only ever loosens it).
   std::vector<std::string> seen;
   std::string expression;
   for (size_t i = 0; i + 3 < starts.size() && seen.size() < kMaxMatchTrigrams; ++i) {
     std::string_view trigram = needle.substr(starts[i], starts[i + 3] - starts[i]);
-    std::string key = AsciiLower(trigram);
+    std::string key = ToLower(trigram);
     if (std::find(seen.begin(), seen.end(), key) != seen.end()) continue;
     seen.push_back(std::move(key));
     if (!expression.empty()) expression += " AND ";
