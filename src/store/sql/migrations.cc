@@ -196,8 +196,7 @@ CREATE INDEX api_tokens_user_created ON api_tokens(user_id, created, id);
 )sql",
     // 8: `contains:`, `startswith:` and `endswith:` on connector and secret names become index
     // lookups instead of a LIKE over every row. Only names are indexed, and of secrets only users'
-    // ones (a
-    // connector's own secret is never listed). SQLite: FTS5 trigram tables kept in step by
+    // ones (a connector's own secret is never listed). SQLite: FTS5 trigram tables kept in step by
     // triggers (kSqliteNameTrigrams); PostgreSQL: pg_trgm GIN indexes, or none where the
     // extension cannot be had (kPostgresNameTrigrams). Either way the LIKE/ILIKE still decides
     // what matches (sql_list_query.cc), so the answers are the same without them.
