@@ -54,7 +54,7 @@ Result<std::optional<std::string>> IdentityService::Bootstrap(
   if (auto r = CheckPassword(chosen); !r) return Fail(r.error(), "LATCHKEY_ADMIN_PASSWORD");
   auto hash = auth::HashPassword(chosen);
   if (!hash) return tl::unexpected(hash.error());
-  User admin{crypto::NewUuid(), "admin", *hash, true, false, true, now, now};
+  User admin{crypto::NewTimeOrderedUuid(), "admin", *hash, true, false, true, now, now};
   if (auto r = store_.CreateUser(admin); !r) {
     // Another replica bootstrapped the same database first: that admin stands.
     if (r.error().code == ErrorCode::kAlreadyExists) return std::optional<std::string>{};
@@ -67,9 +67,13 @@ Result<IssuedToken> IdentityService::Issue(User const& user, std::string const& 
                                            std::optional<TimePoint> expires_at, TimePoint now) {
   IssuedToken issued;
   issued.token = auth::NewApiToken();
-  issued.record = ApiToken{
-      crypto::NewUuid(), user.id, name.empty() ? "token" : name, auth::TokenHash(issued.token), now,
-      expires_at,        false};
+  issued.record = ApiToken{crypto::NewTimeOrderedUuid(),
+                           user.id,
+                           name.empty() ? "token" : name,
+                           auth::TokenHash(issued.token),
+                           now,
+                           expires_at,
+                           false};
   if (auto r = store_.CreateToken(issued.record); !r) return tl::unexpected(r.error());
   return issued;
 }
@@ -152,8 +156,8 @@ Result<User> IdentityService::CreateUser(Principal const& caller, NewUserRequest
                                          TimePoint now) {
   if (auto r = RequireAdmin(caller, "create users"); !r) return tl::unexpected(r.error());
   if (auto r = CheckUserName(request.name); !r) return tl::unexpected(r.error());
-  User user{crypto::NewUuid(),       request.name, "",  request.admin,
-            request.service_account, true,         now, now};
+  User user{crypto::NewTimeOrderedUuid(), request.name, "",  request.admin,
+            request.service_account,      true,         now, now};
   if (request.service_account) {
     if (request.password) {
       return Fail(ErrorCode::kInvalidArgument, "service accounts have API keys, not passwords");

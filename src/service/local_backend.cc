@@ -135,7 +135,7 @@ Result<SavedConnector> LocalBackend::RegisterConnector(RegisterRequest request) 
   Context ctx = MakeContext();
   auto c = BuildDraft(request, ctx);
   if (!c) return tl::unexpected(c.error());
-  c->id = crypto::NewUuid();
+  c->id = crypto::NewTimeOrderedUuid();
   c->owner = principal_.name;
   c->created = c->updated = ctx.now;
   SavedConnector saved;

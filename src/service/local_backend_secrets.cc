@@ -43,7 +43,7 @@ Result<SecretRecord> LocalBackend::SealSecrets(std::string const& name,
                                                std::map<std::string, std::string> const& values,
                                                bool internal, TimePoint now) {
   SecretRecord record;
-  record.id = crypto::NewUuid();
+  record.id = crypto::NewTimeOrderedUuid();
   record.name = name;
   record.owner = principal_.name;
   record.internal = internal;

@@ -136,7 +136,7 @@ Result<ConnectedComponent> LocalBackend::RegisterComponent(ComponentRequest requ
     return tl::unexpected(r.error());
   }
   StackComponent c;
-  c.id = crypto::NewUuid();
+  c.id = crypto::NewTimeOrderedUuid();
   c.name = request.name_or_id;
   c.type = request.type;
   c.flavor = request.flavor;
@@ -250,7 +250,7 @@ Result<Stack> LocalBackend::RegisterStack(StackRequest request) {
     return Fail(ErrorCode::kInvalidArgument, "a stack needs an artifact store (-a NAME)");
   }
   Stack s;
-  s.id = crypto::NewUuid();
+  s.id = crypto::NewTimeOrderedUuid();
   s.name = request.name;
   s.owner = principal_.name;
   s.created = s.updated = Now();

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 #include "crypto/encoding.h"
 #include "crypto/random.h"
 
@@ -57,6 +60,27 @@ TEST(Random, UuidShape) {
   ASSERT_EQ(id.size(), 36u);
   EXPECT_EQ(id[14], '4');
   EXPECT_NE(NewUuid(), id);
+}
+
+TEST(Random, TimeOrderedUuidsSortInTheOrderTheyWereMade) {
+  std::string first = NewTimeOrderedUuid();
+  ASSERT_EQ(first.size(), 36u);
+  EXPECT_EQ(first[14], '7');
+  EXPECT_NE(std::string("89ab").find(first[19]), std::string::npos) << "the RFC 9562 variant";
+  // The first 48 bits are the milliseconds since the epoch.
+  auto millis = std::stoull(first.substr(0, 8) + first.substr(9, 4), nullptr, 16);
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                 std::chrono::system_clock::now().time_since_epoch())
+                 .count();
+  EXPECT_LE(millis, static_cast<unsigned long long>(now));
+  EXPECT_GE(millis + 1000, static_cast<unsigned long long>(now));
+  std::string previous = first;
+  for (int i = 0; i < 50; ++i) {
+    std::this_thread::sleep_for(std::chrono::microseconds(300));
+    std::string next = NewTimeOrderedUuid();
+    EXPECT_LT(previous, next) << "made " << i << " after";
+    previous = next;
+  }
 }
 
 }  // namespace
