@@ -171,6 +171,7 @@ Result<void> RunServer(CliState& state, ServerArgs const& a) {
     ExportRevisionCache(metrics, "connector_refs", shared->connector_refs());
     ExportRevisionCache(metrics, "api_tokens", identity.accepted_tokens());
     ExportUsage(metrics, "credentials", cache.Usage());
+    ExportUsage(metrics, "list_totals", shared->store().ListTotalsUsage());
     ExportUsage(metrics, "gcp_tokens", gcp::TokenCache::Process().Usage());
     ExportUsage(metrics, "azure_tokens", azure::TokenCacheUsage());
   };

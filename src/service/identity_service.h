@@ -13,7 +13,7 @@
 #include "core/identity.h"
 #include "service/access.h"
 #include "service/login_throttle.h"
-#include "service/revision_cache.h"
+#include "common/revision_cache.h"
 #include "store/store.h"
 
 namespace latchkey {

@@ -12,7 +12,7 @@
 #include "http/http_client.h"
 #include "secrets/secret_box.h"
 #include "service/credential_cache.h"
-#include "service/revision_cache.h"
+#include "common/revision_cache.h"
 #include "store/store.h"
 
 namespace latchkey {

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/cache_usage.h"
 #include "core/identity.h"
 #include "core/model.h"
 #include "secrets/secret_box.h"
@@ -151,6 +152,9 @@ class Store {
   // stays the same; read it before the data it guards, so a cached answer is never older than
   // the revision it is filed under.
   virtual Result<int64_t> Revision() = 0;
+
+  // The list totals the store remembers per revision (for /metrics).
+  virtual CacheUsage ListTotalsUsage() const = 0;
 };
 
 }  // namespace latchkey

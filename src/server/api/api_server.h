@@ -14,7 +14,7 @@
 #include "service/audit_log.h"
 #include "service/credential_cache.h"
 #include "service/identity_service.h"
-#include "service/revision_cache.h"
+#include "common/revision_cache.h"
 #include "service/service_state.h"
 
 namespace latchkey::api {

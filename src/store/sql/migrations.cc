@@ -203,6 +203,24 @@ CREATE INDEX api_tokens_user_created ON api_tokens(user_id, created, id);
     R"sql(
 {NAME_TRIGRAM_INDEXES}
 )sql",
+    // 9: the sort indexes of connectors and secrets carry owner and shared, the columns of the
+    // visibility condition every user's list has, so counting a list and skipping to a deep
+    // page read only the index; before, each skipped row was looked up in its table (a random
+    // page of 100,000 connectors took 12 ms on SQLite).
+    R"sql(
+DROP INDEX connectors_name_id;
+DROP INDEX connectors_created;
+DROP INDEX connectors_updated;
+CREATE INDEX connectors_name_id ON connectors(name, id, owner, shared);
+CREATE INDEX connectors_created ON connectors(created, name, id, owner, shared);
+CREATE INDEX connectors_updated ON connectors(updated, name, id, owner, shared);
+DROP INDEX secrets_user_name;
+DROP INDEX secrets_user_created;
+DROP INDEX secrets_user_updated;
+CREATE INDEX secrets_user_name ON secrets(name, id, owner, shared) WHERE internal = 0;
+CREATE INDEX secrets_user_created ON secrets(created, name, id, owner, shared) WHERE internal = 0;
+CREATE INDEX secrets_user_updated ON secrets(updated, name, id, owner, shared) WHERE internal = 0;
+)sql",
 };
 
 // SQLite cannot drop a UNIQUE column constraint: migration 6 rebuilds each table without it

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <optional>
 
 #include "store/sql/trigram_match.h"
 
@@ -172,10 +173,44 @@ std::string LimitClause(ListQuery const& query) {
   return fmt::format(" LIMIT {} OFFSET {}", size, offset);
 }
 
-Result<int64_t> CountRows(Connection& c, std::string_view from, ListSql const& q) {
+namespace {
+
+// The table, the condition and every parameter with its kind and length, so no two different
+// lists share a key.
+std::string TotalKey(std::string_view from, ListSql const& q) {
+  std::string key = fmt::format("{}\n{}", from, q.where);
+  for (auto const& p : q.params) {
+    std::string const& bytes = p.bytes();
+    if (p.kind() == Param::Kind::kInt) {
+      key += fmt::format("\ni{}", p.integer());
+    } else {
+      key += fmt::format("\n{}{}:", static_cast<int>(p.kind()), bytes.size());
+      key += bytes;
+    }
+  }
+  return key;
+}
+
+}  // namespace
+
+Result<int64_t> CountRows(Connection& c, std::string_view from, ListSql const& q,
+                          ListTotals* totals) {
+  std::optional<int64_t> revision;
+  std::string key;
+  if (totals) {
+    auto rows = c.Execute("SELECT value FROM store_revision WHERE id = 1");
+    if (!rows) return tl::unexpected(rows.error());
+    if (!rows->rows.empty()) {
+      revision = rows->rows[0].Int(0);
+      key = TotalKey(from, q);
+      if (auto hit = totals->Get(key, *revision)) return *hit;
+    }
+  }
   auto rows = c.Execute(fmt::format("SELECT COUNT(*) FROM {} {}", from, q.where), q.params);
   if (!rows) return tl::unexpected(rows.error());
-  return rows->rows.empty() ? 0 : rows->rows[0].Int(0);
+  int64_t total = rows->rows.empty() ? 0 : rows->rows[0].Int(0);
+  if (revision) totals->Put(std::move(key), *revision, total);
+  return total;
 }
 
 }  // namespace latchkey::sql

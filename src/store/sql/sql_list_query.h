@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/revision_cache.h"
 #include "store/list_query.h"
 #include "store/sql/sql_connection.h"
 
@@ -54,19 +55,27 @@ std::string LimitClause(ListQuery const& query);
 // wildcards.
 std::string LikePattern(std::string_view value, bool before, bool after);
 
-// Runs "SELECT COUNT(*) FROM <from> <where>" and returns the count.
-Result<int64_t> CountRows(Connection& c, std::string_view from, ListSql const& q);
+// Totals of lists, filed under the store revision they were counted at: paging through a list
+// counts it once per change of the store instead of once per page (a count reads every
+// matching index entry: 100,000 of them for a deep page of all connectors).
+using ListTotals = RevisionCache<int64_t>;
+
+// Runs "SELECT COUNT(*) FROM <from> <where>" and returns the count; with `totals`, the one
+// counted at the store's current revision if there is one (read in the caller's transaction,
+// before the count, so a total is never older than the revision it is filed under).
+Result<int64_t> CountRows(Connection& c, std::string_view from, ListSql const& q,
+                          ListTotals* totals = nullptr);
 
 // One page of `table` (whose key column is `id`): the total first, then, unless the page lies past
 // the end, the page's IDs from the sort index (without reading the skipped rows) and only those
 // rows, through `load(conn, where, params, order_by)`.
 template <class T, class Load>
 Result<Page<T>> ReadPage(Connection& conn, std::string_view table, ListSql const& built,
-                         ListQuery const& q, Load&& load) {
+                         ListQuery const& q, Load&& load, ListTotals* totals = nullptr) {
   Page<T> page;
   page.index = q.page;
   page.max_size = q.size;
-  auto total = CountRows(conn, table, built);
+  auto total = CountRows(conn, table, built, totals);
   if (!total) return tl::unexpected(total.error());
   page.total = *total;
   if ((q.page - 1) >= page.total_pages()) return page;  // past the last page: no second query

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "store/sql/sql_connection.h"
+#include "store/sql/sql_list_query.h"
 #include "store/store.h"
 
 namespace latchkey {
@@ -63,12 +64,17 @@ class SqlStore : public Store {
   Result<std::optional<std::string>> ActiveStackId(std::string const& owner) override;
 
   Result<int64_t> Revision() override;
+  CacheUsage ListTotalsUsage() const override {
+    return {list_totals_.size(), list_totals_.bytes(), list_totals_.max_entries(),
+            list_totals_.max_bytes()};
+  }
 
  private:
   // A write transaction that also advances the revision, so no change escapes the caches.
   Result<void> Write(sql::Database::Body const& body);
 
   std::unique_ptr<sql::Database> db_;
+  sql::ListTotals list_totals_{1024, size_t{1} << 20};
 };
 
 }  // namespace latchkey

@@ -233,7 +233,7 @@ Result<Page<Connector>> SqlStore::PageConnectors(ListQuery const& q) {
   auto built = sql::ConnectorListSql(db_->dialect(), q);
   if (!built) return tl::unexpected(built.error());
   return sql::ReadValue<Page<Connector>>(*db_, [&](Connection& conn) {
-    return sql::ReadPage<Connector>(conn, "connectors", *built, q, QueryConnectors);
+    return sql::ReadPage<Connector>(conn, "connectors", *built, q, QueryConnectors, &list_totals_);
   });
 }
 

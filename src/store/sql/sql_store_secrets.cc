@@ -155,7 +155,8 @@ Result<Page<SecretRecord>> SqlStore::PageSecrets(ListQuery const& q) {
         [](Connection& conn, std::string const& where, std::vector<Param> const& params,
            std::string const& order_by) {
           return sql::QuerySecrets(conn, where, params, false, order_by);
-        });
+        },
+        &list_totals_);
   });
 }
 

@@ -162,7 +162,8 @@ Result<Page<StackComponent>> SqlStore::PageComponents(ComponentType type, ListQu
     return sql::ReadPage<StackComponent>(
         conn, "stack_components", *built, q,
         [](Connection& c, std::string const& where, std::vector<Param> const& params,
-           std::string const& order_by) { return QueryComponents(c, where, params, order_by); });
+           std::string const& order_by) { return QueryComponents(c, where, params, order_by); },
+        &list_totals_);
   });
 }
 
@@ -255,7 +256,7 @@ Result<Page<Stack>> SqlStore::PageStacks(ListQuery const& q) {
       sql::BuildListSql(db_->dialect(), q, kStackColumnSpecs, "name", "name, id", "owner = ?");
   if (!built) return tl::unexpected(built.error());
   return sql::ReadValue<Page<Stack>>(*db_, [&](Connection& conn) {
-    return sql::ReadPage<Stack>(conn, "stacks", *built, q, QueryStacks);
+    return sql::ReadPage<Stack>(conn, "stacks", *built, q, QueryStacks, &list_totals_);
   });
 }
 

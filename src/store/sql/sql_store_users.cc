@@ -120,7 +120,7 @@ Result<Page<User>> SqlStore::PageUsers(ListQuery const& q) {
   auto built = sql::BuildListSql(db_->dialect(), query, kUserColumnSpecs, "name", "name", "1 = 1");
   if (!built) return tl::unexpected(built.error());
   return sql::ReadValue<Page<User>>(*db_, [&](Connection& c) {
-    return sql::ReadPage<User>(c, "users", *built, query, QueryUsers);
+    return sql::ReadPage<User>(c, "users", *built, query, QueryUsers, &list_totals_);
   });
 }
 
@@ -193,7 +193,7 @@ Result<Page<ApiToken>> SqlStore::PageTokens(ListQuery const& q) {
                                  "user_id = ?");
   if (!built) return tl::unexpected(built.error());
   return sql::ReadValue<Page<ApiToken>>(*db_, [&](Connection& c) {
-    return sql::ReadPage<ApiToken>(c, "api_tokens", *built, q, QueryTokens);
+    return sql::ReadPage<ApiToken>(c, "api_tokens", *built, q, QueryTokens, &list_totals_);
   });
 }
 

@@ -1,4 +1,4 @@
-#include "service/revision_cache.h"
+#include "common/revision_cache.h"
 
 #include <gtest/gtest.h>
 

@@ -156,8 +156,7 @@ TEST(NameSearchMigration, SqliteRowsFromBeforeAreBackfilled) {
       "INSERT INTO secrets(id, name, owner, internal, created, updated)"
       " VALUES ('s-1', 'legacy-token', 'default', 0, 1, 1),"
       " ('s-2', 'connector-legacy', 'default', 1, 1, 1);"
-      "PRAGMA user_version = " +
-      std::to_string(sql::MigrationCount() - 1);
+      "PRAGMA user_version = 7";  // migration 8 and those after it run again
   char* err = nullptr;
   int rc = sqlite3_exec(raw, rollback.c_str(), nullptr, nullptr, &err);
   std::string message = err ? err : "";

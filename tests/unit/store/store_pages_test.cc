@@ -211,6 +211,37 @@ TEST_P(PageTest, PageBoundaries) {
   EXPECT_EQ(none.total_pages(), 0);
 }
 
+// Totals are remembered per store revision: the pages of one list count it once, and any
+// change, made here or by another process on the same database, is counted at the next page.
+TEST_P(PageTest, TotalsFollowEveryWriteFromAnyProcess) {
+  ListQuery q;
+  q.sort_field = "created";
+  q.size = 2;
+  EXPECT_EQ(Run(q).total, 5);
+  EXPECT_EQ(store_->ListTotalsUsage().entries, 1u);
+  q.page = 2;
+  EXPECT_EQ(Run(q).total, 5);
+  EXPECT_EQ(store_->ListTotalsUsage().entries, 1u) << "the second page reused the count";
+  ASSERT_TRUE(store_->CreateConnector(MakeConnector("sixth"), std::nullopt));
+  EXPECT_EQ(Run(q).total, 6);
+  auto other = OpenAnother();
+  ASSERT_TRUE(other) << other.error().message;
+  ASSERT_TRUE((*other)->DeleteConnector(ids_["aws-s3"]));
+  EXPECT_EQ(Run(q).total, 5) << "a delete by another process is seen";
+  // Another filter is another total; the same filter with another value too.
+  q.visible_to = "alice";
+  EXPECT_EQ(Run(q).total, 2);
+  q.visible_to = "bob";
+  EXPECT_EQ(Run(q).total, 3);
+  ListQuery secrets;
+  ASSERT_TRUE(store_->CreateSecret(MakeUserSecret("only")));
+  EXPECT_EQ(store_->PageSecrets(secrets)->total, 1) << "a table is part of the key";
+  auto usage = store_->ListTotalsUsage();
+  EXPECT_GT(usage.bytes, 0u);
+  EXPECT_GT(usage.max_entries, 0u);
+  EXPECT_GT(usage.max_bytes, 0u);
+}
+
 TEST_P(PageTest, VisibilityIsAlwaysApplied) {
   ListQuery q;
   q.sort_field = "created";
