@@ -11,6 +11,8 @@ packages=(
   # real peers and clients for the integration tests
   docker-registry apache2-utils skopeo openssl curl python3-cryptography
   hyperfine postgresql wrk nginx-light
+  # the shell completion tests run the zsh script (bash is always there)
+  zsh
   # libFuzzer: clang++ and its fuzzer/sanitizer runtimes (make fuzz, tests/fuzz)
   clang libclang-rt-dev
   # the dashboard's browser tests drive Debian's Chromium (tests/browser/)

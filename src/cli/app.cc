@@ -2,6 +2,7 @@
 
 #include <iostream>
 
+#include "cli/short_flags.h"
 #include "client/open_backend.h"
 
 namespace latchkey::cli {
@@ -33,12 +34,7 @@ void OnRun(CLI::App& command, CliState& state, std::function<Result<void>()> bod
   command.callback([&state, body = std::move(body)] { state.action = body; });
 }
 
-int RunCli(int argc, char** argv) {
-  CliState state(Environment::FromProcess());
-  CLI::App app{
-      "Latchkey: a credential broker that hands out short-lived, down-scoped "
-      "credentials for one resource at a time",
-      "latchkey"};
+void BuildCommandTree(CLI::App& app, CliState& state) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("latchkey 0.1.0"));
   auto* connectors = app.add_subcommand("service-connector", "Register and use service connectors");
@@ -56,6 +52,29 @@ int RunCli(int argc, char** argv) {
   AddExecCommand(app, state);
   AddComponentCommands(app, state);
   AddStackCommands(app, state);
+  AddCompletionCommands(app, state);
+}
+
+int RunCli(int argc, char** argv) {
+  CliState state(Environment::FromProcess());
+  CLI::App app{
+      "Latchkey: a credential broker that hands out short-lived, down-scoped "
+      "credentials for one resource at a time",
+      "latchkey"};
+  BuildCommandTree(app, state);
+  if (argc <= 1) {
+    // Nothing asked: the overview, as a successful answer rather than a usage error.
+    std::cout << app.help();
+    return 0;
+  }
+  // CLI11 parses argv itself; the rewritten words go to it as an argv of their own.
+  std::vector<std::string> args =
+      ExpandMultiLetterFlags(std::vector<std::string>(argv + 1, argv + argc));
+  std::vector<char*> rewritten{argv[0]};
+  for (auto& a : args) rewritten.push_back(a.data());
+  rewritten.push_back(nullptr);
+  argc = static_cast<int>(args.size()) + 1;
+  argv = rewritten.data();
 
   try {
     app.parse(argc, argv);

@@ -58,6 +58,11 @@ void AddExecCommand(CLI::App& app, CliState& state);
 void AddComponentCommands(CLI::App& app, CliState& state);
 void AddArtifactCommands(CLI::App& group, CliState& state);  // artifact-store cp | ls
 void AddStackCommands(CLI::App& app, CliState& state);
+// `completion bash|zsh` and the hidden `__complete` its scripts call.
+void AddCompletionCommands(CLI::App& app, CliState& state);
+
+// The whole command tree on `app` (RunCli's, and the completion tests').
+void BuildCommandTree(CLI::App& app, CliState& state);
 
 int RunCli(int argc, char** argv);
 

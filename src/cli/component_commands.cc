@@ -154,9 +154,9 @@ void AddFlavorCommands(CLI::App& group, CliState& state, ComponentType type) {
 }
 
 void AddGroup(CLI::App& app, CliState& state, ComponentType type) {
-  std::string title = ComponentTypeTitle(type);
   std::string one = ComponentTypeWithArticle(type);
-  auto* group = app.add_subcommand(ComponentTypeCommand(type), "Manage " + title + "s");
+  auto* group =
+      app.add_subcommand(ComponentTypeCommand(type), "Manage " + ComponentTypePlural(type));
   group->require_subcommand(1);
   AddFlavorCommands(*group, state, type);
 
@@ -203,7 +203,7 @@ void AddGroup(CLI::App& app, CliState& state, ComponentType type) {
   });
 
   auto filter = std::make_shared<ListOptions>();
-  auto* l = group->add_subcommand("list", "List " + title + "s");
+  auto* l = group->add_subcommand("list", "List " + ComponentTypePlural(type));
   AddListOptions(*l, *filter, ComponentFields(), {}, false);
   AddOutputOption(*l, state);
   OnRun(*l, state, [&state, type, filter]() -> Result<void> {
@@ -221,14 +221,14 @@ void AddGroup(CLI::App& app, CliState& state, ComponentType type) {
       for (auto const& c : *items) out.push_back(ToJson(c));
       PrintStructured(state.format(), out);
     } else if (items->empty()) {
-      std::cout << "No " << ComponentTypeTitle(type) << "s found.\n";
+      std::cout << "No " << ComponentTypePlural(type) << " found.\n";
     } else {
       std::cout << RenderComponentList(*items, ActiveStack(**backend),
                                        ConnectorNamesOf(**backend, *items));
     }
     if (state.format() == OutputFormat::kTable) {
       std::cout << PageFooter(page->index, page->total_pages(), page->total,
-                              (ComponentTypeTitle(type) + "s").c_str());
+                              ComponentTypePlural(type).c_str());
     }
     return {};
   });

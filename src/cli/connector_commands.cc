@@ -35,6 +35,7 @@ struct ConnectorArgs {
   bool share_read_only = false;
   bool share_secrets = false;
   bool make_private = false;
+  bool no_docs = false;
 };
 
 // --share / --share-read-only / --private, as ApplySharing's (shared, read_only): absent when
@@ -176,7 +177,7 @@ Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::
   auto saved = (*backend)->RegisterConnector(std::move(request));
   if (!saved) return tl::unexpected(saved.error());
   PrintSaved(state, *saved, "registered", a.show_secrets);
-  if (a.share || a.share_secrets) PrintSharingNote(saved->connector);
+  if ((a.share || a.share_secrets) && !a.no_docs) PrintSharingNote(saved->connector);
   return {};
 }
 
@@ -219,6 +220,8 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
   r->add_flag("--auto-configure", reg->auto_configure,
               "Lift credentials from the local environment (kubeconfig, docker config, ...)");
   r->add_flag("-i,--interactive", reg->interactive, "Ask for each setting interactively");
+  r->add_flag("-n,--no-docs", reg->no_docs,
+              "Print no documentation or hints, only the result (and errors)");
   AddOutputOption(*r, state);
   OnRun(*r, state, [&state, reg, r] { return Register(state, *reg, r->remaining()); });
 

@@ -35,6 +35,14 @@ Result<std::string> ConfigureLogin(CliState& state, Connector const& client, Log
   return *message + *note;
 }
 
+// Listing was skipped (not failed, not empty): no entry has IDs or an error.
+bool NothingListed(ResourcesReport const& report) {
+  for (auto const& r : report.resources) {
+    if (r.resource_ids || r.error) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void AddConnectorUseCommands(CLI::App& group, CliState& state) {
@@ -57,6 +65,15 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
     } else if (report->error) {
       std::cout << "Service connector `" << va->name << "` verification failed:\n"
                 << RenderResources(*report);
+    } else if (NothingListed(*report)) {
+      // Upstream follows this sentence with "has access to the following resources" and a
+      // table of "none listed" even when listing was skipped on purpose; say what was checked.
+      std::cout << "Service connector `" << va->name
+                << "` is correctly configured with valid credentials.\n"
+                << (va->verify_only ? "Its resources were not listed (--verify-only); run "
+                                      "verify without it to list them.\n"
+                                    : "Its resources were not listed; name one with "
+                                      "--resource-type to list them.\n");
     } else {
       std::cout << "Service connector `" << va->name
                 << "` is correctly configured with valid credentials and has access to the "

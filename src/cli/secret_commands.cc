@@ -1,4 +1,5 @@
 // `latchkey secret create | list | get | update | rename | delete | rotate-key`.
+#include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
 #include <iostream>
@@ -7,6 +8,7 @@
 #include "cli/extra_args.h"
 #include "cli/list_options.h"
 #include "cli/render.h"
+#include "cli/secret_export.h"
 #include "common/file_util.h"
 #include "common/strings.h"
 #include "core/input_limits.h"
@@ -23,6 +25,9 @@ struct SecretArgs {
   bool show_secrets = false;
   bool share = false;
   bool make_private = false;
+  std::optional<bool> private_only;  // get -p true|false: only a private, or a shared, secret
+  std::string file;                  // export -f
+  bool overwrite = false;
 };
 
 // `-v` takes a JSON or YAML mapping of string values, inline or from @file.
@@ -72,6 +77,31 @@ void PrintSecret(CliState& state, Secret const& s, bool show, std::string const&
   }
 }
 
+// Upstream's `get -p BOOL`: a private and a shared secret may share a name; the lookup by name
+// takes the caller's own first, so the other one is found among the secrets of that name.
+Result<Secret> GetSecretOfVisibility(Backend& backend, std::string const& name_or_id,
+                                     std::optional<bool> private_only, bool show) {
+  auto s = backend.GetSecret(name_or_id, show && !private_only);
+  if (!private_only) return s;
+  bool want_shared = !*private_only;
+  if (s && s->shared == want_shared) return show ? backend.GetSecret(s->id, true) : s;
+  if (!s && s.error().code != ErrorCode::kNotFound) return s;
+  char const* kind = want_shared ? "shared" : "private";
+  ListQuery q;
+  auto f = ParseFieldFilter(SecretFields(), "name", "equals:" + name_or_id);
+  if (!f) return tl::unexpected(f.error());
+  q.fields.push_back(std::move(*f));
+  q.size = kMaxPageSize;
+  auto page = backend.PageSecrets(q);
+  if (!page) return tl::unexpected(page.error());
+  for (auto const& other : page->items) {
+    // Names compare case-insensitively in the filter; the match must be exact.
+    if (other.name == name_or_id && other.shared == want_shared)
+      return backend.GetSecret(other.id, show);
+  }
+  return Fail(ErrorCode::kNotFound, fmt::format("no {} secret '{}'", kind, name_or_id));
+}
+
 }  // namespace
 
 void AddSecretCommands(CLI::App& group, CliState& state) {
@@ -81,8 +111,13 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
       group.add_subcommand("create", "Create a secret: --key=value ... or -v JSON|YAML|@file");
   create->add_option("name", a->name, "Secret name")->required();
   create->add_option("-v,--values", a->values, "Values as a JSON/YAML mapping, or @file");
-  create->add_flag("--share", a->share,
-                   "Let every user see the secret (its values stay owner/admin-only)");
+  auto* create_share = create->add_flag(
+      "--share", a->share, "Let every user see the secret (its values stay owner/admin-only)");
+  create
+      ->add_flag("-p,--private", a->make_private,
+                 "Only the owner (and admins) may see it "
+                 "(the default)")
+      ->excludes(create_share);
   create->allow_extras();
   AddOutputOption(*create, state);
   OnRun(*create, state, [&state, a, create]() -> Result<void> {
@@ -127,11 +162,14 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
   auto* get = group.add_subcommand("get", "Show a secret ([HIDDEN] values unless --show-secrets)");
   get->add_option("name", a->name, "Secret name, ID or ID prefix")->required();
   get->add_flag("-x,--show-secrets", a->show_secrets, "Show the values");
+  get->add_option("-p,--private", a->private_only,
+                  "true: only a private secret of this name; false: only a shared one "
+                  "(default: your own first, then a shared one)");
   AddOutputOption(*get, state);
   OnRun(*get, state, [&state, a]() -> Result<void> {
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
-    auto s = (*backend)->GetSecret(a->name, a->show_secrets);
+    auto s = GetSecretOfVisibility(**backend, a->name, a->private_only, a->show_secrets);
     if (!s) return tl::unexpected(s.error());
     PrintSecret(state, *s, a->show_secrets, "");
     return {};
@@ -140,7 +178,8 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
   auto* update = group.add_subcommand("update", "Merge new values into a secret");
   update->add_option("name", a->name, "Secret name, ID or ID prefix")->required();
   update->add_option("-v,--values", a->values, "Values as a JSON/YAML mapping, or @file");
-  update->add_option("--remove-key,--remove-keys", a->remove_keys, "Remove a key (repeatable)");
+  update->add_option("-r,--remove-key,--remove-keys", a->remove_keys,
+                     "Remove a key (repeatable; a secret keeps at least one)");
   auto* share = update->add_flag("--share", a->share, "Share the secret with every user");
   update->add_flag("--private", a->make_private, "Make the secret private again")->excludes(share);
   update->allow_extras();
@@ -186,6 +225,28 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
     } else {
       std::cout << "Deleted secret `" << a->name << "`.\n";
     }
+    return {};
+  });
+
+  auto* exp = group.add_subcommand(
+      "export", "Print a secret's keys and values as YAML (or write them to a 0600 file)");
+  exp->add_option("name", a->name, "Secret name, ID or ID prefix")->required();
+  exp->add_option("-f,--file", a->file, "Write to this file instead of stdout");
+  exp->add_flag("--overwrite", a->overwrite, "Replace the file if it exists");
+  OnRun(*exp, state, [&state, a]() -> Result<void> {
+    auto backend = state.backend();
+    if (!backend) return tl::unexpected(backend.error());
+    // Asking for the values is the owner's (or an admin's) explicit request: the backend
+    // refuses everyone else.
+    auto s = (*backend)->GetSecret(a->name, true);
+    if (!s) return tl::unexpected(s.error());
+    std::string yaml = SecretValuesYaml(s->values);
+    if (a->file.empty()) {
+      std::cout << yaml;
+      return {};
+    }
+    if (auto r = WriteSecretExport(a->file, yaml, a->overwrite); !r) return r;
+    std::cerr << "Exported secret `" << s->name << "` to " << a->file << ".\n";
     return {};
   });
 

@@ -12,6 +12,7 @@ struct TypeArgs {
   std::string connector_type;
   std::string resource_type;
   std::string auth_method;
+  bool detailed = false;
 };
 
 }  // namespace
@@ -24,6 +25,8 @@ void AddTypeCommands(CLI::App& group, CliState& state) {
   list->add_option("-r,--resource-type", args->resource_type,
                    "Only types serving this resource type");
   list->add_option("-a,--auth-method", args->auth_method, "Only types with this auth method");
+  list->add_flag("-d,--detailed", args->detailed,
+                 "Describe each type in full (as describe-type does) instead of a table");
   AddOutputOption(*list, state);
   OnRun(*list, state, [&state, args]() -> Result<void> {
     auto backend = state.backend();
@@ -36,6 +39,11 @@ void AddTypeCommands(CLI::App& group, CliState& state) {
       PrintStructured(state.format(), out);
     } else if (types.empty()) {
       std::cout << "No service connector types match the given filters.\n";
+    } else if (args->detailed) {
+      for (size_t i = 0; i < types.size(); ++i) {
+        if (i > 0) std::cout << "\n";
+        std::cout << DescribeConnectorType(*types[i]);
+      }
     } else {
       std::cout << RenderConnectorTypes(types);
     }

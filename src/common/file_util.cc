@@ -109,7 +109,8 @@ int WriteCompleteTemp(std::string const& dir, std::string const& tmp, std::strin
 
 }  // namespace
 
-Result<void> WriteFileAtomic(std::string const& path, std::string const& content, unsigned mode) {
+Result<void> WriteFileAtomic(std::string const& path, std::string const& content, unsigned mode,
+                             FileReplace replace) {
   std::filesystem::path target(path);
   std::string dir = ".";
   if (target.has_parent_path()) {
@@ -119,6 +120,15 @@ Result<void> WriteFileAtomic(std::string const& path, std::string const& content
   std::string tmp = path + ".tmp-" + crypto::HexEncode(crypto::RandomBytes(6));
   if (int err = WriteCompleteTemp(dir, tmp, content, mode); err != 0) {
     return Fail(ErrorCode::kUnavailable, "cannot write " + path + ": " + std::strerror(err));
+  }
+  if (replace == FileReplace::kKeep) {
+    // link() fails with EEXIST where rename() would replace.
+    int err = ::link(tmp.c_str(), path.c_str()) == 0 ? 0 : errno;
+    ::unlink(tmp.c_str());
+    if (err == EEXIST) return Fail(ErrorCode::kAlreadyExists, path + " already exists");
+    if (err != 0)
+      return Fail(ErrorCode::kUnavailable, "cannot write " + path + ": " + std::strerror(err));
+    return {};
   }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     int err = errno;

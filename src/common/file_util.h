@@ -11,8 +11,11 @@
 
 namespace latchkey {
 
+// kKeep: an existing file at `path` is never replaced (kAlreadyExists), checked by the same
+// step that names the new file, so no other writer can slip in between.
+enum class FileReplace { kReplace, kKeep };
 Result<void> WriteFileAtomic(std::string const& path, std::string const& content,
-                             unsigned mode = 0600);
+                             unsigned mode = 0600, FileReplace replace = FileReplace::kReplace);
 // Reads at most `max_bytes` of a file given by a user: a file (or /dev/zero, a FIFO) with more
 // is refused after reading max_bytes + 1, never read whole. `what` names what the contents are
 // for in the message ("--password").

@@ -35,6 +35,12 @@ std::string ComponentTypeWithArticle(ComponentType type) {
   return (title[0] == 'a' || title[0] == 'o' ? "an " : "a ") + title;
 }
 
+std::string ComponentTypePlural(ComponentType type) {
+  std::string title = ComponentTypeTitle(type);
+  if (title.ends_with("y")) return title.substr(0, title.size() - 1) + "ies";
+  return title + "s";
+}
+
 Result<ComponentType> ParseComponentType(std::string_view text) {
   for (ComponentType t : kComponentTypes) {
     if (text == ComponentTypeName(t) || text == ComponentTypeCommand(t)) return t;

@@ -25,6 +25,8 @@ std::string ComponentTypeCommand(ComponentType type);
 // "artifact store", for messages; with its article: "an artifact store".
 std::string ComponentTypeTitle(ComponentType type);
 std::string ComponentTypeWithArticle(ComponentType type);
+// "artifact stores", "container registries": plurals are not always title + "s".
+std::string ComponentTypePlural(ComponentType type);
 // Accepts both spellings.
 Result<ComponentType> ParseComponentType(std::string_view text);
 
