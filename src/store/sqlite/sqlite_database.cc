@@ -63,21 +63,68 @@ Result<void> SqliteConnection::ExecuteScript(std::string const& sql) {
 Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(std::string const& path) {
   auto db = sqlite::Database::Open(path);
   if (!db) return tl::unexpected(db.error());
-  std::unique_ptr<SqliteDatabase> database(new SqliteDatabase(std::move(*db)));
+  std::unique_ptr<SqliteDatabase> database(new SqliteDatabase(path, std::move(*db)));
   if (auto r = database->Migrate(); !r) return tl::unexpected(r.error());
   return database;
 }
 
 Result<void> SqliteDatabase::Read(Body const& body) {
-  std::lock_guard lock(mu_);
-  // A deferred transaction: one consistent snapshot for the few statements of a read, and in
-  // WAL mode it never waits for writers.
-  return InTransaction(db_, "BEGIN", [&] { return body(connection_); });
+  // A deferred transaction: one consistent snapshot for the few statements of a read.
+  return WithReader(body, true);
 }
 
 Result<void> SqliteDatabase::ReadOne(Body const& body) {
-  std::lock_guard lock(mu_);
-  return body(connection_);  // autocommit: the statement is its own read transaction
+  return WithReader(body, false);  // autocommit: the statement is its own read transaction
+}
+
+namespace {
+
+bool InMemory(std::string const& path) {
+  return path.empty() || path == ":memory:" || path.find("mode=memory") != std::string::npos;
+}
+
+}  // namespace
+
+Result<void> SqliteDatabase::WithReader(Body const& body, bool in_transaction) {
+  auto run = [&](sqlite::Database& db, SqliteConnection& connection) {
+    return in_transaction ? InTransaction(db, "BEGIN", [&] { return body(connection); })
+                          : body(connection);
+  };
+  if (InMemory(path_)) {
+    std::lock_guard lock(mu_);
+    return run(db_, connection_);
+  }
+  auto reader = TakeReader();
+  if (!reader) return tl::unexpected(reader.error());
+  auto result = run((*reader)->db, (*reader)->connection);
+  ReturnReader(std::move(*reader));
+  return result;
+}
+
+Result<std::unique_ptr<SqliteDatabase::Reader>> SqliteDatabase::TakeReader() {
+  std::unique_lock lock(readers_mu_);
+  reader_free_.wait(lock, [&] { return !idle_readers_.empty() || open_readers_ < kMaxReaders; });
+  if (!idle_readers_.empty()) {
+    auto reader = std::move(idle_readers_.back());
+    idle_readers_.pop_back();
+    return reader;
+  }
+  ++open_readers_;
+  lock.unlock();
+  auto db = sqlite::Database::Open(path_, sqlite::Database::Role::kReader);
+  if (!db) {
+    lock.lock();
+    --open_readers_;
+    reader_free_.notify_one();
+    return tl::unexpected(db.error());
+  }
+  return std::make_unique<Reader>(std::move(*db));
+}
+
+void SqliteDatabase::ReturnReader(std::unique_ptr<Reader> reader) {
+  std::lock_guard lock(readers_mu_);
+  idle_readers_.push_back(std::move(reader));
+  reader_free_.notify_one();
 }
 
 Result<void> SqliteDatabase::Transact(Body const& body) {
@@ -105,29 +152,33 @@ Result<void> SqliteDatabase::Transact(Body const& body) {
 
 void SqliteDatabase::RunWriteBatch(std::vector<PendingWrite*> const& batch) {
   std::lock_guard lock(mu_);
-  if (batch.size() == 1) {
-    batch[0]->result =
-        InTransaction(db_, "BEGIN IMMEDIATE", [&] { return (*batch[0]->body)(connection_); });
-    return;
-  }
+  auto run_alone = [&](PendingWrite* p) {
+    p->result = InTransaction(db_, "BEGIN IMMEDIATE", [&] { return (*p->body)(connection_); });
+  };
+  if (batch.size() == 1) return run_alone(batch[0]);
+  // Optimistic: the whole batch in one transaction, no savepoints (each SAVEPOINT/RELEASE
+  // pair also makes the FTS5 name index flush its pending terms into a segment of its own).
+  // Writes rarely fail, so when one does the batch is rolled back and every body runs again
+  // alone, in the same order: each outcome is then what it would have been without batching.
+  // Bodies may run more than once (Database::Transact's contract).
+  bool all_ok = true;
   Result<void> whole = InTransaction(db_, "BEGIN IMMEDIATE", [&]() -> Result<void> {
     for (auto* p : batch) {
-      if (auto r = db_.Run("SAVEPOINT group_write"); !r) return r;
       p->result = (*p->body)(connection_);
       if (!p->result) {
-        // Undoes this body's statements only; the others in the batch carry on.
-        if (auto r = db_.Run("ROLLBACK TO group_write"); !r) return r;
+        all_ok = false;
+        return p->result;
       }
-      if (auto r = db_.Run("RELEASE group_write"); !r) return r;
     }
     return {};
   });
-  if (!whole) {
-    // Nothing of the batch was committed: every body that had succeeded fails with the reason.
-    for (auto* p : batch) {
-      if (p->result) p->result = tl::unexpected(whole.error());
-    }
+  if (whole) return;
+  if (all_ok) {
+    // The COMMIT itself failed: nothing of the batch was written; every body fails with why.
+    for (auto* p : batch) p->result = tl::unexpected(whole.error());
+    return;
   }
+  for (auto* p : batch) run_alone(p);
 }
 
 Result<void> SqliteDatabase::Migrate() {

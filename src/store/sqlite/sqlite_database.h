@@ -38,14 +38,36 @@ class SqliteDatabase : public sql::Database {
   Result<void> Transact(Body const& body) override;
 
  private:
-  explicit SqliteDatabase(sqlite::Database db) : db_(std::move(db)), connection_(db_) {}
+  SqliteDatabase(std::string path, sqlite::Database db)
+      : path_(std::move(path)), db_(std::move(db)), connection_(db_) {}
   Result<void> Migrate();
 
-  // Group commit. A commit costs about seventy small writes to the WAL (every b-tree page a
-  // transaction dirtied), and writes are what a busy server waits on. Transactions that arrive
+  // Reads run on connections of their own: in WAL mode a reader sees the last commit and
+  // neither waits for the writer nor holds it up, so a request's token check or a deep page
+  // never queues behind a group commit. Opened on first need (a CLI command that only reads
+  // opens one), at most kMaxReaders, reused most-recently-released first so one warm page
+  // cache serves a single client. An in-memory database has one connection only: reads share
+  // the writer's.
+  static constexpr size_t kMaxReaders = 2;
+  struct Reader {
+    explicit Reader(sqlite::Database opened) : db(std::move(opened)), connection(db) {}
+    sqlite::Database db;
+    SqliteConnection connection;
+  };
+  Result<void> WithReader(Body const& body, bool in_transaction);
+  Result<std::unique_ptr<Reader>> TakeReader();
+  void ReturnReader(std::unique_ptr<Reader> reader);
+  std::string path_;
+  std::mutex readers_mu_;
+  std::condition_variable reader_free_;
+  std::vector<std::unique_ptr<Reader>> idle_readers_;
+  size_t open_readers_ = 0;
+
+  // Group commit. A commit costs a small write to the WAL for every b-tree page the
+  // transaction dirtied, and writes are what a busy server waits on. Transactions that arrive
   // while one is running are queued; the next leader runs them all in one BEGIN IMMEDIATE ...
-  // COMMIT, each body inside its own SAVEPOINT, so each stays atomic and fails alone (ROLLBACK
-  // TO), and pages they share are written once. Nobody is told "committed" before the COMMIT.
+  // COMMIT, so pages they share are written once (RunWriteBatch says how a failure stays
+  // alone). Nobody is told "committed" before the COMMIT.
   struct PendingWrite {
     Body const* body;
     Result<void> result;
@@ -57,11 +79,8 @@ class SqliteDatabase : public sql::Database {
   std::vector<PendingWrite*> queued_;
   bool leader_active_ = false;
 
-  // One connection shared by every thread, one call at a time. SQLite admits a single writer
-  // per file anyway, and reads of this store take microseconds; a connection per thread would
-  // re-open the file and re-parse the schema per worker and tie connections to thread lifetimes
-  // for no throughput a CLI or one server replica could notice. Other processes still share the
-  // file through WAL and the busy timeout.
+  // The one writing connection, one call at a time: SQLite admits a single writer per file
+  // anyway. Other processes still share the file through WAL and the busy timeout.
   std::mutex mu_;
   sqlite::Database db_;
   SqliteConnection connection_;

@@ -58,7 +58,10 @@ class StatementReset {
 
 class Database {
  public:
-  static Result<Database> Open(std::string const& path);
+  // kWriter sets the file up (WAL mode) and writes; kReader only reads (query_only), so it
+  // never needs the lock that switching the journal mode takes.
+  enum class Role { kWriter, kReader };
+  static Result<Database> Open(std::string const& path, Role role = Role::kWriter);
   Database(Database&& other) noexcept : db_(other.db_), statements_(std::move(other.statements_)) {
     other.db_ = nullptr;
   }

@@ -215,7 +215,7 @@ TEST_P(NameSearchTest, ConnectorsOwnSecretsAreNeverFound) {
   EXPECT_EQ(SecretsMatching(FilterOp::kContains, "connector-"), NameSet{"connector-lookalike"});
 }
 
-// Writes from many threads commit together (SQLite's group commit runs each in a SAVEPOINT) and
+// Writes from many threads commit together (SQLite's group commit, one transaction per batch) and
 // some fail on a name already taken: the index holds the committed names only.
 TEST_P(NameSearchTest, ConcurrentWritesKeepTheIndexInStep) {
   constexpr int kThreads = 6;
