@@ -66,6 +66,7 @@ bench: build
 	python3 bench/credential_process_vs_awscli.py $(BUILD_DIR)/latchkey
 	python3 bench/artifact_store_vs_aws_s3_cp.py $(BUILD_DIR)/latchkey
 	python3 bench/gcp_tokens_vs_openssl.py $(BUILD_DIR)/bench/gcp_token_throughput
+	python3 bench/list_resources_vs_verify.py $(BUILD_DIR)/latchkey
 	python3 bench/scale.py $(BUILD_DIR)/latchkey --count $${BENCH_SCALE_COUNT:-100000}
 	python3 bench/login_flood.py $(BUILD_DIR)/latchkey
 	python3 bench/dashboard_load.py $(BUILD_DIR)/latchkey

@@ -41,6 +41,7 @@ struct ServerArgs {
   int outbound_threads = 16;
   int outbound_per_user = 4;
   int provider_timeout = 15;
+  int verify_parallelism = 32;
   int64_t cache_refresh_margin = 300;
   std::vector<std::string> outbound_allow;
   std::vector<std::string> outbound_deny;
@@ -126,6 +127,7 @@ Result<void> RunServer(CliState& state, ServerArgs const& a) {
   options.env = env;
   options.home = LatchkeyHome(env);
   options.timeout = std::chrono::seconds(a.provider_timeout);
+  options.verify_parallelism = static_cast<size_t>(a.verify_parallelism);
   if (auto r = EnsureDirectory(options.home, 0700); !r) return r;
   std::string store_url = a.store.empty() ? "sqlite://" + options.home + "/latchkey.db" : a.store;
   auto store = OpenStore(store_url);
@@ -247,6 +249,9 @@ void AddServerCommand(CLI::App& app, CliState& state) {
   cmd->add_option("--provider-timeout", a->provider_timeout,
                   "Seconds one provider call may take (1-300, default 15)")
       ->check(CLI::Range(1, 300));
+  cmd->add_option("--verify-parallelism", a->verify_parallelism,
+                  "Connectors one list-resources request verifies at once (1-256, default 32)")
+      ->check(CLI::Range(1, 256));
   cmd->add_option("--audit-log-max-bytes", a->audit_log_max_bytes,
                   "Rotate the audit log when it reaches this size (default 67108864 = 64 MiB; "
                   "0: never)")

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <future>
+#include <atomic>
+#include <thread>
 
 #include "common/file_util.h"
 #include "common/strings.h"
@@ -332,32 +333,31 @@ Result<std::vector<ResourcesReport>> LocalBackend::ListResources(ResourceQuery c
   for (size_t i = 0; i < connectors->size(); ++i) {
     if (auto r = Reveal((*connectors)[i]); !r) reveal_errors[i] = r.error();
   }
-  // Connectors are verified in parallel, a bounded number at a time; each outbound call is
-  // bounded by the context's timeout.
-  size_t next = 0;
-  while (next < connectors->size()) {
-    std::vector<std::future<void>> batch;
-    for (size_t n = 0; n < options().verify_parallelism && next < connectors->size(); ++n, ++next) {
-      batch.push_back(std::async(std::launch::async, [this, &connectors, &reports, &query,
-                                                      &reveal_errors, i = next] {
-        Connector const& c = (*connectors)[i];
-        ResourcesReport& report = reports[i];
-        auto const* type = FindConnectorType(c.connector_type);
-        if (!type) {
-          report = ResourcesReport{c.id, c.name, c.connector_type, {}, {}};
-          report.error = "the '" + c.connector_type + "' connector type is not available";
-          return;
-        }
-        if (reveal_errors[i]) {
-          report = ResourcesReport{c.id, c.name, c.connector_type, {}, {}};
-          report.error = reveal_errors[i]->message;
-          return;
-        }
-        Context ctx = MakeContext();
-        report = latchkey::VerifyConnector(ctx, *type, c, query.resource_type, query.resource_id);
-      }));
+  // Every connector is verified concurrently, up to verify_parallelism at once, each outbound
+  // call bounded by the context's timeout. Workers take the next connector as soon as they
+  // finish one, so one slow provider delays only its own report, never a whole wave.
+  auto verify_one = [&](size_t i) {
+    Connector const& c = (*connectors)[i];
+    ResourcesReport& report = reports[i];
+    auto const* type = FindConnectorType(c.connector_type);
+    if (!type || reveal_errors[i]) {
+      report = ResourcesReport{c.id, c.name, c.connector_type, {}, {}};
+      report.error = type ? reveal_errors[i]->message
+                          : "the '" + c.connector_type + "' connector type is not available";
+      return;
     }
-    for (auto& f : batch) f.get();
+    Context ctx = MakeContext();
+    report = latchkey::VerifyConnector(ctx, *type, c, query.resource_type, query.resource_id);
+  };
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < connectors->size(); i = next++) verify_one(i);
+  };
+  size_t workers = std::min(std::max<size_t>(options().verify_parallelism, 1), connectors->size());
+  {
+    std::vector<std::jthread> pool;
+    for (size_t w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();  // this thread is a worker too
   }
   if (query.exclude_errors) {
     std::vector<ResourcesReport> ok;

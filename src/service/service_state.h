@@ -8,11 +8,11 @@
 #include <mutex>
 #include <string>
 
+#include "common/revision_cache.h"
 #include "core/context.h"
 #include "http/http_client.h"
 #include "secrets/secret_box.h"
 #include "service/credential_cache.h"
-#include "common/revision_cache.h"
 #include "store/store.h"
 
 namespace latchkey {
@@ -22,7 +22,7 @@ struct LocalBackendOptions {
   Environment env;
   std::string owner = "default";  // the principal of the CLI's embedded mode
   std::chrono::milliseconds timeout{15000};
-  size_t verify_parallelism = 8;
+  size_t verify_parallelism = 32;  // connectors verified at once by list-resources
 };
 
 class ServiceState {
