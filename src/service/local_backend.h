@@ -12,8 +12,9 @@ namespace latchkey {
 
 class LocalBackend : public Backend {
  public:
-  // Opens (and creates) the SQLite store under `options.home`.
+  // Opens (and creates) the SQLite store under `options.home`, at StorePath(home).
   static Result<std::unique_ptr<LocalBackend>> Open(LocalBackendOptions options);
+  static std::string StorePath(std::string const& home) { return home + "/latchkey.db"; }
   // The embedded mode: one local user (options.owner) who owns and administers everything.
   // `http` may be null: a libcurl client is then created on first use.
   LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> store,
