@@ -104,6 +104,10 @@ class LocalBackend : public Backend {
   // Refuses (naming them) while components use the connector: deleting it, or changing what it
   // reaches (auth method, resource types, resource ID).
   Result<void> RefuseWhileUsed(Connector const& c, std::string const& action);
+  // Upstream's default stack: a user with no stack at all gets a `default` stack of a `default`
+  // local orchestrator and a `default` local artifact store, made active when nothing is
+  // (local_backend_default_stack.cc). Called first by the stack and component use cases.
+  Result<void> EnsureDefaultStack();
   Result<Secret> OpenSecret(SecretRecord const& record, bool reveal_values);
 
   std::shared_ptr<ServiceState> state_;
