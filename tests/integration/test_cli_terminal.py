@@ -172,6 +172,10 @@ class CliTerminalTest(cli.CliTestCase):
         self.assertEqual(run.returncode, 0, run.describe())
         self.assertSpinner(run, "Verifying service connector 'slow'...")
 
+        run = self.run_on_tty("service-connector", "update", "slow", "--description", "slow one")
+        self.assertEqual(run.returncode, 0, run.describe())
+        self.assertSpinner(run, "Updating service connector 'slow'...")
+
         run = self.run_on_tty("service-connector", "list-resources")
         self.assertEqual(run.returncode, 0, run.describe())
         self.assertSpinner(run, "Fetching all service connector resources...")
