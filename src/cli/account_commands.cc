@@ -7,6 +7,7 @@
 #include "auth/password_hash.h"
 #include "cli/app.h"
 #include "cli/list_options.h"
+#include "cli/render.h"
 #include "cli/text_table.h"
 #include "client/remote_lists.h"
 #include "client/remote_session.h"
@@ -187,7 +188,8 @@ void AddUserCommands(CLI::App& app, CliState& state) {
       TextTable table({"NAME", "ID", "ADMIN", "SERVICE ACCOUNT", "CREATED"});
       for (auto const& u : page->items) {
         table.AddRow({u.value("name", ""), u.value("id", ""), u.value("admin", false) ? "✅" : "➖",
-                      u.value("service_account", false) ? "✅" : "➖", u.value("created", "")});
+                      u.value("service_account", false) ? "✅" : "➖",
+                      DisplayTimeText(u.value("created", ""))});
       }
       std::cout << table.Render();
     });
@@ -246,9 +248,11 @@ void AddTokenCommands(CLI::App& app, CliState& state) {
     PrintListed(state, *page, "API tokens", [&] {
       TextTable table({"ID", "NAME", "CREATED", "EXPIRES", "REVOKED"});
       for (auto const& t : page->items) {
-        table.AddRow({t.value("id", ""), t.value("name", ""), t.value("created", ""),
-                      t["expires_at"].is_string() ? t["expires_at"].get<std::string>() : "never",
-                      t.value("revoked", false) ? "✅" : "➖"});
+        table.AddRow(
+            {t.value("id", ""), t.value("name", ""), DisplayTimeText(t.value("created", "")),
+             t["expires_at"].is_string() ? DisplayTimeText(t["expires_at"].get<std::string>())
+                                         : "never",
+             t.value("revoked", false) ? "✅" : "➖"});
       }
       std::cout << table.Render();
     });

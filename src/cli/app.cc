@@ -3,9 +3,24 @@
 #include <iostream>
 
 #include "cli/short_flags.h"
+#include "cli/terminal.h"
+#include "cli/text_table.h"
 #include "client/open_backend.h"
+#include "common/inert_text.h"
 
 namespace latchkey::cli {
+namespace {
+
+// One line, whatever an upstream server or a mistyped argument put in the text, and inert:
+// errors quote names and arguments that may hold control characters.
+std::string OneLineError(std::string message) {
+  for (char& c : message) {
+    if (c == '\n' || c == '\r') c = ' ';
+  }
+  return InertText(message);
+}
+
+}  // namespace
 
 Result<Backend*> CliState::backend() {
   if (backend_) return backend_.get();
@@ -62,6 +77,7 @@ int RunCli(int argc, char** argv) {
       "credentials for one resource at a time",
       "latchkey"};
   BuildCommandTree(app, state);
+  SetDefaultTableWidth(TableColumns(state.env()));
   if (argc <= 1) {
     // Nothing asked: the overview, as a successful answer rather than a usage error.
     std::cout << app.help();
@@ -79,7 +95,12 @@ int RunCli(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (CLI::ParseError const& e) {
-    return app.exit(e);
+    // --help and --version are "errors" that succeed: CLI11 prints them.
+    if (e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success)) return app.exit(e);
+    // A usage error is one line, like every other error, and the usage status (CLI11's own
+    // adds "Run with --help" on a second line and exits with codes of its own).
+    std::cerr << "Error: " << OneLineError(e.what()) << "\n";
+    return ExitCodeFor(ErrorCode::kInvalidArgument);
   }
   if (!state.action) return 0;
   Result<void> result;
@@ -90,12 +111,7 @@ int RunCli(int argc, char** argv) {
     result = Fail(ErrorCode::kInternal, std::string("unexpected failure: ") + e.what());
   }
   if (!result) {
-    // One line, whatever an upstream server put in its error text.
-    std::string message = result.error().message;
-    for (char& c : message) {
-      if (c == '\n' || c == '\r') c = ' ';
-    }
-    std::cerr << "Error: " << message << "\n";
+    std::cerr << "Error: " << OneLineError(result.error().message) << "\n";
     return ExitCodeFor(result.error().code);
   }
   return state.exit_code;

@@ -76,6 +76,7 @@ Walk WalkWords(CLI::App const& root, std::vector<std::string> const& words) {
   w.app = &root;
   for (auto const& word : words) {
     if (w.after_double_dash) continue;
+    if (w.value_of && word == "=") continue;  // bash splits `--opt=value` at the '='
     if (w.value_of) {
       w.given[OptionValueKind(*w.value_of)] = word;
       w.value_of = nullptr;
@@ -171,6 +172,20 @@ std::vector<std::string> CompleteCommandLine(CLI::App const& root, std::vector<s
   Walk w = WalkWords(root, ExpandMultiLetterFlags(std::move(words)));
   if (w.after_double_dash) return {};  // another command's words: the shell completes files
   std::set<std::string> found;
+  // `--opt=` in bash: the '=' is a word of its own, and readline replaces only what follows it.
+  if (w.value_of && current == "=") current.clear();
+  // `--opt=pre` as one word (zsh): the option's values, each written back with its `--opt=`.
+  std::string keep;
+  if (!w.value_of && current.size() > 1 && current[0] == '-') {
+    auto eq = current.find('=');
+    CLI::Option const* opt =
+        eq == std::string::npos ? nullptr : FindOption(*w.app, current.substr(0, eq));
+    if (opt && TakesValue(*opt)) {
+      w.value_of = opt;
+      keep = current.substr(0, eq + 1);
+      current.erase(0, eq + 1);
+    }
+  }
   if (w.value_of) {
     for (auto& v : Values(OptionValueKind(*w.value_of), w, current, sources))
       found.insert(std::move(v));
@@ -181,7 +196,7 @@ std::vector<std::string> CompleteCommandLine(CLI::App const& root, std::vector<s
   }
   std::vector<std::string> out;
   for (auto const& c : found) {
-    if (c.starts_with(current) && !HasUnsafeText(c)) out.push_back(c);
+    if (c.starts_with(current) && !HasUnsafeText(c)) out.push_back(keep + c);
   }
   return out;
 }

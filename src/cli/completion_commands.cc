@@ -5,6 +5,7 @@
 #include "cli/app.h"
 #include "cli/completion.h"
 #include "cli/completion_scripts.h"
+#include "client/open_backend.h"
 #include "store/list_query.h"
 
 namespace latchkey::cli {
@@ -16,6 +17,7 @@ template <class T, class PageFn>
 std::vector<std::string> NamesStartingWith(CliState& state, std::string const& prefix,
                                            std::span<FieldSpec const> fields, PageFn page_fn) {
   std::vector<std::string> out;
+  if (!ConfiguredBackendExists(state.env())) return out;  // nothing stored yet: create nothing
   auto backend = state.backend();
   if (!backend) return out;
   ListQuery q;

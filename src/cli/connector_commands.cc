@@ -5,7 +5,9 @@
 #include "cli/extra_args.h"
 #include "cli/list_options.h"
 #include "cli/render.h"
+#include "cli/spinner.h"
 #include "cli/wizard.h"
+#include "core/long_lived_warning.h"
 #include "core/model_json.h"
 #include "service/access.h"
 
@@ -174,10 +176,16 @@ Result<void> Register(CliState& state, ConnectorArgs const& a, std::vector<std::
     if (d.connector_type.empty())
       return Fail(ErrorCode::kInvalidArgument, "--type is required (or use -i)");
   }
+  auto spinner = StartSpinner(state.format() == OutputFormat::kTable,
+                              "Registering service connector '" + request.draft.name + "'...");
   auto saved = (*backend)->RegisterConnector(std::move(request));
+  spinner->Stop();
   if (!saved) return tl::unexpected(saved.error());
   PrintSaved(state, *saved, "registered", a.show_secrets);
   if ((a.share || a.share_secrets) && !a.no_docs) PrintSharingNote(saved->connector);
+  if (auto warning = LongLivedClientWarning(saved->connector); warning && !a.no_docs) {
+    std::cerr << *warning << "\n";
+  }
   return {};
 }
 
@@ -202,10 +210,14 @@ Result<void> Update(CliState& state, ConnectorArgs const& a, std::vector<std::st
   std::tie(request.shared, request.shared_read_only) = Sharing(a);
   request.share_secrets = ShareSecrets(a);
   request.verify = !a.no_verify;
+  auto spinner = StartSpinner(state.format() == OutputFormat::kTable,
+                              "Updating service connector '" + a.name + "'...");
   auto saved = (*backend)->UpdateConnector(std::move(request));
+  spinner->Stop();
   if (!saved) return tl::unexpected(saved.error());
   PrintSaved(state, *saved, "updated", a.show_secrets);
   if (a.share || a.share_secrets) PrintSharingNote(saved->connector);
+  if (auto warning = LongLivedClientWarning(saved->connector)) std::cerr << *warning << "\n";
   return {};
 }
 
@@ -291,9 +303,14 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
     bool client = desc->client || !desc->resource_type.empty() || !desc->resource_id.empty();
+    // Only the client connector calls the provider; a plain describe reads the store.
+    auto spinner =
+        StartSpinner(state.format() == OutputFormat::kTable && client,
+                     "Issuing client credentials of service connector '" + desc->name + "'...");
     auto c = client ? (*backend)->GetConnectorClient(desc->name, Opt(desc->resource_type),
                                                      Opt(desc->resource_id))
                     : (*backend)->GetConnector(desc->name, desc->show_secrets);
+    spinner->Stop();
     if (!c) return tl::unexpected(c.error());
     if (state.format() != OutputFormat::kTable) {
       PrintStructured(state.format(), ToJson(*c, desc->show_secrets));

@@ -4,6 +4,8 @@
 #include "cli/app.h"
 #include "cli/refreshing_login.h"
 #include "cli/render.h"
+#include "cli/spinner.h"
+#include "core/long_lived_warning.h"
 #include "core/model_json.h"
 #include "core/registry.h"
 
@@ -57,8 +59,11 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
   OnRun(*v, state, [&state, va]() -> Result<void> {
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
+    auto spinner = StartSpinner(state.format() == OutputFormat::kTable,
+                                "Verifying service connector '" + va->name + "'...");
     auto report = (*backend)->VerifyConnector(va->name, Opt(va->resource_type),
                                               Opt(va->resource_id), !va->verify_only);
+    spinner->Stop();
     if (!report) return tl::unexpected(report.error());
     if (state.format() != OutputFormat::kTable) {
       PrintStructured(state.format(), ToJson(*report));
@@ -95,8 +100,11 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
   OnRun(*l, state, [&state, la]() -> Result<void> {
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
+    auto spinner = StartSpinner(state.format() == OutputFormat::kTable,
+                                "Fetching all service connector resources...");
     auto reports = (*backend)->ListResources({Opt(la->connector_type), Opt(la->resource_type),
                                               Opt(la->resource_id), la->exclude_errors});
+    spinner->Stop();
     if (!reports) return tl::unexpected(reports.error());
     if (state.format() != OutputFormat::kTable) {
       nlohmann::json out = nlohmann::json::array();
@@ -128,6 +136,9 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
   OnRun(*g, state, [&state, lg]() -> Result<void> {
     auto backend = state.backend();
     if (!backend) return tl::unexpected(backend.error());
+    auto spinner = StartSpinner(
+        state.format() == OutputFormat::kTable,
+        "Attempting to configure local client using service connector '" + lg->name + "'...");
     auto client =
         (*backend)->GetConnectorClient(lg->name, Opt(lg->resource_type), Opt(lg->resource_id));
     if (!client) return tl::unexpected(client.error());
@@ -135,7 +146,14 @@ void AddConnectorUseCommands(CLI::App& group, CliState& state) {
                      : lg->static_login ? LoginMode::kStatic
                                         : LoginMode::kAuto;
     auto message = ConfigureLogin(state, *client, mode);
+    spinner->Stop();
     if (!message) return tl::unexpected(message.error());
+    // The stored connector says whether the tool now holds long-lived keys (the client
+    // connector alone may not: it carries no configuration). A connector this user may use
+    // but not read simply goes unwarned.
+    if (auto stored = (*backend)->GetConnector(lg->name, false); stored) {
+      if (auto warning = LongLivedClientWarning(*stored)) std::cerr << *warning << "\n";
+    }
     if (state.format() != OutputFormat::kTable) {
       PrintStructured(state.format(), {{"connector", client->name},
                                        {"connector_type", client->connector_type},

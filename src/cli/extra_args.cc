@@ -1,27 +1,43 @@
 #include "cli/extra_args.h"
 
+#include <filesystem>
 #include <optional>
 
 #include "common/file_util.h"
+#include "common/inert_text.h"
 #include "common/strings.h"
 #include "core/input_limits.h"
 
 namespace latchkey::cli {
 namespace {
 
-Result<std::string> ExpandValue(std::string const& name, std::string const& value) {
+// The path as upstream prints it: absolute, so the user sees which file was read wherever the
+// command ran; left as given when it cannot be made absolute (the read then fails anyway).
+std::string AbsolutePathText(std::string const& path) {
+  std::error_code ec;
+  auto absolute = std::filesystem::absolute(path, ec);
+  return ec ? path : absolute.lexically_normal().string();
+}
+
+Result<std::string> ExpandValue(std::string const& name, std::string const& value,
+                                std::ostream& notes) {
   if (StartsWith(value, "@@")) return value.substr(1);
   if (!StartsWith(value, "@")) {
     if (auto r = CheckValueSize("--" + name, value.size()); !r) return tl::unexpected(r.error());
     return value;
   }
-  return ReadUserFile(value.substr(1), kMaxValueBytes, "--" + name);
+  auto contents = ReadUserFile(value.substr(1), kMaxValueBytes, "--" + name);
+  if (!contents) return tl::unexpected(contents.error());
+  notes << InertText("Expanding argument value " + name + " to contents of file " +
+                     AbsolutePathText(value.substr(1)) + ".")
+        << "\n";
+  return contents;
 }
 
 }  // namespace
 
-Result<std::map<std::string, std::string>> ParseAttributeArgs(
-    std::vector<std::string> const& args) {
+Result<std::map<std::string, std::string>> ParseAttributeArgs(std::vector<std::string> const& args,
+                                                              std::ostream& notes) {
   std::map<std::string, std::string> out;
   for (size_t i = 0; i < args.size(); ++i) {
     std::string const& arg = args[i];
@@ -48,7 +64,7 @@ Result<std::map<std::string, std::string>> ParseAttributeArgs(
       // Keeping either value silently would be a guess at which one was meant.
       return Fail(ErrorCode::kInvalidArgument, "attribute --" + name + " is given more than once");
     }
-    auto expanded = ExpandValue(name, value);
+    auto expanded = ExpandValue(name, value, notes);
     if (!expanded) return tl::unexpected(expanded.error());
     out[name] = *expanded;
   }

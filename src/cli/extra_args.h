@@ -1,6 +1,7 @@
 // `--FIELD=VALUE` attribute arguments that are not CLI options (upstream's extra args).
 #pragma once
 
+#include <iostream>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,8 +12,11 @@
 namespace latchkey::cli {
 
 // Accepts `--k=v` and `--k v`; a value `@path` is replaced by the file's contents (`@@x` is the
-// literal `@x`). Dashes in names become underscores. Anything else is refused.
-Result<std::map<std::string, std::string>> ParseAttributeArgs(std::vector<std::string> const& args);
+// literal `@x`), and `notes` gets upstream's line saying so (`Expanding argument value k to
+// contents of file /abs/path.`: the name and path, never the contents). Dashes in names become
+// underscores. Anything else is refused.
+Result<std::map<std::string, std::string>> ParseAttributeArgs(std::vector<std::string> const& args,
+                                                              std::ostream& notes = std::cerr);
 
 // Parses `k=v` label pairs; `k` alone maps to nullopt (filter: key present; update: remove).
 Result<std::map<std::string, std::optional<std::string>>> ParseLabels(

@@ -1,10 +1,12 @@
 // A progress bar on stderr for long transfers: only on a terminal and only for large files, so
-// scripts and logs see nothing but the result.
+// scripts and logs see nothing but the result. Drawn through StatusLine, as the spinner is.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <string>
+
+#include "cli/status_line.h"
 
 namespace latchkey::cli {
 
@@ -20,8 +22,7 @@ class ProgressBar {
 
  private:
   std::string label_;
-  bool tty_ = false;
-  bool drawn_ = false;
+  StatusLine line_;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_;
 };

@@ -45,7 +45,19 @@ std::string SharedMark(Connector const& c) {
   return c.shared_read_only ? "read-only" : SharedMark(c.shared);
 }
 
+// describe's header word, upstream's 'private' / 'shared'; a connector others may only read
+// says so, since they cannot use it.
+std::string SharingWord(Connector const& c) {
+  if (!c.shared) return "private";
+  return c.shared_read_only ? "shared read-only" : "shared";
+}
+
 }  // namespace
+
+std::string DisplayTimeText(std::string const& timestamp) {
+  auto t = ParseTimestamp(timestamp);
+  return t ? FormatDisplayTime(*t) : timestamp;
+}
 
 std::string WithEmoji(std::string const& resource_type) {
   for (auto const& t : AllConnectorTypes()) {
@@ -139,10 +151,11 @@ std::string RenderConnectorList(std::vector<Connector> const& connectors, TimePo
 std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_secrets) {
   std::vector<std::string> rts;
   for (auto const& rt : c.resource_types) rts.push_back(WithEmoji(rt));
-  std::string out = InertText(fmt::format(
-                        "Service connector '{}' of type '{}' with id '{}' is owned by user '{}'.",
-                        c.name, c.connector_type, c.id, c.owner)) +
-                    "\n";
+  std::string out =
+      InertText(fmt::format(
+          "Service connector '{}' of type '{}' with id '{}' is owned by user '{}' and is '{}'.",
+          c.name, c.connector_type, c.id, c.owner, SharingWord(c))) +
+      "\n";
   TextTable props({"PROPERTY", "VALUE"});
   props.set_row_lines(false);
   props.AddRow({"ID", c.id});
@@ -161,8 +174,8 @@ std::string RenderConnectorDetails(Connector const& c, TimePoint now, bool show_
                 c.expires_skew_tolerance ? fmt::format("{}s", *c.expires_skew_tolerance) : "N/A"});
   props.AddRow({"OWNER", c.owner});
   props.AddRow({"SHARED", SharedMark(c)});
-  props.AddRow({"CREATED_AT", FormatIso8601(c.created)});
-  props.AddRow({"UPDATED_AT", FormatIso8601(c.updated)});
+  props.AddRow({"CREATED_AT", FormatDisplayTime(c.created)});
+  props.AddRow({"UPDATED_AT", FormatDisplayTime(c.updated)});
   std::string title = fmt::format("'{}' {} Service Connector Details", c.name, c.connector_type);
   std::string rendered = props.Render();
   size_t width = DisplayWidth(Split(rendered, '\n')[0]);
@@ -196,20 +209,27 @@ std::string RenderResourcesList(std::vector<ResourcesReport> const& reports) {
   TextTable table(
       {"CONNECTOR ID", "CONNECTOR NAME", "CONNECTOR TYPE", "RESOURCE TYPE", "RESOURCE NAMES"});
   for (auto const& report : reports) {
-    std::vector<std::string> types, names;
-    for (auto const& r : report.resources) {
-      types.push_back(WithEmoji(r.resource_type));
-      std::string cell = ResourceCell(r);
-      // Keep every resource type's names on the row of its type.
-      size_t lines = Split(cell, '\n').size();
-      names.push_back(cell);
-      for (size_t i = 1; i < lines; ++i) types.back() += "\n";
+    std::vector<std::string> connector = {report.id.value_or(""), report.name.value_or(""),
+                                          TypeWithEmoji(report.connector_type)};
+    if (report.resources.empty()) {
+      connector.push_back("");
+      connector.push_back(report.error ? "💥 error: " + InertText(*report.error) : "");
+      table.AddRow(connector);
+      continue;
     }
-    if (report.resources.empty() && report.error) {
-      names.push_back("💥 error: " + InertText(*report.error));
+    // One row per resource type, the connector named on the first: each type's names stay on
+    // its line however they wrap.
+    for (size_t i = 0; i < report.resources.size(); ++i) {
+      auto const& r = report.resources[i];
+      std::vector<std::string> cells = i == 0 ? connector : std::vector<std::string>{"", "", ""};
+      cells.push_back(WithEmoji(r.resource_type));
+      cells.push_back(ResourceCell(r));
+      if (i == 0) {
+        table.AddRow(std::move(cells));
+      } else {
+        table.AddContinuationRow(std::move(cells));
+      }
     }
-    table.AddRow({report.id.value_or(""), report.name.value_or(""),
-                  TypeWithEmoji(report.connector_type), Join(types, "\n"), Join(names, "\n")});
   }
   return table.Render();
 }

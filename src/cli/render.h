@@ -12,6 +12,9 @@
 namespace latchkey::cli {
 
 std::string WithEmoji(std::string const& resource_type);  // "📦 s3-bucket"
+// An ISO 8601 timestamp from the model's JSON as tables show times ("2023-06-15 18:45:17",
+// UTC); text that is not a timestamp is returned unchanged.
+std::string DisplayTimeText(std::string const& timestamp);
 std::string RenderConnectorTypes(std::vector<ConnectorTypeSpec const*> const& types);
 std::string DescribeConnectorType(ConnectorTypeSpec const& spec);
 std::string DescribeResourceType(ConnectorTypeSpec const& spec, ResourceTypeSpec const& rt);

@@ -103,8 +103,8 @@ std::string RenderComponentDetails(StackComponent const& c, ConnectorNames const
   props.AddRow({"CONNECTOR ID", c.connector_id.value_or("")});
   props.AddRow({"RESOURCE", c.connector_resource_id.value_or("")});
   props.AddRow({"OWNER", c.owner});
-  props.AddRow({"CREATED_AT", FormatIso8601(c.created)});
-  props.AddRow({"UPDATED_AT", FormatIso8601(c.updated)});
+  props.AddRow({"CREATED_AT", FormatDisplayTime(c.created)});
+  props.AddRow({"UPDATED_AT", FormatDisplayTime(c.updated)});
   out +=
       WithTitle(fmt::format("'{}' {} Details", c.name, ComponentTypeName(c.type)), props.Render());
   if (!c.configuration.empty()) {

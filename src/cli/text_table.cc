@@ -1,35 +1,13 @@
 #include "cli/text_table.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "common/inert_text.h"
 #include "common/strings.h"
 
 namespace latchkey::cli {
 namespace {
-
-// Decodes one UTF-8 code point starting at `i`, advancing `i`.
-char32_t NextCodePoint(std::string_view s, size_t& i) {
-  auto c = static_cast<unsigned char>(s[i]);
-  int extra = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-  char32_t cp = extra == 0 ? c : extra == 1 ? (c & 0x1F) : extra == 2 ? (c & 0x0F) : (c & 0x07);
-  ++i;
-  for (int k = 0; k < extra && i < s.size(); ++k, ++i) {
-    cp = (cp << 6) | (static_cast<unsigned char>(s[i]) & 0x3F);
-  }
-  return cp;
-}
-
-size_t CodePointWidth(char32_t cp) {
-  if (cp == 0xFE0F || cp == 0x200D || (cp >= 0x0300 && cp <= 0x036F)) return 0;
-  if ((cp >= 0x1F000 && cp <= 0x1FAFF) || (cp >= 0x2600 && cp <= 0x27BF) ||
-      (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
-      (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-      (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0x2B00 && cp <= 0x2BFF)) {
-    return 2;
-  }
-  return 1;
-}
 
 std::string Pad(std::string const& text, size_t width) {
   size_t w = DisplayWidth(text);
@@ -80,13 +58,83 @@ std::vector<std::string> InertCells(std::vector<std::string> const& cells) {
   return out;
 }
 
+// Columns a table takes beyond its cells: "┃ " + " │ " between cells + " ┃".
+size_t BorderWidth(size_t columns) { return columns * 3 + 1; }
+
+// The widest word (text between spaces) of any line of `cells`' column `i`.
+size_t LongestWord(std::vector<std::string> const& cells, size_t i) {
+  size_t longest = 0;
+  if (i >= cells.size()) return 0;
+  for (auto const& line : Split(cells[i], '\n')) {
+    for (auto const& word : Split(line, ' ')) longest = std::max(longest, DisplayWidth(word));
+  }
+  return longest;
+}
+
+// Narrows columns until the table fits `max_width`, always the widest column first (so short
+// columns such as SHARED keep their text whole, as rich does). Words are kept whole while they
+// can be: no column goes below its longest word if that is enough to fit, else below its
+// header's longest word, else below two columns (one wide character). A table that cannot fit
+// even so stays wider.
+void FitColumns(std::vector<size_t>& widths, std::vector<std::string> const& headers,
+                std::vector<std::vector<std::string>> const& rows, size_t max_width) {
+  size_t total = BorderWidth(widths.size());
+  for (size_t w : widths) total += w;
+  if (total <= max_width) return;
+  std::vector<size_t> any_word(widths.size()), header_word(widths.size());
+  for (size_t i = 0; i < widths.size(); ++i) {
+    header_word[i] = LongestWord(headers, i);
+    any_word[i] = header_word[i];
+    for (auto const& row : rows) any_word[i] = std::max(any_word[i], LongestWord(row, i));
+  }
+  constexpr size_t kNarrowestColumn = 2;
+  for (int phase = 0; phase < 3 && total > max_width; ++phase) {
+    std::vector<size_t> floor(widths.size());
+    for (size_t i = 0; i < widths.size(); ++i) {
+      size_t wanted = phase == 0 ? any_word[i] : phase == 1 ? header_word[i] : kNarrowestColumn;
+      floor[i] = std::min(widths[i], std::max(wanted, kNarrowestColumn));
+    }
+    // A phase that cannot reach the width would only narrow columns for nothing.
+    size_t narrowest = BorderWidth(widths.size());
+    for (size_t f : floor) narrowest += f;
+    if (narrowest > max_width && phase < 2) continue;
+    while (total > max_width) {
+      size_t widest = widths.size();
+      for (size_t i = 0; i < widths.size(); ++i) {
+        if (widths[i] > floor[i] && (widest == widths.size() || widths[i] > widths[widest])) {
+          widest = i;
+        }
+      }
+      if (widest == widths.size()) break;
+      --widths[widest];
+      --total;
+    }
+  }
+}
+
+// Every line of every cell broken to its column's width.
+std::vector<std::string> WrapCells(std::vector<std::string> const& cells,
+                                   std::vector<size_t> const& widths) {
+  std::vector<std::string> out;
+  out.reserve(cells.size());
+  for (size_t i = 0; i < cells.size(); ++i) {
+    std::vector<std::string> lines;
+    for (auto const& line : Split(cells[i], '\n')) {
+      for (auto& part : WrapToWidth(line, i < widths.size() ? widths[i] : 0)) {
+        lines.push_back(std::move(part));
+      }
+    }
+    out.push_back(Join(lines, "\n"));
+  }
+  return out;
+}
+
+std::atomic<size_t> default_table_width{0};
+
 }  // namespace
 
-size_t DisplayWidth(std::string_view text) {
-  size_t width = 0;
-  for (size_t i = 0; i < text.size();) width += CodePointWidth(NextCodePoint(text, i));
-  return width;
-}
+void SetDefaultTableWidth(size_t columns) { default_table_width = columns; }
+size_t DefaultTableWidth() { return default_table_width; }
 
 std::string TextTable::Render() const {
   std::vector<std::string> headers = InertCells(headers_);
@@ -103,10 +151,15 @@ std::string TextTable::Render() const {
   };
   measure(headers);
   for (auto const& r : rows) measure(r);
+  if (max_width_ > 0) {
+    FitColumns(widths, headers, rows, max_width_);
+    headers = WrapCells(headers, widths);
+    for (auto& r : rows) r = WrapCells(r, widths);
+  }
   std::string out = Rule(widths, "┏", "━", "┯", "┓");
   out += Row(widths, headers);
   for (size_t i = 0; i < rows.size(); ++i) {
-    if (row_lines_ || i == 0) out += Rule(widths, "┠", "─", "┼", "┨");
+    if (i == 0 || (row_lines_ && !continues_[i])) out += Rule(widths, "┠", "─", "┼", "┨");
     out += Row(widths, rows[i]);
   }
   out += Rule(widths, "┗", "━", "┷", "┛");
@@ -115,9 +168,13 @@ std::string TextTable::Render() const {
 
 std::string Centered(std::string const& raw, size_t width) {
   std::string text = InertText(raw);
-  size_t w = DisplayWidth(text);
-  if (w >= width) return text;
-  return std::string((width - w) / 2, ' ') + text;
+  // A title wider than its table is wrapped to it, each line centred, as the seeds show.
+  std::vector<std::string> lines;
+  for (auto const& line : WrapToWidth(text, width)) {
+    size_t w = DisplayWidth(line);
+    lines.push_back(w >= width ? line : std::string((width - w) / 2, ' ') + line);
+  }
+  return Join(lines, "\n");
 }
 
 }  // namespace latchkey::cli

@@ -1,6 +1,7 @@
 #include "client/open_backend.h"
 
 #include <charconv>
+#include <filesystem>
 #include <string>
 
 #include "client/remote_backend.h"
@@ -43,6 +44,14 @@ Result<std::unique_ptr<Backend>> OpenConfiguredBackend(Environment const& env) {
   auto local = LocalBackend::Open(std::move(options));
   if (!local) return tl::unexpected(local.error());
   return std::unique_ptr<Backend>(std::move(*local));
+}
+
+bool ConfiguredBackendExists(Environment const& env) {
+  auto session = LoadRemoteSession(env);
+  if (!session) return false;
+  if (*session) return true;
+  std::error_code ec;
+  return std::filesystem::exists(LocalBackend::StorePath(LatchkeyHome(env)), ec);
 }
 
 }  // namespace latchkey

@@ -12,4 +12,9 @@ namespace latchkey {
 
 Result<std::unique_ptr<Backend>> OpenConfiguredBackend(Environment const& env);
 
+// Whether OpenConfiguredBackend would find a server session or an existing embedded store,
+// rather than create a store (and $LATCHKEY_HOME): shell completion looks names up only then,
+// so pressing TAB never leaves files behind.
+bool ConfiguredBackendExists(Environment const& env);
+
 }  // namespace latchkey

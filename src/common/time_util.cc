@@ -9,15 +9,23 @@ namespace latchkey {
 
 TimePoint Now() { return std::chrono::time_point_cast<std::chrono::seconds>(Clock::now()); }
 
-std::string FormatIso8601(TimePoint t) {
+namespace {
+
+std::string FormatUtc(TimePoint t, char const* format) {
   // Not Clock::to_time_t: it passes through the clock's nanoseconds, which overflow beyond 2262.
   std::time_t tt = static_cast<std::time_t>(t.time_since_epoch().count());
   std::tm tm{};
   gmtime_r(&tt, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
+
+}  // namespace
+
+std::string FormatIso8601(TimePoint t) { return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ"); }
+
+std::string FormatDisplayTime(TimePoint t) { return FormatUtc(t, "%Y-%m-%d %H:%M:%S"); }
 
 Result<TimePoint> ParseTimestamp(std::string const& text) {
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, consumed = 0;

@@ -18,6 +18,10 @@ TimePoint Now();
 // ISO-8601 UTC with a trailing Z: "2026-11-23T11:44:53Z".
 std::string FormatIso8601(TimePoint t);
 
+// As upstream's tables show times, in UTC without a zone: "2023-06-15 18:45:17". For people
+// only; anything a program reads (JSON, YAML, protocol documents) keeps FormatIso8601.
+std::string FormatDisplayTime(TimePoint t);
+
 // Accepts "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS[.frac][Z|+hh:mm]" (upstream's --expires-at
 // forms); a value without a zone is UTC.
 Result<TimePoint> ParseTimestamp(std::string const& text);

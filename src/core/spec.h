@@ -29,6 +29,16 @@ ConfigField MakeField(std::string name, std::string title, bool secret, bool req
                       FieldType type = FieldType::kString,
                       std::optional<std::string> default_value = std::nullopt);
 
+// A method whose clients receive the connector's own long-lived credentials (keys that stay
+// valid until someone revokes them) instead of temporary ones issued from them. Register,
+// update and login warn about it with `advice`, the method or setting to use instead; the CLI
+// reads it from here so that it names no provider (issue 16).
+struct LongLivedClients {
+  std::string advice;  // "use session-token, federation-token or iam-role instead, ..."
+  // When set, only while this boolean field is false (GCP's generate_temporary_tokens).
+  std::string unless_field;
+};
+
 struct AuthMethodSpec {
   std::string name;         // "Kubernetes API token"
   std::string auth_method;  // "token"
@@ -37,6 +47,8 @@ struct AuthMethodSpec {
   std::optional<int64_t> min_expiration_seconds;
   std::optional<int64_t> default_expiration_seconds;
   std::optional<int64_t> max_expiration_seconds;
+  // Default-initialised, so the catalogue's positional initialisers need not name it.
+  std::optional<LongLivedClients> long_lived_clients{};
 
   bool SupportsTemporaryCredentials() const;
   ConfigField const* FindField(std::string const& field_name) const;

@@ -36,7 +36,7 @@ Result<void> RequireVerified(ResourcesReport const& report) {
 
 Result<std::unique_ptr<LocalBackend>> LocalBackend::Open(LocalBackendOptions options) {
   if (auto r = EnsureDirectory(options.home, 0700); !r) return tl::unexpected(r.error());
-  auto store = OpenSqliteStore(options.home + "/latchkey.db");
+  auto store = OpenSqliteStore(StorePath(options.home));
   if (!store) return tl::unexpected(store.error());
   return std::make_unique<LocalBackend>(std::move(options), std::move(*store), nullptr);
 }

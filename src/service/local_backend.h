@@ -12,8 +12,9 @@ namespace latchkey {
 
 class LocalBackend : public Backend {
  public:
-  // Opens (and creates) the SQLite store under `options.home`.
+  // Opens (and creates) the SQLite store under `options.home`, at StorePath(home).
   static Result<std::unique_ptr<LocalBackend>> Open(LocalBackendOptions options);
+  static std::string StorePath(std::string const& home) { return home + "/latchkey.db"; }
   // The embedded mode: one local user (options.owner) who owns and administers everything.
   // `http` may be null: a libcurl client is then created on first use.
   LocalBackend(LocalBackendOptions options, std::unique_ptr<Store> store,
@@ -103,6 +104,10 @@ class LocalBackend : public Backend {
   // Refuses (naming them) while components use the connector: deleting it, or changing what it
   // reaches (auth method, resource types, resource ID).
   Result<void> RefuseWhileUsed(Connector const& c, std::string const& action);
+  // Upstream's default stack: a user with no stack at all gets a `default` stack of a `default`
+  // local orchestrator and a `default` local artifact store, made active when nothing is
+  // (local_backend_default_stack.cc). Called first by the stack and component use cases.
+  Result<void> EnsureDefaultStack();
   Result<Secret> OpenSecret(SecretRecord const& record, bool reveal_values);
 
   std::shared_ptr<ServiceState> state_;

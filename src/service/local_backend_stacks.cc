@@ -164,6 +164,7 @@ Result<ConnectedComponent> LocalBackend::RegisterComponent(ComponentRequest requ
 }
 
 Result<Page<StackComponent>> LocalBackend::PageComponents(ComponentType type, ListQuery query) {
+  if (auto r = EnsureDefaultStack(); !r) return tl::unexpected(r.error());
   query.visible_to.reset();
   if (!principal_.admin) query.visible_to = principal_.name;
   return store().PageComponents(type, query);
@@ -171,6 +172,7 @@ Result<Page<StackComponent>> LocalBackend::PageComponents(ComponentType type, Li
 
 Result<StackComponent> LocalBackend::GetComponent(ComponentType type,
                                                   std::string const& name_or_id) {
+  if (auto r = EnsureDefaultStack(); !r) return tl::unexpected(r.error());
   return LoadComponent(type, name_or_id, Access::kRead);
 }
 
@@ -249,6 +251,8 @@ Result<Stack> LocalBackend::RegisterStack(StackRequest request) {
   if (!request.components.contains(ComponentType::kArtifactStore)) {
     return Fail(ErrorCode::kInvalidArgument, "a stack needs an artifact store (-a NAME)");
   }
+  // Before the new stack exists, so that `-o default` finds the default orchestrator.
+  if (auto r = EnsureDefaultStack(); !r) return tl::unexpected(r.error());
   Stack s;
   s.id = crypto::NewTimeOrderedUuid();
   s.name = request.name;
@@ -269,12 +273,14 @@ Result<Stack> LocalBackend::RegisterStack(StackRequest request) {
 }
 
 Result<Page<Stack>> LocalBackend::PageStacks(ListQuery query) {
+  if (auto r = EnsureDefaultStack(); !r) return tl::unexpected(r.error());
   query.visible_to.reset();
   if (!principal_.admin) query.visible_to = principal_.name;
   return store().PageStacks(query);
 }
 
 Result<Stack> LocalBackend::GetStack(std::string const& name_or_id) {
+  if (auto r = EnsureDefaultStack(); !r) return tl::unexpected(r.error());
   auto s = store().FindStack(name_or_id, names());
   if (!s) return s;
   if (auto r = Authorize(principal_, s->owner, false, Access::kRead, "stack", name_or_id); !r) {

@@ -59,6 +59,50 @@ class S3ArtifactStore : public ObjectArtifactStore {
   std::string bucket_;
 };
 
+// The keys of an S3 store without a connector: from the secret its authentication_secret
+// names (upstream's form: the secret's aws_access_key_id, aws_secret_access_key and
+// aws_session_token), else from its key/secret/token attributes (references, resolved).
+// Errors name the secret and the keys it lacks, never a value.
+Result<aws::AwsCredentials> S3StoreCredentials(Backend& backend, StackComponent const& component,
+                                               std::map<std::string, std::string> const& config) {
+  aws::AwsCredentials creds;
+  if (auto name = config.find("authentication_secret"); name != config.end()) {
+    auto secret = backend.GetSecret(name->second, true);
+    if (!secret) {
+      return Fail(secret.error(),
+                  "reading the authentication_secret of artifact store '" + component.name + "'");
+    }
+    auto const& values = secret->values;
+    auto id = values.find("aws_access_key_id");
+    auto key = values.find("aws_secret_access_key");
+    if (id == values.end() || key == values.end()) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  "secret '" + secret->name + "', the authentication_secret of artifact store '" +
+                      component.name +
+                      "', needs the keys aws_access_key_id and aws_secret_access_key");
+    }
+    creds.access_key_id = id->second;
+    creds.secret_access_key = key->second;
+    if (auto t = values.find("aws_session_token"); t != values.end()) {
+      creds.session_token = t->second;
+    }
+    return creds;
+  }
+  auto key = config.find("key");
+  auto secret = config.find("secret");
+  if (key == config.end() || secret == config.end()) {
+    return Fail(ErrorCode::kFailedPrecondition,
+                "artifact store '" + component.name +
+                    "' has neither a service connector, an authentication_secret nor key/secret "
+                    "references: connect it with `latchkey artifact-store connect " +
+                    component.name + " --connector CONNECTOR`");
+  }
+  creds.access_key_id = key->second;
+  creds.secret_access_key = secret->second;
+  if (auto t = config.find("token"); t != config.end()) creds.session_token = t->second;
+  return creds;
+}
+
 Result<std::unique_ptr<ArtifactStore>> OpenS3(Backend& backend, Context& ctx,
                                               StackComponent const& component) {
   auto config = ResolvedConfiguration(backend, component);
@@ -82,20 +126,9 @@ Result<std::unique_ptr<ArtifactStore>> OpenS3(Backend& backend, Context& ctx,
       return aws::ConfiguredCredentials(ctx, **current);
     };
   } else {
-    auto key = config->find("key");
-    auto secret = config->find("secret");
-    if (key == config->end() || secret == config->end()) {
-      return Fail(ErrorCode::kFailedPrecondition,
-                  "artifact store '" + component.name +
-                      "' has neither a service connector nor key/secret references: connect it "
-                      "with `latchkey artifact-store connect " +
-                      component.name + " --connector CONNECTOR`");
-    }
-    aws::AwsCredentials creds;
-    creds.access_key_id = key->second;
-    creds.secret_access_key = secret->second;
-    if (auto t = config->find("token"); t != config->end()) creds.session_token = t->second;
-    credentials = [creds]() -> Result<aws::AwsCredentials> { return creds; };
+    auto creds = S3StoreCredentials(backend, component, *config);
+    if (!creds) return tl::unexpected(creds.error());
+    credentials = [creds = *creds]() -> Result<aws::AwsCredentials> { return creds; };
     endpoint.region = config->contains("region") ? (*config)["region"] : "us-east-1";
     if (auto e = config->find("endpoint_url"); e != config->end())
       endpoint.endpoint_url = e->second;

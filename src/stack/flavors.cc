@@ -34,7 +34,10 @@ std::vector<Flavor> BuildFlavors() {
         A{"secret", false, true, "AWS secret access key, when no connector is linked"},
         A{"token", false, true, "AWS session token, when no connector is linked"},
         A{"region", false, false, "AWS region, when no connector is linked (default us-east-1)"},
-        A{"endpoint_url", false, false, "S3 endpoint, when no connector is linked"}},
+        A{"endpoint_url", false, false, "S3 endpoint, when no connector is linked"},
+        A{"authentication_secret", false, false,
+          "Latchkey secret holding the store's credentials (aws_access_key_id, "
+          "aws_secret_access_key, optionally aws_session_token), when no connector is linked"}},
        R{std::nullopt, "s3-bucket", "path"}},
       {kArtifact,
        "gcs",

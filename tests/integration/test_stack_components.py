@@ -153,7 +153,7 @@ class MotoStackTest(cli.CliTestCase):
         row = next(line for line in r.stdout.splitlines() if "aws-s3" in line)
         self.assertIn(f"s3://{bucket}", row)  # the bucket of the path, not the whole path
         self.assertIn("s3-bucket", row)
-        self.lk_ok("orchestrator", "register", "default", "--flavor", "local")
+        # As written in the seeds: the default orchestrator exists without being registered.
         r = self.lk_ok("stack", "register", "s3-zenfiles", "-o", "default", "-a", "s3-zenfiles",
                        "--set")
         self.assertIn("set as active", r.stdout)
@@ -216,8 +216,46 @@ class MotoStackTest(cli.CliTestCase):
         # Registering with a connector that cannot reach the bucket saves nothing.
         r = self.lk_fail("artifact-store", "register", "bad", "--flavor", "s3",
                          "--path=s3://no-such-bucket-here", "--connector", "aws-s3")
+        # ("default" is the default stack's local store, there since the first stack call.)
         self.assertEqual([c["name"] for c in self.lk_json("artifact-store", "list")],
-                         ["gcs", "nobucket"])
+                         ["default", "gcs", "nobucket"])
+
+    def test_authentication_secret_holds_the_store_credentials(self):
+        """The seeds' third alternative: `secret create aws ...` then
+        `artifact-store register s3 --flavor s3 --path=s3://BUCKET --authentication_secret=aws`."""
+        m = self.moto
+        bucket = m.buckets[0]
+        self.lk_ok("secret", "create", "aws", f"--aws_access_key_id={m.access_key_id}",
+                   f"--aws_secret_access_key={m.secret_access_key}")
+        r = self.lk_ok("artifact-store", "register", "s3", "--flavor", "s3",
+                       f"--path=s3://{bucket}", "--authentication_secret=aws",
+                       f"--region={m.region}", f"--endpoint_url={m.endpoint}")
+        self.assertIn("Successfully registered artifact store `s3`", r.stdout)
+        src = os.path.join(self.work, "in.txt")
+        with open(src, "w") as f:
+            f.write("kept with the secret's keys\n")
+        self.lk_ok("artifact-store", "cp", src, "s3:auth_secret/in")
+        stored = self.admin_s3().get_object(Bucket=bucket, Key="auth_secret/in")
+        self.assertEqual(stored["Body"].read(), b"kept with the secret's keys\n")
+        back = os.path.join(self.work, "back.txt")
+        self.lk_ok("artifact-store", "cp", "s3:auth_secret/in", back)
+        with open(back) as f:
+            self.assertEqual(f.read(), "kept with the secret's keys\n")
+        described = self.lk_json("artifact-store", "describe", "s3")
+        self.assertEqual(described["configuration"]["authentication_secret"], "aws")
+
+        # A secret without the keys, or no such secret: one line naming the secret, no value.
+        self.lk_ok("secret", "create", "incomplete", "--aws_access_key_id=only-the-id-here")
+        self.lk_ok("artifact-store", "register", "s3-incomplete", "--flavor", "s3",
+                   f"--path=s3://{bucket}", "--authentication_secret=incomplete",
+                   f"--endpoint_url={m.endpoint}")
+        r = self.lk_fail("artifact-store", "cp", src, "s3-incomplete:x")
+        self.assertOneLineError(r, "'incomplete'", "aws_secret_access_key")
+        self.lk_ok("artifact-store", "register", "s3-missing", "--flavor", "s3",
+                   f"--path=s3://{bucket}", "--authentication_secret=nope",
+                   f"--endpoint_url={m.endpoint}")
+        r = self.lk_fail("artifact-store", "cp", src, "s3-missing:x")
+        self.assertOneLineError(r, "nope", "authentication_secret")
 
     def test_interactive_connect_lists_compatible_connectors_and_asks(self):
         bucket = self.moto.buckets[1]

@@ -109,7 +109,10 @@ class StackServerTest(cli.CliTestCase):
         rows = self.lk_ok("service-connector", "list").stdout.splitlines()
         self.assertIn("👉", next(line for line in rows if " aws-s3 " in line))
         stacks = self.lk_json("stack", "list")
-        self.assertEqual([(s["name"], s["active"]) for s in stacks], [("s3-zenfiles", True)])
+        # Besides upstream's default stacks (the admin sees every user's), only this one, active.
+        self.assertEqual([(s["name"], s["active"]) for s in stacks if s["name"] != "default"],
+                         [("s3-zenfiles", True)])
+        self.assertFalse(any(s["active"] for s in stacks if s["name"] == "default"))
         r = self.lk_fail("service-connector", "delete", "aws-s3")
         self.assertOneLineError(r, "artifact store 's3-zenfiles'")
         self.assertMainKeysNeverPrinted(self.env)
@@ -128,7 +131,8 @@ class StackServerTest(cli.CliTestCase):
         self.assertIn("no orchestrator named or with ID 'mine'", r.stderr)
         listed = alice.run("orchestrator", "list", "-o", "json")
         self.assertEqual(listed.returncode, 0, listed.describe())
-        self.assertEqual(listed.json(), [])
+        # Only her own: the default orchestrator of her default stack, not the admin's `mine`.
+        self.assertEqual([(c["name"], c["flavor"]) for c in listed.json()], [("default", "local")])
         self.assertEqual(alice.leaks(), [])
 
 

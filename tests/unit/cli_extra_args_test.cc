@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "cli/extra_args.h"
 #include "cli/text_table.h"
@@ -27,6 +28,35 @@ TEST(ParseAttributeArgs, FileValuesAndEscapes) {
   EXPECT_EQ(r->at("a"), "from-file");
   EXPECT_EQ(r->at("b"), "@literal");
   EXPECT_FALSE(ParseAttributeArgs({"--a=@/does/not/exist"}));
+  std::filesystem::remove(path);
+}
+
+// Issue 17: upstream's line naming the argument and the file, on the notes stream, never the
+// contents; nothing for literal values or `@@`.
+TEST(ParseAttributeArgs, SaysWhichFileAnArgumentWasReadFrom) {
+  auto path = std::filesystem::temp_directory_path() / "latchkey-expand-test.json";
+  std::ofstream(path) << "s3cr3t-file-contents";
+  std::ostringstream notes;
+  auto r = ParseAttributeArgs(
+      {"--service-account-json=@" + path.string(), "--b=@@literal", "--project_id=p"}, notes);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->at("service_account_json"), "s3cr3t-file-contents");
+  EXPECT_EQ(notes.str(), "Expanding argument value service_account_json to contents of file " +
+                             path.string() + ".\n");
+  EXPECT_EQ(notes.str().find("s3cr3t"), std::string::npos);
+  // A relative path is shown absolute, as upstream does.
+  auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(path.parent_path());
+  std::ostringstream relative;
+  auto r2 = ParseAttributeArgs({"--token=@" + path.filename().string()}, relative);
+  std::filesystem::current_path(cwd);
+  ASSERT_TRUE(r2);
+  EXPECT_EQ(relative.str(),
+            "Expanding argument value token to contents of file " + path.string() + ".\n");
+  // A file that cannot be read is an error, with no line claiming it was expanded.
+  std::ostringstream failed;
+  EXPECT_FALSE(ParseAttributeArgs({"--a=@/does/not/exist"}, failed));
+  EXPECT_EQ(failed.str(), "");
   std::filesystem::remove(path);
 }
 

@@ -79,6 +79,10 @@ ConnectorTypeSpec Build() {
       {},
       {},
       {}};
+  secret_key.long_lived_clients = LongLivedClients{
+      "use the session-token, federation-token or iam-role method instead, so that clients "
+      "receive temporary STS credentials and the keys stay with the broker",
+      ""};
   AuthMethodSpec sts_token{"AWS STS Token",
                            kStsToken,
                            "A temporary STS token (access key, secret key and session token)\n"

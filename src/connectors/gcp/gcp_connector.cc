@@ -13,17 +13,18 @@
 #include "connectors/gcp/gcp_session.h"
 #include "connectors/gcp/gcp_spec.h"
 #include "connectors/kubernetes/kubernetes_credentials.h"
+#include "core/long_lived_warning.h"
 
 namespace latchkey::gcp {
 namespace {
 
 std::string ProjectOf(Connector const& c) { return c.Value("project_id").value_or(""); }
 
+// Read from the spec's LongLivedClients, the same flag the CLI's warning reads, so what the
+// connector does and what users are told cannot drift apart.
 bool HandsOutKey(Connector const& c) {
-  bool keyed = c.auth_method == kServiceAccount || c.auth_method == kUserAccount ||
-               c.auth_method == kExternalAccount;
-  auto v = c.Value("generate_temporary_tokens");
-  return keyed && v && !IsTruthy(*v);
+  auto const* method = GcpSpec().FindAuthMethod(c.auth_method);
+  return method && HandsClientsLongLivedCredentials(*method, c);
 }
 
 // Cluster IDs as listed: the bare name, or location/name where a name repeats across locations.

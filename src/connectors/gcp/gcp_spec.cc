@@ -105,6 +105,13 @@ ConnectorTypeSpec Build() {
   impersonation.min_expiration_seconds = 300;
   impersonation.default_expiration_seconds = 3600;
   impersonation.max_expiration_seconds = 3600;
+  // With generate_temporary_tokens=false these hand clients the JSON itself.
+  for (AuthMethodSpec* keyed : {&user, &service, &external}) {
+    keyed->long_lived_clients = LongLivedClients{
+        "leave generate_temporary_tokens at true (or use the impersonation method), so that "
+        "clients receive access tokens that expire within the hour",
+        "generate_temporary_tokens"};
+  }
   s.auth_methods = {implicit, user, service, external, token, impersonation};
 
   std::vector<std::string> all = {kImplicit,        kUserAccount, kServiceAccount,

@@ -77,6 +77,30 @@ TEST_F(CompletionTest, MultiLetterShortFlagTakesItsValue) {
             (Words{"aws-s3"}));
 }
 
+// Issue 17: `--opt=value`. zsh passes it as one word and inserts the whole candidate; bash
+// splits at '=' (a word of its own) and replaces only what follows it.
+TEST_F(CompletionTest, OptionValuesAfterAnEqualsSign) {
+  EXPECT_EQ(Complete({"service-connector", "register", "--type=a"}),
+            (Words{"--type=aws", "--type=azure"}));
+  EXPECT_EQ(Complete({"service-connector", "register", "--type", "=", "a"}),
+            (Words{"aws", "azure"}));
+  Words after_equals = Complete({"service-connector", "register", "--type", "="});
+  EXPECT_TRUE(Has(after_equals, "docker")) << "the '=' itself is not the value's prefix";
+  EXPECT_TRUE(Has(after_equals, "gcp"));
+  // A value given with '=' is remembered: the auth methods are those of that type.
+  Words methods = Complete({"service-connector", "register", "--type=docker", "--auth-method="});
+  EXPECT_EQ(methods, (Words{"--auth-method=password"}));
+  EXPECT_EQ(Complete({"service-connector", "describe", "x", "--output=j"}),
+            (Words{"--output=json"}));
+  // Names from the store are offered this way too, and still only the inert ones.
+  EXPECT_EQ(Complete({"artifact-store", "connect", "s3", "--connector=aws-"}),
+            (Words{"--connector=aws-eks", "--connector=aws-s3"}));
+  EXPECT_EQ(asked_prefix_, "aws-");
+  EXPECT_EQ(Complete({"artifact-store", "connect", "s3", "--connector=ev"}), Words{});
+  // An unknown option's value is nothing we can complete.
+  EXPECT_EQ(Complete({"service-connector", "register", "--bogus=a"}), Words{});
+}
+
 TEST_F(CompletionTest, SecretNamesAndNothingAfterDoubleDash) {
   EXPECT_EQ(Complete({"secret", "get", ""}), (Words{"db-creds"}));
   EXPECT_EQ(Complete({"secret", "create", ""}), Words{});

@@ -19,6 +19,17 @@ TEST(TimeUtil, ParsesUpstreamAndIsoForms) {
   EXPECT_EQ(FormatIso8601(*a), "2026-11-23T11:44:53Z");
 }
 
+// Issue 17: tables show times as upstream does, in UTC without a zone; JSON keeps ISO 8601.
+TEST(TimeUtil, DisplayTimeIsUpstreamsTableForm) {
+  auto t = ParseTimestamp("2023-06-15T20:45:17+02:00");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(FormatDisplayTime(*t), "2023-06-15 18:45:17");
+  EXPECT_EQ(FormatIso8601(*t), "2023-06-15T18:45:17Z");
+  auto back = ParseTimestamp(FormatDisplayTime(*t));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, *t);
+}
+
 TEST(TimeUtil, RefusesGarbage) {
   EXPECT_FALSE(ParseTimestamp("tomorrow"));
   EXPECT_FALSE(ParseTimestamp("2026-13-01 00:00:00"));

@@ -170,7 +170,66 @@ TEST_F(StackBackendTest, StacksNeedAnArtifactStoreAndTrackTheActiveOne) {
   ASSERT_TRUE(backend_->RegisterStack(request));
   ASSERT_TRUE(backend_->SetActiveStack("s2"));
   EXPECT_TRUE(backend_->DeleteStack("s1"));
+  // s2 and the default stack the first stack call made.
+  EXPECT_EQ(backend_->PageStacks(ListQuery{})->total, 2);
+}
+
+constexpr auto kOrchestrators = ComponentType::kOrchestrator;
+
+// Issue 17: upstream's default stack exists on first use, so the seeds'
+// `stack register s3-zenfiles -o default -a s3-zenfiles --set` works on a new store.
+TEST_F(StackBackendTest, ADefaultStackOfLocalComponentsExistsOnFirstUse) {
+  auto stacks = backend_->PageStacks(ListQuery{});
+  ASSERT_TRUE(stacks) << stacks.error().message;
+  ASSERT_EQ(stacks->items.size(), 1u);
+  Stack const& d = stacks->items[0];
+  EXPECT_EQ(d.name, "default");
+  ASSERT_TRUE(d.components.contains(kOrchestrators));
+  ASSERT_TRUE(d.components.contains(kArtifacts));
+  EXPECT_EQ(d.components.at(kOrchestrators).name, "default");
+  EXPECT_EQ(d.components.at(kOrchestrators).flavor, "local");
+  EXPECT_EQ(d.components.at(kArtifacts).name, "default");
+  EXPECT_EQ(d.components.at(kArtifacts).flavor, "local");
+  auto active = backend_->GetActiveStack();
+  ASSERT_TRUE(active && *active);
+  EXPECT_EQ((*active)->name, "default");
+  // Asking again creates nothing more.
   EXPECT_EQ(backend_->PageStacks(ListQuery{})->total, 1);
+  EXPECT_EQ(backend_->PageComponents(kOrchestrators, ListQuery{})->total, 1);
+
+  ComponentRequest store;
+  store.type = kArtifacts;
+  store.name_or_id = "files";
+  store.flavor = "local";
+  ASSERT_TRUE(backend_->RegisterComponent(store));
+  StackRequest request;
+  request.name = "files";
+  request.components = {{kOrchestrators, "default"}, {kArtifacts, "files"}};
+  request.set_active = true;
+  auto s = backend_->RegisterStack(request);
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->components.at(kOrchestrators).id, d.components.at(kOrchestrators).id);
+
+  // Deleting it while another stack exists sticks.
+  ASSERT_TRUE(backend_->DeleteStack("default"));
+  auto left = backend_->PageStacks(ListQuery{});
+  ASSERT_TRUE(left);
+  ASSERT_EQ(left->items.size(), 1u);
+  EXPECT_EQ(left->items[0].name, "files");
+}
+
+TEST_F(StackBackendTest, TheDefaultStackUsesTheUsersOwnDefaultComponent) {
+  // A first call that is not about stacks creates nothing: the user's own `default` is kept.
+  ComponentRequest own;
+  own.type = kArtifacts;
+  own.name_or_id = "default";
+  own.flavor = "local";
+  own.configuration = {{"path", (home_ / "mine").string()}};
+  ASSERT_TRUE(backend_->RegisterComponent(own));
+  auto stack = backend_->GetStack("default");
+  ASSERT_TRUE(stack) << stack.error().message;
+  EXPECT_EQ(stack->components.at(kArtifacts).configuration.at("path"), (home_ / "mine").string());
+  EXPECT_EQ(backend_->PageComponents(kArtifacts, ListQuery{})->total, 1);
 }
 
 TEST_F(StackBackendTest, ComponentNamesAreUniquePerTypeAndUpdatesValidate) {
