@@ -104,7 +104,10 @@ void RestrictDatabaseFiles(std::string const& path) {
 
 Result<Database> Database::Open(std::string const& path, Role role) {
   sqlite3* db = nullptr;
-  RestrictDatabaseFiles(path);
+  // Only before the writer opens: a reader opens while this process's other connections hold
+  // POSIX locks on the file, and closing any descriptor of a file drops all of the process's
+  // locks on it, which lets another process check-point or recover under our feet.
+  if (role == Role::kWriter) RestrictDatabaseFiles(path);
   int rc =
       sqlite3_open_v2(path.c_str(), &db,
                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
