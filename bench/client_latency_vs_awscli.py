@@ -10,24 +10,14 @@ Usage: bench/client_latency_vs_awscli.py build/latchkey
 """
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "integration"))
 import aws_peers  # noqa: E402
-
-
-def median_ms(cmd, env, runs):
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+from process_timing import median_ms  # noqa: E402
 
 
 def main():

@@ -18,23 +18,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "integration"))
 import aws_peers  # noqa: E402
 import latchkey_server  # noqa: E402
 from process_util import clean_env  # noqa: E402
-
-
-def samples_ms(cmd, env, runs):
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=True)
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+from process_timing import samples_ms  # noqa: E402
 
 
 def main():

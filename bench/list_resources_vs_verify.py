@@ -14,25 +14,14 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "fakes"))
+from process_timing import median_ms  # noqa: E402
 from slow_registry import SlowRegistry  # noqa: E402
-
-
-def median_ms(cmd, env, runs):
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=True, timeout=120)
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
 
 
 def main():
@@ -53,8 +42,8 @@ def main():
                                 "--username=bench", "--password=bench-password",
                                 f"--registry={registry.url}", "--no-verify"],
                                env=env, stdout=subprocess.DEVNULL, check=True, timeout=60)
-            one = median_ms([binary, "service-connector", "verify", "slow-00"], env, a.runs)
-            every = median_ms([binary, "service-connector", "list-resources"], env, a.runs)
+            one = median_ms([binary, "service-connector", "verify", "slow-00"], env, a.runs, 120)
+            every = median_ms([binary, "service-connector", "list-resources"], env, a.runs, 120)
             peak = registry.peak
     finally:
         shutil.rmtree(home, ignore_errors=True)
