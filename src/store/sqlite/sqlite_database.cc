@@ -77,20 +77,12 @@ Result<void> SqliteDatabase::ReadOne(Body const& body) {
   return WithReader(body, false);  // autocommit: the statement is its own read transaction
 }
 
-namespace {
-
-bool InMemory(std::string const& path) {
-  return path.empty() || path == ":memory:" || path.find("mode=memory") != std::string::npos;
-}
-
-}  // namespace
-
 Result<void> SqliteDatabase::WithReader(Body const& body, bool in_transaction) {
   auto run = [&](sqlite::Database& db, SqliteConnection& connection) {
     return in_transaction ? InTransaction(db, "BEGIN", [&] { return body(connection); })
                           : body(connection);
   };
-  if (InMemory(path_)) {
+  if (in_memory_) {
     std::lock_guard lock(mu_);
     return run(db_, connection_);
   }

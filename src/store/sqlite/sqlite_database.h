@@ -39,7 +39,11 @@ class SqliteDatabase : public sql::Database {
 
  private:
   SqliteDatabase(std::string path, sqlite::Database db)
-      : path_(std::move(path)), db_(std::move(db)), connection_(db_) {}
+      : path_(std::move(path)),
+        in_memory_(path_.empty() || path_ == ":memory:" ||
+                   path_.find("mode=memory") != std::string::npos),
+        db_(std::move(db)),
+        connection_(db_) {}
   Result<void> Migrate();
 
   // Reads run on connections of their own: in WAL mode a reader sees the last commit and
@@ -58,6 +62,7 @@ class SqliteDatabase : public sql::Database {
   Result<std::unique_ptr<Reader>> TakeReader();
   void ReturnReader(std::unique_ptr<Reader> reader);
   std::string path_;
+  bool const in_memory_;
   std::mutex readers_mu_;
   std::condition_variable reader_free_;
   std::vector<std::unique_ptr<Reader>> idle_readers_;
