@@ -70,19 +70,25 @@ class SlowRegistry:
             self.in_flight += 1
             self.peak = max(self.peak, self.in_flight)
         try:
-            if not self._wait_for_gate():
-                return self._answer(h, 503, b'{"errors":[{"code":"UNAVAILABLE"}]}')
-            threading.Event().wait(self.delay)
-            if h.path != "/v2/":
-                return self._answer(h, 404, b'{"errors":[{"code":"NOT_FOUND"}]}')
-            expected = "Basic " + base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
-            if h.headers.get("Authorization") == expected:
-                return self._answer(h, 200, b"{}")
-            return self._answer(h, 401, b'{"errors":[{"code":"UNAUTHORIZED"}]}',
-                                {"WWW-Authenticate": 'Basic realm="slow-registry"'})
+            answer = self._decide(h)
         finally:
+            # Out of flight before the answer is sent: once the client has it, it may start its
+            # next request at once, and that one must not be counted beside this one.
             with self.lock:
                 self.in_flight -= 1
+        self._answer(h, *answer)
+
+    def _decide(self, h: BaseHTTPRequestHandler):
+        if not self._wait_for_gate():
+            return 503, b'{"errors":[{"code":"UNAVAILABLE"}]}'
+        threading.Event().wait(self.delay)
+        if h.path != "/v2/":
+            return 404, b'{"errors":[{"code":"NOT_FOUND"}]}'
+        expected = "Basic " + base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+        if h.headers.get("Authorization") == expected:
+            return 200, b"{}"
+        return (401, b'{"errors":[{"code":"UNAUTHORIZED"}]}',
+                {"WWW-Authenticate": 'Basic realm="slow-registry"'})
 
     @staticmethod
     def _answer(h: BaseHTTPRequestHandler, status: int, body: bytes, headers: dict | None = None):
