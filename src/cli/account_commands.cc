@@ -12,6 +12,7 @@
 #include "client/remote_lists.h"
 #include "client/remote_session.h"
 #include "common/file_util.h"
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "http/url_encoding.h"
 
@@ -75,7 +76,7 @@ Result<void> Login(CliState& state, LoginArgs const& a) {
       "POST", "/api/v1/login", {},
       nlohmann::json{{"username", a.username}, {"password", *password}, {"token_name", "cli"}});
   if (!j) return tl::unexpected(j.error());
-  session.token = j->value("token", "");
+  session.token = JsonString(*j, "token");
   if (session.token.empty()) return Fail(ErrorCode::kInternal, "the server issued no token");
   if (auto r = SaveRemoteSession(state.env(), session); !r) return r;
   std::cout << "Logged in to " << a.url << " as '" << a.username
@@ -187,9 +188,10 @@ void AddUserCommands(CLI::App& app, CliState& state) {
     PrintListed(state, *page, "users", [&] {
       TextTable table({"NAME", "ID", "ADMIN", "SERVICE ACCOUNT", "CREATED"});
       for (auto const& u : page->items) {
-        table.AddRow({u.value("name", ""), u.value("id", ""), u.value("admin", false) ? "✅" : "➖",
-                      u.value("service_account", false) ? "✅" : "➖",
-                      DisplayTimeText(u.value("created", ""))});
+        table.AddRow({JsonString(u, "name"), JsonString(u, "id"),
+                      JsonBool(u, "admin", false) ? "✅" : "➖",
+                      JsonBool(u, "service_account", false) ? "✅" : "➖",
+                      DisplayTimeText(JsonString(u, "created"))});
       }
       std::cout << table.Render();
     });
@@ -221,7 +223,7 @@ void AddUserCommands(CLI::App& app, CliState& state) {
     if (!j) return tl::unexpected(j.error());
     PrintJsonOr(state, *j, [&] {
       std::cout << "API key for '" << a->name << "' (shown once; use it as LATCHKEY_API_TOKEN):\n"
-                << j->value("token", "") << "\n";
+                << JsonString(*j, "token") << "\n";
     });
     return {};
   });
@@ -249,10 +251,10 @@ void AddTokenCommands(CLI::App& app, CliState& state) {
       TextTable table({"ID", "NAME", "CREATED", "EXPIRES", "REVOKED"});
       for (auto const& t : page->items) {
         table.AddRow(
-            {t.value("id", ""), t.value("name", ""), DisplayTimeText(t.value("created", "")),
+            {JsonString(t, "id"), JsonString(t, "name"), DisplayTimeText(JsonString(t, "created")),
              t["expires_at"].is_string() ? DisplayTimeText(t["expires_at"].get<std::string>())
                                          : "never",
-             t.value("revoked", false) ? "✅" : "➖"});
+             JsonBool(t, "revoked", false) ? "✅" : "➖"});
       }
       std::cout << table.Render();
     });

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "client/remote_lists.h"
+#include "common/json_fields.h"
 #include "core/connector_ops.h"
 #include "core/model_json.h"
 #include "core/registry.h"
@@ -93,8 +94,8 @@ Result<nlohmann::json> RemoteBackend::Call(
   if (!parsed.is_discarded() && parsed.is_object() && parsed.contains("error") &&
       parsed["error"].is_object()) {
     auto const& e = parsed["error"];
-    std::string message = e.value("message", "");
-    ErrorCode code = ErrorCodeFromName(e.value("code", ""));
+    std::string message = JsonString(e, "message");
+    ErrorCode code = ErrorCodeFromName(JsonString(e, "code"));
     if (response->status == 401 && response->Header("www-authenticate")) {
       message += " (server " + options_.url + ")";  // our API token, not a provider's answer
     }

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/file_util.h"
+#include "common/json_fields.h"
 #include "common/strings.h"
 #include "crypto/encoding.h"
 #include "secrets/secret_box.h"
@@ -62,10 +63,10 @@ Result<std::optional<RemoteSession>> LoadRemoteSession(Environment const& env) {
   RemoteSession s;
   s.url = j["url"].get<std::string>();
   s.token = *plain;
-  s.user = j.value("user", "");
+  s.user = JsonString(j, "user");
   if (j.contains("ca_file") && j["ca_file"].is_string())
     s.ca_file = j["ca_file"].get<std::string>();
-  s.insecure = j.value("insecure", false);
+  s.insecure = JsonBool(j, "insecure", false);
   return std::optional<RemoteSession>(s);
 }
 

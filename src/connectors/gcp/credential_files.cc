@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "common/json_fields.h"
+
 namespace latchkey::gcp {
 namespace {
 
@@ -31,7 +33,7 @@ Result<nlohmann::json> OfType(std::string const& text, std::string const& what,
                               std::string const& type) {
   auto j = ParseObject(text, what);
   if (!j) return j;
-  if (j->value("type", std::string()) != type) {
+  if (JsonString(*j, "type") != type) {
     return Fail(ErrorCode::kInvalidArgument,
                 fmt::format("{} must be a credentials file of type '{}'", what, type));
   }

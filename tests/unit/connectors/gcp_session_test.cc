@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/strings.h"
+#include "connectors/gcp/credential_files.h"
 #include "connectors/gcp/gcp_spec.h"
 #include "connectors/gcp/google_api.h"
 #include "connectors/gcp/oauth2_grants.h"
@@ -314,6 +315,26 @@ TEST_F(GcpSessionTest, MalformedKeysAreRefusedWithoutQuotingThem) {
   auto token = ConnectorToken(ctx, c);
   ASSERT_FALSE(token);
   EXPECT_EQ(token.error().message, "service_account_json has no 'private_key' (a string)");
+}
+
+}  // namespace
+}  // namespace latchkey::gcp
+
+namespace latchkey::gcp {
+namespace {
+
+// Found by fuzz_google_token: a "type" that is not a string made nlohmann's value() throw out of
+// the parser (the CLI and the server's register path reach it with a user's uploaded file).
+TEST(GcpCredentialFiles, ATypeOfAnotherKindIsRefusedNotThrown) {
+  for (char const* text :
+       {R"({"type":-0})", R"({"type":["service_account"]})", R"({"type":null})"}) {
+    auto key = ParseServiceAccountKey(text, "the key file");
+    ASSERT_FALSE(key) << text;
+    EXPECT_EQ(key.error().message,
+              "the key file must be a credentials file of type 'service_account'");
+    EXPECT_FALSE(ParseAuthorizedUser(text, "the file"));
+    EXPECT_FALSE(ParseExternalAccount(text, "the file"));
+  }
 }
 
 }  // namespace
