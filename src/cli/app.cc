@@ -1,6 +1,10 @@
 #include "cli/app.h"
 
+#include <functional>
 #include <iostream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli/short_flags.h"
 #include "cli/terminal.h"
@@ -49,26 +53,61 @@ void OnRun(CLI::App& command, CliState& state, std::function<Result<void>()> bod
   command.callback([&state, body = std::move(body)] { state.action = body; });
 }
 
-void BuildCommandTree(CLI::App& app, CliState& state) {
+namespace {
+
+using CommandBuilder = std::function<void(CLI::App&, CliState&)>;
+
+// Runs `builders` on `parent` in order, stopping after the one that adds the command `word` (its
+// name or an alias). CLI11 builds every option of every command before it parses, and a short
+// command (`credentials aws`, run by awscli again and again) spent about half of its start-up
+// there. An empty or unknown word builds everything, so help, completion and the usage error
+// for a mistyped command see the whole tree.
+void BuildUntil(CLI::App& parent, CliState& state, std::vector<CommandBuilder> const& builders,
+                std::string const& word) {
+  auto defines_word = [&](CLI::App* command) { return command->check_name(word); };
+  for (auto const& build : builders) {
+    build(parent, state);
+    if (!word.empty() && !parent.get_subcommands(defines_word).empty()) return;
+  }
+}
+
+void BuildTree(CLI::App& app, CliState& state, std::string const& word,
+               std::string const& subword) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("latchkey 0.1.0"));
-  auto* connectors = app.add_subcommand("service-connector", "Register and use service connectors");
-  connectors->alias("connector");
-  connectors->require_subcommand(1);
-  AddTypeCommands(*connectors, state);
-  AddConnectorCommands(*connectors, state);
-  AddConnectorUseCommands(*connectors, state);
-  auto* secrets = app.add_subcommand("secret", "Create and manage encrypted secrets");
-  secrets->require_subcommand(1);
-  AddSecretCommands(*secrets, state);
-  AddAccountCommands(app, state);
-  AddServerCommand(app, state);
-  AddCredentialsCommands(app, state);
-  AddExecCommand(app, state);
-  AddComponentCommands(app, state);
-  AddStackCommands(app, state);
-  AddCompletionCommands(app, state);
+  auto connector_group = [&subword](CLI::App& parent, CliState& state) {
+    auto* connectors =
+        parent.add_subcommand("service-connector", "Register and use service connectors");
+    connectors->alias("connector");
+    connectors->require_subcommand(1);
+    BuildUntil(*connectors, state, {AddTypeCommands, AddConnectorCommands, AddConnectorUseCommands},
+               subword);
+  };
+  auto secret_group = [](CLI::App& parent, CliState& state) {
+    auto* secrets = parent.add_subcommand("secret", "Create and manage encrypted secrets");
+    secrets->require_subcommand(1);
+    AddSecretCommands(*secrets, state);
+  };
+  // The order of `latchkey --help`; the commands tools run most often come first.
+  BuildUntil(
+      app, state,
+      {connector_group, AddCredentialsCommands, AddExecCommand, secret_group, AddAccountCommands,
+       AddServerCommand, AddComponentCommands, AddStackCommands, AddCompletionCommands},
+      word);
 }
+
+// The command (and subcommand) a command line names, when it starts with them.
+std::pair<std::string, std::string> CommandWords(std::vector<std::string> const& args) {
+  auto word = [&](size_t i) {
+    return i < args.size() && !args[i].empty() && args[i][0] != '-' ? args[i] : std::string();
+  };
+  std::string first = word(0);
+  return {first, first.empty() ? std::string() : word(1)};
+}
+
+}  // namespace
+
+void BuildCommandTree(CLI::App& app, CliState& state) { BuildTree(app, state, "", ""); }
 
 int RunCli(int argc, char** argv) {
   CliState state(Environment::FromProcess());
@@ -76,16 +115,17 @@ int RunCli(int argc, char** argv) {
       "Latchkey: a credential broker that hands out short-lived, down-scoped "
       "credentials for one resource at a time",
       "latchkey"};
-  BuildCommandTree(app, state);
+  // CLI11 parses argv itself; the rewritten words go to it as an argv of their own.
+  std::vector<std::string> args =
+      ExpandMultiLetterFlags(std::vector<std::string>(argv + 1, argv + argc));
+  auto [word, subword] = CommandWords(args);
+  BuildTree(app, state, word, subword);
   SetDefaultTableWidth(TableColumns(state.env()));
   if (argc <= 1) {
     // Nothing asked: the overview, as a successful answer rather than a usage error.
     std::cout << app.help();
     return 0;
   }
-  // CLI11 parses argv itself; the rewritten words go to it as an argv of their own.
-  std::vector<std::string> args =
-      ExpandMultiLetterFlags(std::vector<std::string>(argv + 1, argv + argc));
   std::vector<char*> rewritten{argv[0]};
   for (auto& a : args) rewritten.push_back(a.data());
   rewritten.push_back(nullptr);

@@ -94,6 +94,28 @@ class FlagsTest(cli.CliTestCase):
                       self.lk_ok("container-registry", "--help").stdout)
         self.assertIn("No container registries found", self.lk_ok("container-registry", "list").stdout)
 
+    def test_every_command_is_found_though_only_the_named_part_of_the_tree_is_built(self):
+        # The CLI builds its command tree only as far as the command the line names (app.cc).
+        top = self.lk_ok("--help").stdout
+        for word in ("service-connector", "credentials", "exec", "secret", "user", "token", "login",
+                     "logout", "server", "artifact-store", "container-registry", "orchestrator",
+                     "stack", "completion"):
+            self.assertIn(word, top)
+        group = self.lk_ok("service-connector", "--help").stdout
+        for sub in ("list-types", "describe-type", "register", "list", "describe", "update",
+                    "delete", "verify", "list-resources", "login"):
+            self.assertIn(sub, group)
+        self.assertIn("No service connectors found", self.lk_ok("connector", "list").stdout)
+        self.assertIn("docker", self.lk_ok("service-connector", "list-types").stdout)
+        self.assertIn("No container registries found",
+                      self.lk_ok("container-registry", "list").stdout)
+        for words in (("no-such-command",), ("service-connector", "no-such-command"),
+                      ("credentials", "no-such-protocol")):
+            r = self.lk_fail(*words)
+            self.assertEqual(r.returncode, 2, r.describe())
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.describe())
+            self.assertIn("no-such", r.stderr)
+
     def test_list_types_detailed(self):
         table = self.lk_ok("service-connector", "list-types").stdout
         detailed = self.lk_ok("service-connector", "list-types", "-d").stdout

@@ -23,7 +23,8 @@ constexpr int kTextFormat = 0;
 constexpr int kBinaryFormat = 1;
 
 struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+  PqLibrary const* pq;
+  void operator()(PGresult* r) const { pq->clear(r); }
 };
 using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
 
@@ -36,11 +37,11 @@ T BigEndian(char const* p) {
   if constexpr (sizeof(T) == 2) return static_cast<T>(be16toh(static_cast<uint16_t>(v)));
 }
 
-sql::Row::Cell DecodeCell(PGresult const* res, int row, int column) {
-  if (PQgetisnull(res, row, column)) return std::monostate();
-  char const* value = PQgetvalue(res, row, column);
-  int length = PQgetlength(res, row, column);
-  switch (PQftype(res, column)) {
+sql::Row::Cell DecodeCell(PqLibrary const& pq, PGresult const* res, int row, int column) {
+  if (pq.getisnull(res, row, column)) return std::monostate();
+  char const* value = pq.getvalue(res, row, column);
+  int length = pq.getlength(res, row, column);
+  switch (pq.ftype(res, column)) {
     case kInt8Oid:
       if (length == 8) return static_cast<int64_t>(BigEndian<int64_t>(value));
       break;
@@ -99,24 +100,29 @@ std::string RewritePlaceholders(std::string_view sql, size_t* count) {
 }
 
 Result<std::unique_ptr<PgConnection>> PgConnection::Connect(std::string const& conninfo) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
+  auto loaded = LoadPqLibrary();
+  if (!loaded) return tl::unexpected(loaded.error());
+  PqLibrary const& pq = **loaded;
+  PGconn* conn = pq.connectdb(conninfo.c_str());
   if (!conn) return Fail(ErrorCode::kResourceExhausted, "cannot connect to PostgreSQL: no memory");
-  if (PQstatus(conn) != CONNECTION_OK) {
-    std::string message = Trim(PQerrorMessage(conn));
-    PQfinish(conn);
+  if (pq.status(conn) != CONNECTION_OK) {
+    std::string message = Trim(pq.errorMessage(conn));
+    pq.finish(conn);
     return Fail(ErrorCode::kUnavailable, "cannot connect to PostgreSQL at " + RedactUrl(conninfo) +
                                              ": " + ScrubPassword(message, conninfo));
   }
   // The default processor prints NOTICEs ("relation ... already exists, skipping") to stderr.
-  PQsetNoticeProcessor(
+  pq.setNoticeProcessor(
       conn, [](void*, char const*) {}, nullptr);
-  return std::unique_ptr<PgConnection>(new PgConnection(conn));
+  return std::unique_ptr<PgConnection>(new PgConnection(pq, conn));
 }
 
-PgConnection::~PgConnection() { PQfinish(conn_); }
+PgConnection::~PgConnection() { pq_.finish(conn_); }
+
+bool PgConnection::Broken() const { return pq_.status(conn_) != CONNECTION_OK; }
 
 bool PgConnection::Reset() {
-  PQreset(conn_);
+  pq_.reset(conn_);
   return !Broken();
 }
 
@@ -162,29 +168,30 @@ Result<sql::QueryResult> PgConnection::Execute(std::string_view sql,
         break;
     }
   }
-  ResultPtr res(PQexecParams(conn_, text.c_str(), static_cast<int>(n), types.data(), values.data(),
-                             lengths.data(), formats.data(), kBinaryFormat));
-  auto status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  ResultPtr res(pq_.execParams(conn_, text.c_str(), static_cast<int>(n), types.data(),
+                               values.data(), lengths.data(), formats.data(), kBinaryFormat),
+                ResultDeleter{&pq_});
+  auto status = res ? pq_.resultStatus(res.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     return tl::unexpected(ErrorFrom(res.get()));
   }
   sql::QueryResult result;
-  int rows = PQntuples(res.get()), columns = PQnfields(res.get());
+  int rows = pq_.ntuples(res.get()), columns = pq_.nfields(res.get());
   result.rows.reserve(static_cast<size_t>(rows));
   for (int r = 0; r < rows; ++r) {
     std::vector<sql::Row::Cell> cells;
     cells.reserve(static_cast<size_t>(columns));
-    for (int c = 0; c < columns; ++c) cells.push_back(DecodeCell(res.get(), r, c));
+    for (int c = 0; c < columns; ++c) cells.push_back(DecodeCell(pq_, res.get(), r, c));
     result.rows.emplace_back(std::move(cells));
   }
-  char const* affected = PQcmdTuples(res.get());
+  char const* affected = pq_.cmdTuples(res.get());
   if (affected && *affected) result.affected = std::strtoll(affected, nullptr, 10);
   return result;
 }
 
 Result<void> PgConnection::ExecuteScript(std::string const& sql) {
-  ResultPtr res(PQexec(conn_, sql.c_str()));
-  auto status = res ? PQresultStatus(res.get()) : PGRES_FATAL_ERROR;
+  ResultPtr res(pq_.exec(conn_, sql.c_str()), ResultDeleter{&pq_});
+  auto status = res ? pq_.resultStatus(res.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     return tl::unexpected(ErrorFrom(res.get()));
   }
@@ -192,10 +199,10 @@ Result<void> PgConnection::ExecuteScript(std::string const& sql) {
 }
 
 Error PgConnection::ErrorFrom(PGresult const* res) {
-  char const* state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
+  char const* state = res ? pq_.resultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
   std::string sqlstate = state ? state : "";
-  char const* primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
-  std::string message = primary ? primary : Trim(PQerrorMessage(conn_));
+  char const* primary = res ? pq_.resultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+  std::string message = primary ? primary : Trim(pq_.errorMessage(conn_));
   // Class 08 is a connection exception; 57P01-03 the server shutting this session down (e.g.
   // pg_terminate_backend, a restart).
   if (!res || Broken() || StartsWith(sqlstate, "08") || sqlstate == "57P01" ||

@@ -3,12 +3,11 @@
 // SQLSTATEs classified so the pool knows what may be retried.
 #pragma once
 
-#include <libpq-fe.h>
-
 #include <memory>
 #include <string>
 #include <string_view>
 
+#include "store/postgres/pq_library.h"
 #include "store/sql/sql_connection.h"
 
 namespace latchkey::postgres {
@@ -39,14 +38,15 @@ class PgConnection : public sql::Connection {
 
   Failure failure() const { return failure_; }
   void ClearFailure() { failure_ = Failure::kNone; }
-  bool Broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+  bool Broken() const;
   // Reconnects with the same parameters; true when the connection is usable again.
   bool Reset();
 
  private:
-  explicit PgConnection(PGconn* conn) : conn_(conn) {}
+  PgConnection(PqLibrary const& pq, PGconn* conn) : pq_(pq), conn_(conn) {}
   Error ErrorFrom(PGresult const* res);
 
+  PqLibrary const& pq_;
   PGconn* conn_;
   Failure failure_ = Failure::kNone;
 };
