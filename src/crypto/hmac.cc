@@ -38,12 +38,19 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   EVP_MAC_CTX* ctx = ThreadHmacContext();
   unsigned char out[EVP_MAX_MD_SIZE];
   size_t len = 0;
-  if (EVP_MAC_init(ctx, reinterpret_cast<unsigned char const*>(key.data()), key.size(), nullptr) !=
-          1 ||
+  // The same key as this thread's last call (a SigV4 signing key, used once per request): init
+  // without a key restarts from the padded key blocks already hashed, saving their two
+  // compressions. The copy of the key is what that context holds anyway.
+  thread_local std::string last_key;
+  bool same_key = !last_key.empty() && key == last_key;
+  if (!same_key) last_key.clear();
+  if (EVP_MAC_init(ctx, same_key ? nullptr : reinterpret_cast<unsigned char const*>(key.data()),
+                   same_key ? 0 : key.size(), nullptr) != 1 ||
       EVP_MAC_update(ctx, reinterpret_cast<unsigned char const*>(data.data()), data.size()) != 1 ||
       EVP_MAC_final(ctx, out, &len, sizeof out) != 1) {
     throw std::runtime_error("HMAC-SHA256 failed");
   }
+  if (!same_key) last_key.assign(key);
   return std::string(reinterpret_cast<char*>(out), len);
 }
 

@@ -17,17 +17,17 @@ bool IsHeaderSpace(char c) {
 // Trimall from the SigV4 specification: no leading or trailing whitespace, inner runs as one
 // space. Tabs count as whitespace, as they do for botocore and the services.
 void AppendTrimmedValue(std::string& out, std::string_view value) {
-  bool pending_space = false;
-  bool started = false;
-  for (char c : value) {
-    if (IsHeaderSpace(c)) {
-      pending_space = started;
-      continue;
-    }
-    if (pending_space) out.push_back(' ');
-    pending_space = false;
-    started = true;
-    out.push_back(c);
+  // Whole words at a time: a session token is a 400-byte value with no space in it.
+  bool first = true;
+  size_t i = 0;
+  while (i < value.size()) {
+    while (i < value.size() && IsHeaderSpace(value[i])) ++i;
+    size_t start = i;
+    while (i < value.size() && !IsHeaderSpace(value[i])) ++i;
+    if (i == start) break;
+    if (!first) out.push_back(' ');
+    out.append(value.substr(start, i - start));
+    first = false;
   }
 }
 
@@ -137,6 +137,9 @@ CanonicalHeaders CanonicalizeHeaders(HttpHeaders const& headers) {
   std::stable_sort(lowered.begin(), lowered.end(),
                    [](auto const& a, auto const& b) { return a.first < b.first; });
   CanonicalHeaders out;
+  size_t block_size = 0;
+  for (auto const& [name, value] : lowered) block_size += name.size() + value.size() + 2;
+  out.block.reserve(block_size);
   for (size_t i = 0; i < lowered.size(); ++i) {
     bool same_as_previous = i > 0 && lowered[i].first == lowered[i - 1].first;
     if (same_as_previous) {
