@@ -58,7 +58,10 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	FUZZ_BUILD_DIR=$(CURDIR)/$(FUZZ_DIR) bash scripts/run-fuzzers.sh $(FUZZ_SMOKE_SECONDS)
 
+# Each bench prints its own report and records its rows; the last step prints them as one table.
+bench: export LATCHKEY_BENCH_TABLE = $(CURDIR)/$(BUILD_DIR)/bench-table.jsonl
 bench: build
+	rm -f $(LATCHKEY_BENCH_TABLE)
 	python3 bench/list_connectors.py $(BUILD_DIR)/latchkey
 	python3 bench/sigv4_vs_botocore.py $(BUILD_DIR)/bench/sigv4_throughput
 	python3 bench/client_latency_vs_awscli.py $(BUILD_DIR)/latchkey
@@ -70,6 +73,7 @@ bench: build
 	python3 bench/scale.py $(BUILD_DIR)/latchkey --count $${BENCH_SCALE_COUNT:-100000}
 	python3 bench/login_flood.py $(BUILD_DIR)/latchkey
 	python3 bench/dashboard_load.py $(BUILD_DIR)/latchkey
+	python3 bench/bench_table.py $(LATCHKEY_BENCH_TABLE)
 
 # Crash safety at scale (tests/crash/crash_safety.py): 20 rounds of kill -9 of the server during
 # 1,000 acknowledged writes on SQLite and on PostgreSQL, then 20 key rotations killed at random

@@ -14,23 +14,20 @@ Environment: BENCH_MIB (object size, default 256).
 import filecmp
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "integration"))
 import aws_peers  # noqa: E402
 from process_util import clean_env  # noqa: E402
+from bench_table import record  # noqa: E402
+from process_timing import samples_ms  # noqa: E402
 
 
 def timed(cmd, env):
-    start = time.perf_counter()
-    r = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    if r.returncode != 0:
-        sys.exit(f"{' '.join(cmd[:4])} ... failed:\n{r.stderr[-2000:]}")
-    return time.perf_counter() - start
+    """Seconds one run of `cmd` takes."""
+    return samples_ms(cmd, env, 1)[0] / 1000
 
 
 def main():
@@ -80,6 +77,9 @@ def main():
                                     ("download", ours_down, theirs_down)):
             print(f"  {label:8}  latchkey artifact-store cp {mib / ours:8.1f}   "
                   f"aws s3 cp {mib / theirs:8.1f}   ratio {theirs / ours:.2f}")
+        record(f"artifact-store upload, {mib} MiB object to moto", f"{mib / ours_up:.0f} MiB/s",
+               f"aws s3 cp {mib / theirs_up:.0f} MiB/s", theirs_up / ours_up, ">= 3x aws s3 cp",
+               theirs_up / ours_up >= 3)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

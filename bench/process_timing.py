@@ -1,8 +1,10 @@
-"""How the benches time a command: a new process per run, output discarded, a failure fatal."""
+"""How the benches time a command: a new process per run, output discarded, a failure fatal
+(with the end of the command's stderr)."""
 from __future__ import annotations
 
 import statistics
 import subprocess
+import sys
 import time
 
 
@@ -11,9 +13,12 @@ def samples_ms(cmd, env, runs, timeout=None):
     out = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       check=True, timeout=timeout)
+        done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                              timeout=timeout)
         out.append((time.perf_counter() - start) * 1000)
+        if done.returncode != 0:
+            sys.exit(f"{' '.join(map(str, cmd[:4]))} ... failed:\n"
+                     f"{done.stderr.decode(errors='replace')[-2000:]}")
     return out
 
 

@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(HERE), "tests", "integration"))
 import latchkey_server  # noqa: E402
 import peers  # noqa: E402
 from process_util import clean_env, free_port, pdeathsig, stop_process  # noqa: E402
+from bench_table import record  # noqa: E402
 
 NGINX = os.environ.get("LATCHKEY_BENCH_NGINX", "/usr/sbin/nginx")
 CONNECTORS = "/api/v1/service_connectors"
@@ -235,6 +236,9 @@ def main():
                 ratios.append(ratio)
                 print(f"  {label:<34} {size:>6} {ours['rps']:>15.0f} {ours['p99_ms']:>8.2f} "
                       f"{theirs['rps']:>12.0f} {theirs['p99_ms']:>8.2f} {ratio:>6.2f}")
+                record(f"server: {label}, wrk -t{threads} -c{connections}",
+                       f"{ours['rps']:.0f} req/s", f"nginx, same bytes {theirs['rps']:.0f} req/s",
+                       ratio, ">= 0.5x nginx", ratio >= 0.5)
             nginx_rss = sum(rss_kb(p) for p in [nginx.proc.pid, *children(nginx.proc.pid)])
             print(f"  latchkey server RSS: {rss_before / 1024:.1f} MiB before the runs, "
                   f"{rss_kb(srv.pid) / 1024:.1f} MiB after (peak {rss_kb(srv.pid, 'VmHWM') / 1024:.1f}"
