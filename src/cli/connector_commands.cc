@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "cli/app.h"
+#include "cli/cached_issue.h"
 #include "cli/extra_args.h"
 #include "cli/list_options.h"
 #include "cli/render.h"
@@ -215,6 +216,8 @@ Result<void> Update(CliState& state, ConnectorArgs const& a, std::vector<std::st
   auto saved = (*backend)->UpdateConnector(std::move(request));
   spinner->Stop();
   if (!saved) return tl::unexpected(saved.error());
+  // Entries of the old version would never be served again; their secrets leave the disk now.
+  DropCachedCredentials(state, saved->connector.id);
   PrintSaved(state, *saved, "updated", a.show_secrets);
   if (a.share || a.share_secrets) PrintSharingNote(saved->connector);
   if (auto warning = LongLivedClientWarning(saved->connector)) std::cerr << *warning << "\n";
@@ -331,6 +334,7 @@ void AddConnectorCommands(CLI::App& group, CliState& state) {
     auto c = (*backend)->GetConnector(*del, false);
     if (!c) return tl::unexpected(c.error());
     if (auto r = (*backend)->DeleteConnector(c->id); !r) return r;
+    DropCachedCredentials(state, c->id);
     if (state.format() != OutputFormat::kTable) {
       PrintStructured(state.format(), {{"id", c->id}, {"name", c->name}, {"deleted", true}});
     } else {

@@ -1,10 +1,12 @@
 // `latchkey credentials aws | kubernetes`: fresh client credentials printed in the format a
 // tool's refresh hook reads (AWS credential_process, kubectl exec plugin). The tool runs the
 // command whenever its cached credentials near their expiry; `service-connector login` writes
-// the configuration that makes it do so.
+// the configuration that makes it do so. Each run after the first is answered from the local
+// credential cache while its entry may be served (cli/cached_issue.h); --no-cache issues afresh.
 #include <iostream>
 
 #include "cli/app.h"
+#include "cli/cached_issue.h"
 #include "cli/client_target.h"
 #include "cli/credential_formats.h"
 #include "connectors/kubernetes/kubernetes_spec.h"
@@ -15,6 +17,7 @@ namespace {
 struct CredentialsArgs {
   ClientTarget target;
   std::string home;
+  bool no_cache = false;
 };
 
 using Formatter = Result<nlohmann::json> (*)(Connector const&);
@@ -26,11 +29,14 @@ void AddProtocol(CLI::App& group, CliState& state, std::string const& name,
   auto* command = group.add_subcommand(name, description);
   AddTargetOptions(*command, args->target);
   AddHomeOption(*command, args->home);
+  AddNoCacheOption(*command, args->no_cache);
   OnRun(*command, state, [&state, args, format, default_resource_type]() -> Result<void> {
     ApplyHomeOption(state, args->home);
+    ApplyNoCacheOption(state, args->no_cache);
     ClientTarget target = args->target;
     if (target.resource_type.empty()) target.resource_type = default_resource_type;
-    auto client = IssueClient(state, target);
+    // From the local credential cache until the credentials near their expiry (cached_issue.h).
+    auto client = IssueClientCached(state, target);
     if (!client) return tl::unexpected(client.error());
     auto document = format(*client);
     if (!document) return tl::unexpected(document.error());

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/app.h"
+#include "cli/cached_issue.h"
 #include "cli/credential_formats.h"
 #include "cli/docker_helper_registry.h"
 #include "common/strings.h"
@@ -38,7 +39,9 @@ int Get(CliState& state, std::string const& server_url, std::ostream& out) {
   if (!entry) return Failed(out, kCredentialsNotFound);
   Result<Connector> client = Fail(ErrorCode::kInternal, "unexpected failure");
   try {
-    client = IssueClient(state, entry->target);
+    // Docker runs the helper for every pull and push: answered from the local credential cache
+    // while it may be (LATCHKEY_NO_CACHE=1 turns that off; docker passes no flags).
+    client = IssueClientCached(state, entry->target);
   } catch (std::exception const& e) {
     return Failed(out, std::string("unexpected failure: ") + e.what());
   }

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/app.h"
+#include "cli/cached_issue.h"
 #include "cli/extra_args.h"
 #include "cli/list_options.h"
 #include "cli/render.h"
@@ -257,6 +258,9 @@ void AddSecretCommands(CLI::App& group, CliState& state) {
     if (!backend) return tl::unexpected(backend.error());
     auto count = (*backend)->RotateSecretsKey();
     if (!count) return tl::unexpected(count.error());
+    // Entries sealed under the retired key would not be served anyway (not the active key):
+    // they go now rather than at their next lookup.
+    ClearCachedCredentials(state);
     if (state.format() != OutputFormat::kTable) {
       PrintStructured(state.format(), {{"reencrypted_values", *count}});
     } else {

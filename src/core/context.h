@@ -3,6 +3,7 @@
 // fixed time.
 #pragma once
 
+#include <any>
 #include <chrono>
 #include <map>
 #include <optional>
@@ -42,6 +43,12 @@ struct Context {
   Environment env;
   bool allow_implicit_auth = false;
   std::chrono::milliseconds timeout{15000};  // bound for each outbound call
+  // What a connector obtained earlier in this same context (one request) and may reuse in it,
+  // keyed by the connector under a digest of everything that determined the value: the role
+  // assumed to verify a resource is the one its client then receives, not a second AssumeRole.
+  // A context is made per request and not shared between threads, so nothing here goes stale
+  // or needs a lock; it holds secrets only as long as the request does.
+  std::map<std::string, std::any> memo{};
 };
 
 }  // namespace latchkey

@@ -18,6 +18,13 @@ CredentialCacheKey FirstKeyOf(std::string const& connector_id,
 
 }  // namespace
 
+TimePoint CredentialServeUntil(std::optional<TimePoint> const& expires_at, TimePoint now,
+                               seconds refresh_margin, seconds max_ttl) {
+  if (!expires_at) return now + max_ttl;
+  seconds lifetime = std::max(*expires_at - now, seconds(0));
+  return *expires_at - std::min(refresh_margin, lifetime / 2);
+}
+
 CredentialCache::CredentialCache(CredentialCacheOptions options)
     : options_([&] {
         options.max_entries = std::max<size_t>(options.max_entries, 1);
@@ -218,13 +225,9 @@ void CredentialCache::Erase(Entries::iterator it) {
 void CredentialCache::Touch(Entry& entry) { lru_.splice(lru_.begin(), lru_, entry.lru); }
 
 void CredentialCache::SetLifetime(Entry& entry, Connector const& value, TimePoint now) const {
-  if (value.expires_at) {
-    seconds lifetime = std::max(*value.expires_at - now, seconds(0));
-    entry.valid_until = *value.expires_at;
-    entry.serve_until = *value.expires_at - std::min(options_.refresh_margin, lifetime / 2);
-  } else {
-    entry.serve_until = entry.valid_until = now + options_.max_ttl;
-  }
+  entry.serve_until =
+      CredentialServeUntil(value.expires_at, now, options_.refresh_margin, options_.max_ttl);
+  entry.valid_until = value.expires_at.value_or(entry.serve_until);
   seconds served = std::max(entry.serve_until - now, seconds(0));
   entry.refresh_from = entry.serve_until - std::min(options_.refresh_ahead, served / 2);
 }

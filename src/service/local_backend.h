@@ -76,6 +76,9 @@ class LocalBackend : public Backend {
   // A fresh context (current time) for connector calls made on behalf of this backend.
   Context MakeContext() { return state_->MakeContext(); }
   Principal const& principal() const { return principal_; }
+  // The ring that seals this store's secrets, loaded (or created) by the same rules as for a
+  // secret value, lost-key guard included: the CLI seals its credential cache with it.
+  Result<KeyRing*> SecretsKeyRing() { return box().Ring(); }
 
  private:
   Store& store() { return state_->store(); }

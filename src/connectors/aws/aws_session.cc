@@ -9,6 +9,8 @@
 #include "connectors/aws/aws_spec.h"
 #include "connectors/aws/implicit_credentials.h"
 #include "connectors/aws/sts_api.h"
+#include "crypto/digest.h"
+#include "crypto/encoding.h"
 
 namespace latchkey::aws {
 namespace {
@@ -27,6 +29,51 @@ SessionPolicy PolicyFor(Connector const& c, std::string const& resource_type,
     policy.policy = SessionPolicyFor(resource_type, resource_id, region);
   }
   return policy;
+}
+
+// The context memo's key for the client credentials of (c, resource): a digest of everything
+// ClientCredentials reads, so a verification and the issue that follows it in one request share
+// one STS call, and nothing else can meet them.
+std::string ClientCredentialsMemoKey(Connector const& c, std::string const& resource_type,
+                                     std::optional<std::string> const& resource_id) {
+  nlohmann::json parts = {c.id,
+                          c.auth_method,
+                          c.configuration.dump(),
+                          c.secrets,
+                          c.expiration_seconds.value_or(-1),
+                          c.expires_at ? FormatIso8601(*c.expires_at) : "",
+                          resource_type,
+                          resource_id.value_or(""),
+                          resource_id.has_value()};
+  return "aws.client-credentials:" + crypto::HexEncode(crypto::Sha256(parts.dump()));
+}
+
+Result<AwsCredentials> IssueClientCredentials(Context& ctx, Connector const& c,
+                                              std::string const& resource_type,
+                                              std::optional<std::string> const& resource_id) {
+  auto base = ConfiguredCredentials(ctx, c);
+  if (!base) return base;
+  AwsEndpoint endpoint = EndpointOf(c);
+  std::chrono::seconds duration(c.expiration_seconds.value_or(3600));
+  std::string session = "latchkey-" + c.id.substr(0, 8);
+  auto role_arn = NonEmpty(c.Value("role_arn"));
+  if (c.auth_method == kIamRole || (c.auth_method == kImplicit && role_arn)) {
+    AssumeRoleRequest request{*role_arn, session, duration,
+                              PolicyFor(c, resource_type, resource_id, endpoint.region),
+                              NonEmpty(c.Value("external_id"))};
+    return AssumeRole(ctx, endpoint, *base, request);
+  }
+  if (c.auth_method == kSessionToken) return GetSessionToken(ctx, endpoint, *base, duration);
+  if (c.auth_method == kFederationToken) {
+    SessionPolicy policy = PolicyFor(c, resource_type, resource_id, endpoint.region);
+    if (!policy.policy && policy.policy_arns.empty()) {
+      return Fail(ErrorCode::kFailedPrecondition,
+                  "federation tokens for aws-generic carry no permissions without a policy; "
+                  "configure --policy or --policy_arns");
+    }
+    return GetFederationToken(ctx, endpoint, *base, session, duration, policy);
+  }
+  return base;  // secret-key, sts-token, implicit without a role
 }
 
 }  // namespace
@@ -67,29 +114,15 @@ Result<AwsCredentials> ConfiguredCredentials(Context& ctx, Connector const& c) {
 Result<AwsCredentials> ClientCredentials(Context& ctx, Connector const& c,
                                          std::string const& resource_type,
                                          std::optional<std::string> const& resource_id) {
-  auto base = ConfiguredCredentials(ctx, c);
-  if (!base) return base;
-  AwsEndpoint endpoint = EndpointOf(c);
-  std::chrono::seconds duration(c.expiration_seconds.value_or(3600));
-  std::string session = "latchkey-" + c.id.substr(0, 8);
-  auto role_arn = NonEmpty(c.Value("role_arn"));
-  if (c.auth_method == kIamRole || (c.auth_method == kImplicit && role_arn)) {
-    AssumeRoleRequest request{*role_arn, session, duration,
-                              PolicyFor(c, resource_type, resource_id, endpoint.region),
-                              NonEmpty(c.Value("external_id"))};
-    return AssumeRole(ctx, endpoint, *base, request);
+  // GetConnectorClient verifies the resource with these credentials and then issues the client
+  // with them: the STS call is made once per context, not once for each.
+  std::string key = ClientCredentialsMemoKey(c, resource_type, resource_id);
+  if (auto it = ctx.memo.find(key); it != ctx.memo.end()) {
+    if (auto const* creds = std::any_cast<AwsCredentials>(&it->second)) return *creds;
   }
-  if (c.auth_method == kSessionToken) return GetSessionToken(ctx, endpoint, *base, duration);
-  if (c.auth_method == kFederationToken) {
-    SessionPolicy policy = PolicyFor(c, resource_type, resource_id, endpoint.region);
-    if (!policy.policy && policy.policy_arns.empty()) {
-      return Fail(ErrorCode::kFailedPrecondition,
-                  "federation tokens for aws-generic carry no permissions without a policy; "
-                  "configure --policy or --policy_arns");
-    }
-    return GetFederationToken(ctx, endpoint, *base, session, duration, policy);
-  }
-  return base;  // secret-key, sts-token, implicit without a role
+  auto creds = IssueClientCredentials(ctx, c, resource_type, resource_id);
+  if (creds && creds->session_token) ctx.memo[key] = *creds;
+  return creds;
 }
 
 }  // namespace latchkey::aws

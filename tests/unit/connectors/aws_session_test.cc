@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "core/connector_ops.h"
 #include "core/connector_validation.h"
 #include "core/registry.h"
 #include "fake_http_client.h"
@@ -83,6 +84,36 @@ TEST_F(AwsSessionTest, ImplicitIsGated) {
   auto creds = ConfiguredCredentials(ctx, c);
   ASSERT_TRUE(creds);
   EXPECT_EQ(creds->access_key_id, "AKIDENV");
+}
+
+size_t CountAssumeRole(std::vector<HttpRequest> const& requests) {
+  size_t n = 0;
+  for (auto const& r : requests) n += r.body.find("Action=AssumeRole") != std::string::npos;
+  return n;
+}
+
+// Issuing a client verifies the resource with the assumed role first; the client then gets those
+// same credentials rather than a second AssumeRole.
+TEST_F(AwsSessionTest, IssuingAClientAssumesTheRoleOnce) {
+  http.SetHandler([](HttpRequest const& request) -> Result<HttpResponse> {
+    if (request.body.find("Action=AssumeRole") != std::string::npos) {
+      return HttpResponse{200, {}, kCredentials};
+    }
+    return HttpResponse{200, {}, ""};  // HeadBucket
+  });
+  Connector c = Make("iam-role", {{"role_arn", "arn:aws:iam::1:role/r"}});
+  auto client = GetConnectorClient(ctx, *FindConnectorType("aws"), c, std::string("s3-bucket"),
+                                   std::string("s3://bucket1"));
+  ASSERT_TRUE(client) << client.error().message;
+  EXPECT_EQ(client->secrets.at("aws_access_key_id"), "ASIATEMP");
+  EXPECT_EQ(CountAssumeRole(http.requests), 1u);
+  EXPECT_EQ(http.requests.size(), 2u);  // AssumeRole, HeadBucket
+
+  // Another request (a new context) assumes the role afresh; so does another resource.
+  Context next{http, ctx.now, Environment(), false};
+  ASSERT_TRUE(ClientCredentials(next, c, "s3-bucket", std::string("s3://bucket1")));
+  ASSERT_TRUE(ClientCredentials(next, c, "s3-bucket", std::string("s3://bucket2")));
+  EXPECT_EQ(CountAssumeRole(http.requests), 3u);
 }
 
 }  // namespace
