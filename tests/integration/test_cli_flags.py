@@ -114,7 +114,25 @@ class FlagsTest(cli.CliTestCase):
             r = self.lk_fail(*words)
             self.assertEqual(r.returncode, 2, r.describe())
             self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.describe())
-            self.assertIn("no-such", r.stderr)
+
+    def test_a_command_that_only_reads_leaves_the_store_files_untouched(self):
+        # The last connection to close would checkpoint the WAL with three fdatasyncs; a process
+        # that committed nothing leaves that to the next writer (store/sqlite/sqlite_db.cc).
+        for i in range(3):
+            self.lk_ok("service-connector", "register", f"reg-{i}", "--type", "docker",
+                       "--username=u", "--password=p", f"--registry=r{i}.example:5000",
+                       "--no-verify")
+        db = os.path.join(self.env.latchkey_home, "latchkey.db")
+
+        def snapshot():
+            return {f: (os.stat(f).st_size, os.stat(f).st_mtime_ns) for f in (db, db + "-wal")}
+
+        before = snapshot()
+        self.lk_ok("service-connector", "list", "-o", "json")
+        self.lk_ok("service-connector", "describe", "reg-1")
+        self.assertEqual(snapshot(), before)
+        self.lk_ok("service-connector", "update", "reg-1", "--description=changed", "--no-verify")
+        self.assertIn("changed", self.lk_ok("service-connector", "describe", "reg-1").stdout)
 
     def test_list_types_detailed(self):
         table = self.lk_ok("service-connector", "list-types").stdout

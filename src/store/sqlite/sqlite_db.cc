@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -100,6 +101,14 @@ void RestrictDatabaseFiles(std::string const& path) {
   }
 }
 
+// Set by the first commit of a write transaction on any connection of this process.
+std::atomic<bool> process_committed_writes{false};
+
+int NoteCommit(void*) {
+  process_committed_writes.store(true, std::memory_order_relaxed);
+  return 0;  // let the commit proceed
+}
+
 }  // namespace
 
 Result<Database> Database::Open(std::string const& path, Role role) {
@@ -122,6 +131,7 @@ Result<Database> Database::Open(std::string const& path, Role role) {
   // truncates it on open and close.
   int persist = 1;
   sqlite3_file_control(db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  sqlite3_commit_hook(db, NoteCommit, nullptr);
   Database database(db);
   // Page caches: 8 MiB for a reader (SQLite's default is 2), so the sort indexes a deep page
   // walks stay in memory at 100,000 connectors instead of being re-read with a system call per
@@ -144,6 +154,13 @@ Result<Database> Database::Open(std::string const& path, Role role) {
 
 Database::~Database() {
   statements_.clear();  // finalized first: sqlite3_close refuses a connection with live ones
+  // The last connection to close checkpoints the WAL into the database, with an fdatasync of
+  // the WAL, the database and its directory. A process that only read (list, describe, the
+  // credential helpers on a cache hit) leaves that to the next process that writes, which
+  // checkpoints its own commits on close and so keeps them durable as before.
+  if (db_ != nullptr && !process_committed_writes.load(std::memory_order_relaxed)) {
+    sqlite3_db_config(db_, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  }
   sqlite3_close(db_);
 }
 
