@@ -1,6 +1,10 @@
 // Parsing the model's JSON shapes (model_json.h) back, e.g. in the CLI talking to a server.
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <limits>
+#include <type_traits>
+
 #include "core/model_json.h"
 
 namespace latchkey {
@@ -13,6 +17,16 @@ template <class T>
 std::optional<T> Opt(nlohmann::json const& j, char const* key) {
   auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
+  if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+    // get<T>() would convert a float with a cast that is undefined when the value is out of
+    // range (found by fuzz_credential_formats): only integers that fit are numbers here.
+    bool fits = it->is_number_integer() &&
+                !(it->is_number_unsigned() &&
+                  it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<T>::max()));
+    if (!fits) {
+      throw nlohmann::json::type_error::create(302, std::string(key) + " is not an integer", &j);
+    }
+  }
   return it->get<T>();
 }
 
@@ -48,7 +62,7 @@ Result<Connector> ConnectorFromJson(nlohmann::json const& j) {
     c.shared = j.value("shared", false);
     c.shared_read_only = j.value("shared_read_only", false);
     c.share_secrets = j.value("share_secrets", false);
-    c.version = j.value("version", int64_t{0});
+    c.version = Opt<int64_t>(j, "version").value_or(0);
     c.created = OptTime(j, "created").value_or(TimePoint{});
     c.updated = OptTime(j, "updated").value_or(TimePoint{});
     return c;

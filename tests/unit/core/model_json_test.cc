@@ -48,6 +48,17 @@ TEST(ModelJsonTest, MalformedDocumentsAreErrorsNotCrashes) {
   EXPECT_FALSE(ConnectorFromJson(nlohmann::json::array()));
   EXPECT_FALSE(ResourcesReportFromJson({{"connector_type", "aws"}}));
   EXPECT_FALSE(SecretFromJson({{"id", 3}}));
+  // Found by fuzz_credential_formats: a float out of int64_t's range converted with a cast that
+  // is undefined. Numbers that are not integers that fit are refused instead.
+  for (nlohmann::json bad :
+       {nlohmann::json(5.5e102), nlohmann::json(1.5), nlohmann::json(18446744073709551615u)}) {
+    j = ToJson(Sample(), false);
+    j["version"] = bad;
+    EXPECT_FALSE(ConnectorFromJson(j)) << bad;
+    j = ToJson(Sample(), false);
+    j["expiration_seconds"] = bad;
+    EXPECT_FALSE(ConnectorFromJson(j)) << bad;
+  }
 }
 
 TEST(ModelJsonTest, ReportAndSecretRoundTrip) {
