@@ -126,6 +126,14 @@ int RunCli(int argc, char** argv) {
     std::cout << app.help();
     return 0;
   }
+  // The top level takes no positional arguments, so a first word that names no command is a
+  // mistyped one; CLI11 alone would only say that a subcommand is required.
+  if (!word.empty() &&
+      app.get_subcommands([&](CLI::App* c) { return c->check_name(word); }).empty()) {
+    std::cerr << "Error: unknown command '" << OneLineError(word)
+              << "' (latchkey --help lists the commands)\n";
+    return ExitCodeFor(ErrorCode::kInvalidArgument);
+  }
   std::vector<char*> rewritten{argv[0]};
   for (auto& a : args) rewritten.push_back(a.data());
   rewritten.push_back(nullptr);

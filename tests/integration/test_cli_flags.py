@@ -114,6 +114,7 @@ class FlagsTest(cli.CliTestCase):
             r = self.lk_fail(*words)
             self.assertEqual(r.returncode, 2, r.describe())
             self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.describe())
+        self.assertIn("unknown command 'no-such-command'", self.lk_fail("no-such-command").stderr)
 
     def test_a_command_that_only_reads_leaves_the_store_files_untouched(self):
         # The last connection to close would checkpoint the WAL with three fdatasyncs; a process
