@@ -5,12 +5,12 @@
 #include <optional>
 
 #include "client/remote_session.h"
-#include "common/file_util.h"
 #include "common/strings.h"
 #include "core/connector_validation.h"
 #include "core/registry.h"
 #include "crypto/digest.h"
 #include "crypto/encoding.h"
+#include "secrets/secret_box.h"
 #include "service/local_backend.h"
 
 namespace latchkey::cli {
@@ -65,12 +65,14 @@ Result<Connector> IssueLocal(CachedIssueSource const& source, CredentialFileCach
 // Server: served without a call while recently confirmed, else confirmed with one metadata read.
 Result<Connector> IssueRemote(CachedIssueSource const& source, CredentialFileCache& cache,
                               ClientTarget const& target, std::string const& request) {
-  if (auto hit = cache.Find(request)) {
-    TimePoint now = cache.Now();
-    if (now >= hit->checked_at && now - hit->checked_at < source.remote_recheck) {
-      return hit->client;
-    }
-    auto connector = source.backend.GetConnector(target.connector, false);
+  auto hit = cache.Find(request);
+  TimePoint now = cache.Now();
+  if (hit && now >= hit->checked_at && now - hit->checked_at < source.remote_recheck) {
+    return hit->client;
+  }
+  // One metadata read serves both to confirm an entry and to key the one issued instead.
+  auto connector = source.backend.GetConnector(target.connector, false);
+  if (hit) {
     if (connector && connector->id == hit->connector_id &&
         connector->version == hit->connector_version) {
       (void)cache.Touch(request, *hit, now);
@@ -78,7 +80,6 @@ Result<Connector> IssueRemote(CachedIssueSource const& source, CredentialFileCac
     }
     cache.Drop(request);
   }
-  auto connector = source.backend.GetConnector(target.connector, false);
   if (!connector) return Issue(source.backend, target);
   auto client = Issue(source.backend, target);
   if (client && client->id == connector->id && !client->resource_types.empty()) {
@@ -96,20 +97,11 @@ Result<Connector> IssueRemote(CachedIssueSource const& source, CredentialFileCac
 // The cache of the backend `state` opened, with the key ring that seals it and the scope its
 // entries are issued in.
 struct CliCache {
-  std::optional<KeyRing> ring;  // remote mode: the local ring, loaded here
+  std::optional<SecretBox> box;  // remote mode: the local ring, loaded on first use
   std::unique_ptr<CredentialFileCache> cache;
   std::string scope;
   bool remote = false;
 };
-
-Result<KeyRing> LoadLocalRing(Environment const& env) {
-  if (auto key = env.Get("LATCHKEY_SECRETS_KEY"); key && !key->empty()) {
-    return KeyRing::FromEnvironmentValue(*key);
-  }
-  std::string home = LatchkeyHome(env);
-  if (auto r = EnsureDirectory(home, 0700); !r) return tl::unexpected(r.error());
-  return KeyRing::LoadOrCreateFile(home + "/secrets.key");
-}
 
 Result<std::unique_ptr<CliCache>> OpenCliCache(CliState& state, Backend*& backend) {
   auto opened = state.backend();
@@ -132,16 +124,10 @@ Result<std::unique_ptr<CliCache>> OpenCliCache(CliState& state, Backend*& backen
   out->remote = true;
   out->scope = "remote\n" + (*session)->url + "\n" +
                crypto::HexEncode(crypto::Sha256("latchkey-token:" + (*session)->token));
+  out->box.emplace([env = state.env()] { return LoadLocalKeyRing(env); });
   CliCache* self = out.get();
-  Environment env = state.env();
-  out->cache = std::make_unique<CredentialFileCache>(options, [self, env]() -> Result<KeyRing*> {
-    if (!self->ring) {
-      auto ring = LoadLocalRing(env);
-      if (!ring) return tl::unexpected(ring.error());
-      self->ring = std::move(*ring);
-    }
-    return &*self->ring;
-  });
+  out->cache = std::make_unique<CredentialFileCache>(
+      options, [self]() -> Result<KeyRing*> { return self->box->Ring(); });
   return out;
 }
 

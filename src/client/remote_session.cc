@@ -22,12 +22,7 @@ constexpr char kSealKey[] = "token";
 std::string SessionPath(Environment const& env) { return LatchkeyHome(env) + "/remote.json"; }
 
 SecretBox LocalBox(Environment const& env) {
-  return SecretBox([env]() -> Result<KeyRing> {
-    if (auto key = env.Get("LATCHKEY_SECRETS_KEY"); key && !key->empty()) {
-      return KeyRing::FromEnvironmentValue(*key);
-    }
-    return KeyRing::LoadOrCreateFile(LatchkeyHome(env) + "/secrets.key");
-  });
+  return SecretBox([env] { return LoadLocalKeyRing(env); });
 }
 
 Result<void> Corrupt() {
@@ -37,6 +32,13 @@ Result<void> Corrupt() {
 }
 
 }  // namespace
+
+Result<KeyRing> LoadLocalKeyRing(Environment const& env) {
+  if (auto key = env.Get("LATCHKEY_SECRETS_KEY"); key && !key->empty()) {
+    return KeyRing::FromEnvironmentValue(*key);
+  }
+  return KeyRing::LoadOrCreateFile(LatchkeyHome(env) + "/secrets.key");
+}
 
 Result<std::optional<RemoteSession>> LoadRemoteSession(Environment const& env) {
   auto url = env.Get("LATCHKEY_URL");

@@ -9,6 +9,7 @@
 
 #include "client/remote_backend.h"
 #include "core/context.h"
+#include "secrets/key_ring.h"
 
 namespace latchkey {
 
@@ -25,6 +26,11 @@ Result<std::optional<RemoteSession>> LoadRemoteSession(Environment const& env);
 Result<void> SaveRemoteSession(Environment const& env, RemoteSession const& session);
 // True when a session file was removed.
 Result<bool> ClearRemoteSession(Environment const& env);
+
+// The key ring that seals what the CLI keeps at rest beside a server session (the session's
+// token, the credential cache): LATCHKEY_SECRETS_KEY, else $LATCHKEY_HOME/secrets.key, created
+// on first use.
+Result<KeyRing> LoadLocalKeyRing(Environment const& env);
 
 // Options for a RemoteBackend talking to the session's server.
 Result<RemoteOptions> RemoteOptionsFor(Environment const& env, RemoteSession const& session);

@@ -52,7 +52,7 @@ struct CredentialCacheOptions {
 
 // When credentials issued at `now` stop being served: `refresh_margin` before `expires_at`, the
 // margin capped at half the remaining lifetime; `max_ttl` after `now` without an expiry. The one
-// rule for this cache and the CLI's file cache (cli/local_credential_cache.h).
+// rule for this cache and the CLI's file cache (cli/credential_file_cache.h).
 TimePoint CredentialServeUntil(std::optional<TimePoint> const& expires_at, TimePoint now,
                                std::chrono::seconds refresh_margin, std::chrono::seconds max_ttl);
 
