@@ -57,6 +57,12 @@ namespace {
 
 using CommandBuilder = std::function<void(CLI::App&, CliState&)>;
 
+// Whether `parent` has a command named `word` (its name or an alias).
+bool HasCommand(CLI::App& parent, std::string const& word) {
+  return !parent.get_subcommands([&](CLI::App* command) { return command->check_name(word); })
+              .empty();
+}
+
 // Runs `builders` on `parent` in order, stopping after the one that adds the command `word` (its
 // name or an alias). CLI11 builds every option of every command before it parses, and a short
 // command (`credentials aws`, run by awscli again and again) spent about half of its start-up
@@ -64,10 +70,9 @@ using CommandBuilder = std::function<void(CLI::App&, CliState&)>;
 // for a mistyped command see the whole tree.
 void BuildUntil(CLI::App& parent, CliState& state, std::vector<CommandBuilder> const& builders,
                 std::string const& word) {
-  auto defines_word = [&](CLI::App* command) { return command->check_name(word); };
   for (auto const& build : builders) {
     build(parent, state);
-    if (!word.empty() && !parent.get_subcommands(defines_word).empty()) return;
+    if (!word.empty() && HasCommand(parent, word)) return;
   }
 }
 
@@ -128,8 +133,7 @@ int RunCli(int argc, char** argv) {
   }
   // The top level takes no positional arguments, so a first word that names no command is a
   // mistyped one; CLI11 alone would only say that a subcommand is required.
-  if (!word.empty() &&
-      app.get_subcommands([&](CLI::App* c) { return c->check_name(word); }).empty()) {
+  if (!word.empty() && !HasCommand(app, word)) {
     std::cerr << "Error: unknown command '" << OneLineError(word)
               << "' (latchkey --help lists the commands)\n";
     return ExitCodeFor(ErrorCode::kInvalidArgument);
