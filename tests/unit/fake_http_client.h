@@ -6,6 +6,7 @@
 #include <functional>
 #include <vector>
 
+#include "common/strings.h"
 #include "http/http_client.h"
 
 namespace latchkey::testing {
@@ -36,5 +37,21 @@ class FakeHttpClient : public HttpClient {
   Handler handler_;
   std::deque<HttpResponse> queue_;
 };
+
+// A registry's version check behind Basic auth: 200 for a request whose Authorization header is
+// exactly `authorization` (while `up`, when given, says the registry is up), else 401 with a
+// Basic challenge.
+inline FakeHttpClient::Handler BasicAuthRegistry(std::string authorization,
+                                                 std::function<bool()> up = {}) {
+  return [authorization = std::move(authorization),
+          up = std::move(up)](HttpRequest const& r) -> Result<HttpResponse> {
+    for (auto const& [k, v] : r.headers) {
+      if (ToLower(k) == "authorization" && v == authorization && (!up || up())) {
+        return HttpResponse{200, {}, "{}"};
+      }
+    }
+    return HttpResponse{401, {{"www-authenticate", "Basic realm=\"test\""}}, ""};
+  };
+}
 
 }  // namespace latchkey::testing

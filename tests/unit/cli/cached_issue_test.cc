@@ -28,15 +28,8 @@ class CachedIssueTest : public ::testing::Test {
     ASSERT_TRUE(store);
     auto http = std::make_unique<testing::FakeHttpClient>();
     http_ = http.get();
-    http_->SetHandler([](HttpRequest const& r) -> Result<HttpResponse> {
-      for (auto const& [k, v] : r.headers) {
-        // base64("user:s3cret-registry-pw")
-        if (ToLower(k) == "authorization" && v == "Basic dXNlcjpzM2NyZXQtcmVnaXN0cnktcHc=") {
-          return HttpResponse{200, {}, "{}"};
-        }
-      }
-      return HttpResponse{401, {{"www-authenticate", "Basic realm=\"test\""}}, ""};
-    });
+    // base64("user:s3cret-registry-pw")
+    http_->SetHandler(testing::BasicAuthRegistry("Basic dXNlcjpzM2NyZXQtcmVnaXN0cnktcHc="));
     LocalBackendOptions options;
     options.home = tmp_.path();
     backend_ = std::make_unique<LocalBackend>(options, std::move(*store), std::move(http));

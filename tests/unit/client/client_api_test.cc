@@ -28,14 +28,7 @@ class ClientApiTest : public ::testing::Test {
     EXPECT_TRUE(store);
     auto http = std::make_unique<testing::FakeHttpClient>();
     registry_ = http.get();
-    registry_->SetHandler([](HttpRequest const& r) -> Result<HttpResponse> {
-      for (auto const& [k, v] : r.headers) {
-        if (ToLower(k) == "authorization" && v == "Basic dXNlcjpwdy0x") {
-          return HttpResponse{200, {}, "{}"};
-        }
-      }
-      return HttpResponse{401, {{"www-authenticate", "Basic realm=\"test\""}}, ""};
-    });
+    registry_->SetHandler(testing::BasicAuthRegistry("Basic dXNlcjpwdy0x"));
     LocalBackendOptions options;
     options.home = home_.string();
     auto backend = std::make_unique<LocalBackend>(options, std::move(*store), std::move(http));

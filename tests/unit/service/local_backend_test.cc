@@ -40,14 +40,7 @@ class LocalBackendTest : public ::testing::Test {
     auto http = std::make_unique<testing::FakeHttpClient>();
     http_ = http.get();
     // A registry that accepts user/s3cret-pw with Basic auth and refuses anything else.
-    http_->SetHandler([](HttpRequest const& r) -> Result<HttpResponse> {
-      for (auto const& [k, v] : r.headers) {
-        if (ToLower(k) == "authorization" && v == "Basic dXNlcjpzM2NyZXQtcHc=") {
-          return HttpResponse{200, {}, "{}"};
-        }
-      }
-      return HttpResponse{401, {{"www-authenticate", "Basic realm=\"test\""}}, ""};
-    });
+    http_->SetHandler(testing::BasicAuthRegistry("Basic dXNlcjpzM2NyZXQtcHc="));
     LocalBackendOptions options;
     options.home = home_.string();
     backend_ = std::make_unique<LocalBackend>(options, std::move(*store), std::move(http));

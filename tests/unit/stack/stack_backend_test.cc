@@ -25,14 +25,8 @@ class StackBackendTest : public ::testing::Test {
     ASSERT_TRUE(store);
     auto http = std::make_unique<testing::FakeHttpClient>();
     // A registry that accepts user/pw with Basic auth and refuses anything else.
-    http->SetHandler([this](HttpRequest const& r) -> Result<HttpResponse> {
-      for (auto const& [k, v] : r.headers) {
-        if (ToLower(k) == "authorization" && v == "Basic dXNlcjpwdw==" && registry_up_) {
-          return HttpResponse{200, {}, "{}"};
-        }
-      }
-      return HttpResponse{401, {{"www-authenticate", "Basic realm=\"test\""}}, ""};
-    });
+    http->SetHandler(
+        testing::BasicAuthRegistry("Basic dXNlcjpwdw==", [this] { return registry_up_; }));
     LocalBackendOptions options;
     options.home = home_.string();
     backend_ = std::make_unique<LocalBackend>(options, std::move(*store), std::move(http));
